@@ -1,0 +1,2 @@
+// Public API of flowseg.
+export { FlowsegInputError, FlowsegEngineError } from './util/errors.js';
