@@ -1,0 +1,42 @@
+// flowseg_native: a thin N-API binding over libtorch. No model knowledge lives here.
+#include "common.h"
+#include <torch/version.h>
+
+namespace fs {
+
+static FS_FN(LiveTensors) { return Napi::Number::New(info.Env(), static_cast<double>(JsTensor::liveCount.load())); }
+
+static FS_FN(SetGradEnabled) {
+  bool previous = at::GradMode::is_enabled();
+  at::GradMode::set_enabled(boolArg(info, 0, "setGradEnabled"));
+  return Napi::Boolean::New(info.Env(), previous);
+}
+
+static FS_FN(SetNumThreads) {
+  FS_RET((torch::set_num_threads(static_cast<int>(intArg(info, 0, "threads"))), info.Env().Undefined()));
+}
+static FS_FN(GetNumThreads) { return Napi::Number::New(info.Env(), torch::get_num_threads()); }
+static FS_FN(CudaAvailable) { return Napi::Boolean::New(info.Env(), torch::cuda::is_available()); }
+static FS_FN(Version) { return Napi::String::New(info.Env(), TORCH_VERSION); }
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  JsTensor::Init(env, exports);
+  initCreate(env, exports);
+  initMath(env, exports);
+  initShape(env, exports);
+  initNn(env, exports);
+  initOptim(env, exports);
+  initRandom(env, exports);
+  FS_EXPORT(exports, env, "liveTensors", LiveTensors);
+  FS_EXPORT(exports, env, "setGradEnabled", SetGradEnabled);
+  FS_EXPORT(exports, env, "setNumThreads", SetNumThreads);
+  FS_EXPORT(exports, env, "getNumThreads", GetNumThreads);
+  FS_EXPORT(exports, env, "cudaAvailable", CudaAvailable);
+  FS_EXPORT(exports, env, "torchVersion", Version);
+  return exports;
+}
+
+}  // namespace fs
+
+static Napi::Object InitModule(Napi::Env env, Napi::Object exports) { return fs::Init(env, exports); }
+NODE_API_MODULE(flowseg_native, InitModule)

@@ -1,0 +1,138 @@
+// Optimizers (Adam, AdamW, SGD) with PyTorch 1.13's update rules, implemented here so their
+// state is a plain list of tensors that TypeScript saves and restores with a checkpoint.
+#include "common.h"
+#include <cmath>
+
+namespace fs {
+
+class JsOptimizer : public Napi::ObjectWrap<JsOptimizer> {
+ public:
+  static void Init(Napi::Env env, Napi::Object exports) {
+    Napi::Function cls = DefineClass(env, "NativeOptimizer", {
+      InstanceMethod("step", &JsOptimizer::Step),
+      InstanceMethod("zeroGrad", &JsOptimizer::ZeroGrad),
+      InstanceMethod("setLr", &JsOptimizer::SetLr),
+      InstanceMethod("stepCount", &JsOptimizer::StepCount),
+      InstanceMethod("stateTensors", &JsOptimizer::StateTensors),
+      InstanceMethod("loadState", &JsOptimizer::LoadState),
+    });
+    exports.Set("NativeOptimizer", cls);
+    ctor = new Napi::FunctionReference(Napi::Persistent(cls));
+  }
+
+  // new NativeOptimizer(kind, params[], {lr, beta1, beta2, eps, weightDecay, momentum})
+  explicit JsOptimizer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<JsOptimizer>(info) {
+    guarded(info, [&]() -> Napi::Value {
+      kind_ = stringArg(info, 0, "optimizer kind");
+      if (kind_ != "adam" && kind_ != "adamw" && kind_ != "sgd")
+        throwJs(info.Env(), "optimizer kind must be 'adam', 'adamw' or 'sgd', got '" + kind_ + "'");
+      params_ = tensorListArg(info, 1, "optimizer params");
+      auto o = info[2].As<Napi::Object>();
+      auto num = [&](const char* k, double d) {
+        auto v = o.Get(k);
+        return v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : d;
+      };
+      lr_ = num("lr", 1e-3);
+      beta1_ = num("beta1", 0.9);
+      beta2_ = num("beta2", 0.999);
+      eps_ = num("eps", 1e-8);
+      wd_ = num("weightDecay", 0.0);
+      momentum_ = num("momentum", 0.0);
+      torch::NoGradGuard g;
+      for (auto& p : params_) {
+        if (kind_ == "sgd") {
+          a_.push_back(torch::zeros_like(p));
+        } else {
+          a_.push_back(torch::zeros_like(p));
+          b_.push_back(torch::zeros_like(p));
+        }
+      }
+      return info.Env().Undefined();
+    });
+  }
+
+ private:
+  Napi::Value Step(const Napi::CallbackInfo& info) {
+    FS_RET(([&]() {
+      torch::NoGradGuard g;
+      step_ += 1;
+      for (size_t i = 0; i < params_.size(); i++) {
+        auto& p = params_[i];
+        auto grad = p.grad();
+        if (!grad.defined()) continue;
+        if (kind_ == "sgd") {
+          if (wd_ != 0) grad = grad.add(p, wd_);
+          if (momentum_ != 0) {
+            if (step_ == 1) a_[i].copy_(grad);
+            else a_[i].mul_(momentum_).add_(grad);
+            grad = a_[i];
+          }
+          p.add_(grad, -lr_);
+          continue;
+        }
+        if (kind_ == "adamw") p.mul_(1 - lr_ * wd_);
+        else if (wd_ != 0) grad = grad.add(p, wd_);
+        a_[i].mul_(beta1_).add_(grad, 1 - beta1_);
+        b_[i].mul_(beta2_).addcmul_(grad, grad, 1 - beta2_);
+        double bc1 = 1 - std::pow(beta1_, step_);
+        double bc2 = 1 - std::pow(beta2_, step_);
+        auto denom = (b_[i].sqrt() / std::sqrt(bc2)).add_(eps_);
+        p.addcdiv_(a_[i], denom, -lr_ / bc1);
+      }
+      return info.Env().Undefined();
+    })());
+  }
+
+  Napi::Value ZeroGrad(const Napi::CallbackInfo& info) {
+    for (auto& p : params_)
+      if (p.grad().defined()) p.mutable_grad() = torch::Tensor();
+    return info.Env().Undefined();
+  }
+
+  Napi::Value SetLr(const Napi::CallbackInfo& info) {
+    lr_ = numberArg(info, 0, "lr");
+    return info.Env().Undefined();
+  }
+
+  Napi::Value StepCount(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(step_)); }
+
+  // State as tensors (copies): Adam → [exp_avg..., exp_avg_sq...]; SGD → [momentum_buffer...].
+  Napi::Value StateTensors(const Napi::CallbackInfo& info) {
+    FS_RET(([&]() {
+      auto out = Napi::Array::New(info.Env());
+      uint32_t k = 0;
+      for (auto& t : a_) out.Set(k++, WRAP(t.clone()));
+      for (auto& t : b_) out.Set(k++, WRAP(t.clone()));
+      return Napi::Value(out);
+    })());
+  }
+
+  // loadState(stepCount, tensors[]) — the inverse of stateTensors().
+  Napi::Value LoadState(const Napi::CallbackInfo& info) {
+    FS_RET(([&]() {
+      int64_t step = intArg(info, 0, "loadState step");
+      auto ts = tensorListArg(info, 1, "loadState tensors");
+      if (ts.size() != a_.size() + b_.size())
+        throwJs(info.Env(), "optimizer state has " + std::to_string(ts.size()) + " tensors, expected " +
+                                std::to_string(a_.size() + b_.size()) + " (was it saved for another model?)");
+      torch::NoGradGuard g;
+      size_t k = 0;
+      for (auto& t : a_) t.copy_(ts[k++]);
+      for (auto& t : b_) t.copy_(ts[k++]);
+      step_ = step;
+      return info.Env().Undefined();
+    })());
+  }
+
+  static Napi::FunctionReference* ctor;
+  std::string kind_;
+  std::vector<torch::Tensor> params_, a_, b_;
+  double lr_ = 1e-3, beta1_ = 0.9, beta2_ = 0.999, eps_ = 1e-8, wd_ = 0, momentum_ = 0;
+  int64_t step_ = 0;
+};
+
+Napi::FunctionReference* JsOptimizer::ctor = nullptr;
+
+void initOptim(Napi::Env env, Napi::Object exports) { JsOptimizer::Init(env, exports); }
+
+}  // namespace fs
