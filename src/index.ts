@@ -1,2 +1,3 @@
 // Public API of flowseg.
 export { FlowsegInputError, FlowsegEngineError } from './util/errors.js';
+export * from './metrics/index.js';

@@ -1,0 +1,22 @@
+import type { Command } from 'commander';
+import { relative } from 'node:path';
+import { buildReport } from '../eval/report/buildReport.js';
+
+/** `flowseg report <dirs...> --out report/`: merge run folders / experiment trees into one report. */
+export function register(program: Command): void {
+  program
+    .command('report')
+    .description(
+      'Table-1 report (mean ± std over folds per variant) from run folders or experiment folders (searched recursively)',
+    )
+    .argument('<dirs...>', 'run folders (config.json + eval/summary.json) and/or experiment folders like exp/')
+    .option('-o, --out <dir>', 'report folder (replaced atomically)', 'report')
+    .action((dirs: string[], opts: { out: string }) => {
+      const result = buildReport(dirs, opts.out);
+      for (const note of result.notes) process.stderr.write(`flowseg report: ${note}\n`);
+      const shown = relative(process.cwd(), result.html) || result.html;
+      process.stdout.write(
+        `report: ${shown} (${result.runs} runs, ${result.variants.length} variants; also report.md, table.csv, table.json)\n`,
+      );
+    });
+}

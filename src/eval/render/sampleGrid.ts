@@ -1,0 +1,119 @@
+import { applyColormap, viridis, rgbHex, type Rgb } from './colormap.js';
+import { encodePng, pngDataUri, upscale } from './png.js';
+import { checkMap, imageToRgb, isEmptyMask, overlayMask } from './panels.js';
+import { r, rasterizeSvg, svgDocument, svgText } from './svg.js';
+import { FlowsegInputError } from '../../util/errors.js';
+
+export interface SampleGridInput {
+  /** [H,W] or [C,H,W] (C = 1 or 3), values in [0,1] preferred. */
+  image: Float32Array;
+  height: number;
+  width: number;
+  /** Rater masks, 0/1 per pixel [H,W]. */
+  raters: readonly Uint8Array[];
+  /** Model samples: binary masks or sigmoid probability maps [H,W]. */
+  samples: readonly (Uint8Array | Float32Array)[];
+  /** Per-pixel mean and std of the samples' sigmoid maps [H,W]. */
+  mean: Float32Array;
+  std: Float32Array;
+  title?: string;
+  /** Integer upscaling of every panel; default makes panels about 256 px. */
+  scale?: number;
+  /** Samples per row; default 8. */
+  columns?: number;
+}
+
+const RATER: Rgb = [255, 165, 0];
+const SAMPLE: Rgb = [0, 200, 255];
+// Fixed colour ranges so figures of different images compare: a Bernoulli std is ≤ 0.5.
+const MEAN_RANGE = { min: 0, max: 1 };
+const STD_RANGE = { min: 0, max: 0.5 };
+const PAD = 16;
+const GAP = 10;
+const LABEL = 22;
+const BAR_W = 14;
+const BAR_BLOCK = BAR_W + 44;
+
+interface Panel {
+  x: number;
+  y: number;
+  png: Buffer;
+  label: string;
+}
+
+/**
+ * The figure the papers show per test image: the image, each rater's mask, the model's
+ * samples (rater masks orange, samples blue, over the image), and the samples' mean and
+ * std maps in viridis with colour bars. Returns a PNG.
+ */
+export function renderSampleGrid(g: SampleGridInput): Buffer {
+  const { height: H, width: W } = g;
+  if (!Number.isInteger(H) || !Number.isInteger(W) || H < 1 || W < 1) {
+    throw new FlowsegInputError(`sample grid: size ${H}×${W} is not a positive integer size`);
+  }
+  g.raters.forEach((m, i) => checkMap(`rater ${i + 1}`, m, H, W));
+  g.samples.forEach((m, i) => checkMap(`sample ${i + 1}`, m, H, W));
+  checkMap('mean', g.mean, H, W);
+  checkMap('std', g.std, H, W);
+  const scale = g.scale ?? Math.max(1, Math.round(256 / Math.max(H, W)));
+  const cols = g.columns ?? 8;
+  const pw = W * scale;
+  const ph = H * scale;
+  const panel = (rgb: Uint8Array): Buffer => encodePng(upscale(rgb, H, W, 3, scale), ph, pw);
+  const base = imageToRgb(g.image, H, W);
+
+  const titleH = g.title ? 40 : 6;
+  const rowA = PAD + titleH;
+  const panels: Panel[] = [{ x: PAD, y: rowA, png: panel(base), label: 'image' }];
+  g.raters.forEach((m, i) => {
+    const label = `rater ${i + 1}${isEmptyMask(m) ? ' (empty)' : ''}`;
+    panels.push({ x: PAD + (i + 1) * (pw + GAP), y: rowA, png: panel(overlayMask(base, m, H, W, RATER)), label });
+  });
+  const mapsX = PAD + (g.raters.length + 1) * (pw + GAP) + GAP * 2;
+  panels.push({ x: mapsX, y: rowA, png: panel(applyColormap(g.mean, MEAN_RANGE)), label: 'sample mean' });
+  const stdX = mapsX + pw + BAR_BLOCK + GAP;
+  panels.push({ x: stdX, y: rowA, png: panel(applyColormap(g.std, STD_RANGE)), label: 'sample std' });
+  const rowB = rowA + LABEL + ph + GAP * 2;
+  g.samples.forEach((m, i) => {
+    const x = PAD + (i % cols) * (pw + GAP);
+    const y = rowB + Math.floor(i / cols) * (LABEL + ph + GAP);
+    const label = `sample ${i + 1}${isEmptyMask(m) ? ' (empty)' : ''}`;
+    panels.push({ x, y, png: panel(overlayMask(base, m, H, W, SAMPLE)), label });
+  });
+
+  const sampleRows = Math.ceil(g.samples.length / cols);
+  const width = Math.max(stdX + pw + BAR_BLOCK, PAD + Math.min(cols, g.samples.length) * (pw + GAP) - GAP) + PAD;
+  const height = (sampleRows ? rowB + sampleRows * (LABEL + ph + GAP) - GAP : rowA + LABEL + ph) + PAD;
+  const parts: string[] = [];
+  if (g.title) parts.push(svgText(PAD, PAD + 22, g.title, { size: 20, weight: 'bold', fill: '#111' }));
+  for (const p of panels) {
+    parts.push(svgText(p.x + pw / 2, p.y + 15, p.label, { size: 14, anchor: 'middle' }));
+    parts.push(`<image x="${p.x}" y="${p.y + LABEL}" width="${pw}" height="${ph}" href="${pngDataUri(p.png)}"/>`);
+  }
+  parts.push(colourBar(mapsX + pw + 6, rowA + LABEL, ph, MEAN_RANGE, 'mean'));
+  parts.push(colourBar(stdX + pw + 6, rowA + LABEL, ph, STD_RANGE, 'std'));
+  if (sampleRows) {
+    const y = rowB - GAP;
+    parts.push(`<line x1="${PAD}" y1="${y}" x2="${width - PAD}" y2="${y}" stroke="#ddd"/>`);
+  }
+  return rasterizeSvg(svgDocument(width, height, parts.join('')), 1);
+}
+
+/** A vertical viridis colour bar with ticks at min, middle and max. */
+function colourBar(x: number, y: number, h: number, range: { min: number; max: number }, id: string): string {
+  const stops = Array.from({ length: 11 }, (_, i) => {
+    const t = i / 10;
+    return `<stop offset="${t}" stop-color="${rgbHex(viridis(1 - t))}"/>`;
+  }).join('');
+  const parts = [
+    `<defs><linearGradient id="cb-${id}" x1="0" y1="0" x2="0" y2="1">${stops}</linearGradient></defs>`,
+    `<rect x="${x}" y="${y}" width="${BAR_W}" height="${h}" fill="url(#cb-${id})" stroke="#555" stroke-width="0.8"/>`,
+  ];
+  for (const t of [0, 0.5, 1]) {
+    const v = range.min + t * (range.max - range.min);
+    const ty = y + h * (1 - t);
+    parts.push(`<line x1="${x + BAR_W}" y1="${r(ty)}" x2="${x + BAR_W + 4}" y2="${r(ty)}" stroke="#555"/>`);
+    parts.push(svgText(x + BAR_W + 7, ty + 4, String(Number(v.toFixed(2))), { size: 12, fill: '#333' }));
+  }
+  return parts.join('');
+}

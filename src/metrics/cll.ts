@@ -1,0 +1,53 @@
+import { FlowsegInputError } from '../util/errors.js';
+import { assertSameLength, type Mask, type ProbabilityMap } from './types.js';
+
+export interface ClampOptions {
+  /** Probabilities are clamped to [eps, 1 − eps] before the log (default 1e-7). */
+  eps?: number;
+}
+
+/**
+ * ℓ = ln p(y | sample) = Σ_pixels [y ln p + (1 − y) ln(1 − p)] of a binary mask y under one
+ * sample's Bernoulli probability map p, with p clamped so a confident wrong pixel costs ln eps
+ * instead of −∞. Prefer {@link maskLogLikelihoodFromLogits} when logits are at hand.
+ */
+export function maskLogLikelihood(prob: ProbabilityMap, mask: Mask, { eps = 1e-7 }: ClampOptions = {}): number {
+  assertSameLength('maskLogLikelihood (probabilities, mask)', [prob, mask]);
+  const lo = eps;
+  const hi = 1 - eps;
+  let sum = 0;
+  for (let k = 0; k < mask.length; k++) {
+    const raw = prob instanceof Uint8Array ? (prob[k] !== 0 ? 1 : 0) : prob[k];
+    const p = Math.min(Math.max(raw, lo), hi);
+    sum += Math.log(mask[k] !== 0 ? p : 1 - p);
+  }
+  return sum;
+}
+
+/** ln σ(x) = −softplus(−x), stable for large |x|. */
+function logSigmoid(x: number): number {
+  return x >= 0 ? -Math.log1p(Math.exp(-x)) : x - Math.log1p(Math.exp(x));
+}
+
+/** ℓ as in {@link maskLogLikelihood} from logits x (p = σ(x)), exact without clamping. */
+export function maskLogLikelihoodFromLogits(logits: Float32Array | Float64Array, mask: Mask): number {
+  assertSameLength('maskLogLikelihoodFromLogits (logits, mask)', [logits, mask]);
+  let sum = 0;
+  for (let k = 0; k < mask.length; k++) sum += logSigmoid(mask[k] !== 0 ? logits[k] : -logits[k]);
+  return sum;
+}
+
+/**
+ * −CLL (seed 001): −ln p(y | x) ≈ −(logsumexp_j ℓⱼ − ln m), the Monte-Carlo estimate of the
+ * conditional log-likelihood from m prior samples, ℓⱼ = ln p(y | x, zⱼ) (see {@link maskLogLikelihood}).
+ */
+export function negCll(logLikelihoods: ArrayLike<number>): number {
+  const m = logLikelihoods.length;
+  if (m === 0) throw new FlowsegInputError('negCll: need the log-likelihood of at least one sample, got none');
+  let max = Number.NEGATIVE_INFINITY;
+  for (let j = 0; j < m; j++) if (logLikelihoods[j] > max) max = logLikelihoods[j];
+  if (max === Number.NEGATIVE_INFINITY) return Number.POSITIVE_INFINITY;
+  let sum = 0;
+  for (let j = 0; j < m; j++) sum += Math.exp(logLikelihoods[j] - max);
+  return -(max + Math.log(sum) - Math.log(m));
+}

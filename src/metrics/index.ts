@@ -1,0 +1,11 @@
+// Evaluation metrics over binary masks and probability maps: pure TypeScript, no engine, browser-safe.
+export type { EmptyPairs, EmptyPairsOptions, Mask, ProbabilityMap } from './types.js';
+export { iou, dice } from './overlap.js';
+export { packMask, intersectionCount, popcount32, type PackedMask } from './packed.js';
+export { pairwiseIou, pairwiseIouPacked, type PairwiseIou } from './pairwise.js';
+export { ged, gedFromPairwise, type GedOptions } from './ged.js';
+export { hungarianIou, hungarianIouFromPairwise } from './hungarian.js';
+export { sampleSetMetrics, meanSampleRaterOverlap, type SampleSetMetrics } from './sampleSet.js';
+export { meanMap, stdMap, entropyMap, probabilityAt } from './maps.js';
+export { ncc, gammaMap, type NccOptions } from './ncc.js';
+export { negCll, maskLogLikelihood, maskLogLikelihoodFromLogits, type ClampOptions } from './cll.js';

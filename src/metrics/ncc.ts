@@ -1,0 +1,101 @@
+import { FlowsegInputError } from '../util/errors.js';
+import { probabilityAt } from './maps.js';
+import { assertSameLength, type Mask, type ProbabilityMap } from './types.js';
+
+export interface NccOptions {
+  /** Added inside the log as in PHiSeg's `pixel_wise_xent` (default 1e-8). */
+  eps?: number;
+}
+
+/**
+ * Per-pixel means over samples of ln(pᵢ + ε) and ln(1 − pᵢ + ε): every expected cross-entropy
+ * map E_s[CE(t, s)] = −[(1 − t)·L0 + t·L1] is linear in the target t, so both PHiSeg maps
+ * derive from these two.
+ */
+function meanLogs(samples: readonly ProbabilityMap[], eps: number): { l0: Float64Array; l1: Float64Array; pBar: Float64Array } {
+  const size = samples[0].length;
+  const m = samples.length;
+  const l0 = new Float64Array(size);
+  const l1 = new Float64Array(size);
+  const pBar = new Float64Array(size);
+  for (const s of samples) {
+    for (let k = 0; k < size; k++) {
+      const p = probabilityAt(s, k);
+      l0[k] += Math.log(1 - p + eps) / m;
+      l1[k] += Math.log(p + eps) / m;
+      pBar[k] += p / m;
+    }
+  }
+  return { l0, l1, pBar };
+}
+
+/**
+ * PHiSeg's γ-map (Baumgartner et al. 2019, §4.2): γ = E_s[CE(s̄, s)], the expected pixel-wise
+ * cross-entropy between the sample mean s̄ (as target) and the samples s, for two classes
+ * (background 1 − p, foreground p); CE(t, s) = −Σ_c t_c ln(s_c + ε).
+ */
+export function gammaMap(samples: readonly ProbabilityMap[], { eps = 1e-8 }: NccOptions = {}): Float32Array {
+  assertSameLength('gammaMap', samples);
+  const { l0, l1, pBar } = meanLogs(samples, eps);
+  const out = new Float32Array(l0.length);
+  for (let k = 0; k < out.length; k++) out[k] = -((1 - pBar[k]) * l0[k] + pBar[k] * l1[k]);
+  return out;
+}
+
+/**
+ * Normalised cross-correlation Σ (a − ā)(v − v̄) / (N σ_a σ_v), population σ (PHiSeg `utils.ncc`
+ * with zero_norm). NaN when either map is constant, as numpy's 0/0.
+ */
+function normalisedCrossCorrelation(a: Float64Array, v: Float64Array): number {
+  const n = a.length;
+  let ma = 0;
+  let mv = 0;
+  let constA = true;
+  let constV = true;
+  for (let k = 0; k < n; k++) {
+    ma += a[k];
+    mv += v[k];
+    constA &&= a[k] === a[0];
+    constV &&= v[k] === v[0];
+  }
+  // exactly constant: σ = 0; decided here because the rounded mean would fake a tiny σ
+  if (constA || constV) return Number.NaN;
+  ma /= n;
+  mv /= n;
+  let cov = 0;
+  let va = 0;
+  let vv = 0;
+  for (let k = 0; k < n; k++) {
+    const da = a[k] - ma;
+    const dv = v[k] - mv;
+    cov += da * dv;
+    va += da * da;
+    vv += dv * dv;
+  }
+  return cov / (n * Math.sqrt(va / n) * Math.sqrt(vv / n));
+}
+
+/**
+ * PHiSeg NCC (`utils.variance_ncc_dist`, Baumgartner et al. 2019, eq. 9):
+ * (1/n) Σⱼ NCC(E_s[CE(s̄, s)], E_s[CE(yⱼ, s)]) — how well the model's γ-map (where its samples
+ * disagree with their mean) predicts where its samples disagree with each rater yⱼ.
+ * `samples` are the m sample probability maps (softmax/sigmoid outputs, as PHiSeg uses),
+ * `raters` the n binary rater masks. Higher is better; NaN when a map is constant.
+ */
+export function ncc(samples: readonly ProbabilityMap[], raters: readonly Mask[], { eps = 1e-8 }: NccOptions = {}): number {
+  if (samples.length === 0 || raters.length === 0) {
+    throw new FlowsegInputError(`ncc: need at least one sample and one rater, got ${samples.length} and ${raters.length}`);
+  }
+  assertSameLength('ncc (samples then raters)', [...samples, ...raters]);
+  const { l0, l1, pBar } = meanLogs(samples, eps);
+  const size = l0.length;
+  const gamma = new Float64Array(size);
+  for (let k = 0; k < size; k++) gamma[k] = -((1 - pBar[k]) * l0[k] + pBar[k] * l1[k]);
+  const eSy = new Float64Array(size);
+  let total = 0;
+  for (const y of raters) {
+    for (let k = 0; k < size; k++) eSy[k] = y[k] !== 0 ? -l1[k] : -l0[k];
+    total += normalisedCrossCorrelation(gamma, eSy);
+  }
+  return total / raters.length;
+}

@@ -1,0 +1,144 @@
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { packageRoot } from '../util/paths.js';
+
+/** The opaque tensor handle owned by the addon. */
+export interface NativeTensor {
+  shape(): number[];
+  dtype(): string;
+  device(): string;
+  disposed(): boolean;
+  dispose(): void;
+  requiresGrad(): boolean;
+  setRequiresGrad(on: boolean): void;
+  grad(): NativeTensor | null;
+  zeroGrad(): void;
+  backward(gradient?: NativeTensor | null): void;
+  data(): Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array;
+  item(): number;
+  numel(): number;
+  copyFrom(src: NativeTensor): void;
+}
+
+export interface NativeOptimizer {
+  step(): void;
+  zeroGrad(): void;
+  setLr(lr: number): void;
+  stepCount(): number;
+  stateTensors(): NativeTensor[];
+  loadState(step: number, tensors: NativeTensor[]): void;
+}
+
+export type NativeGenerator = { getState(): NativeTensor; setState(state: NativeTensor): void };
+type T = NativeTensor;
+type TN = NativeTensor | number;
+
+/** Every function the addon exports (see native/src/*.cc). */
+export interface NativeBinding {
+  NativeOptimizer: new (kind: string, params: T[], options: Record<string, number>) => NativeOptimizer;
+  NativeGenerator: new (seed: number) => NativeGenerator;
+  fromArray(data: ArrayBufferView, shape: number[], dtype: string, device: string): T;
+  zeros(shape: number[], dtype: string, device: string): T;
+  ones(shape: number[], dtype: string, device: string): T;
+  full(shape: number[], value: number, dtype: string, device: string): T;
+  arange(start: number, end: number, step: number, dtype: string, device: string): T;
+  eye(n: number, dtype: string, device: string): T;
+  zerosLike(t: T): T;
+  onesLike(t: T): T;
+  toDtype(t: T, dtype: string): T;
+  toDevice(t: T, device: string): T;
+  detach(t: T): T;
+  clone(t: T): T;
+  contiguous(t: T): T;
+  add(a: T, b: TN): T;
+  sub(a: T, b: TN): T;
+  mul(a: T, b: TN): T;
+  div(a: T, b: TN): T;
+  pow(a: T, b: TN): T;
+  eq(a: T, b: TN): T;
+  ne(a: T, b: TN): T;
+  lt(a: T, b: TN): T;
+  le(a: T, b: TN): T;
+  gt(a: T, b: TN): T;
+  ge(a: T, b: TN): T;
+  maximum(a: T, b: T): T;
+  minimum(a: T, b: T): T;
+  neg(a: T): T;
+  exp(a: T): T;
+  log(a: T): T;
+  log1p(a: T): T;
+  sqrt(a: T): T;
+  abs(a: T): T;
+  square(a: T): T;
+  reciprocal(a: T): T;
+  relu(a: T): T;
+  sigmoid(a: T): T;
+  tanh(a: T): T;
+  logSigmoid(a: T): T;
+  sign(a: T): T;
+  floor(a: T): T;
+  logicalNot(a: T): T;
+  isFinite(a: T): T;
+  softplus(a: T, beta: number, threshold: number): T;
+  clamp(a: T, min: number | null, max: number | null): T;
+  where(cond: T, a: TN, b: TN): T;
+  sum(a: T, dims: number[] | null, keepdim: boolean): T;
+  mean(a: T, dims: number[] | null, keepdim: boolean): T;
+  logsumexp(a: T, dims: number[], keepdim: boolean): T;
+  max(a: T, dim: number | null, keepdim: boolean): T;
+  min(a: T, dim: number | null, keepdim: boolean): T;
+  argmax(a: T, dim: number, keepdim: boolean): T;
+  matmul(a: T, b: T): T;
+  slogdet(a: T): [T, T];
+  inverse(a: T): T;
+  reshape(a: T, shape: number[]): T;
+  permute(a: T, dims: number[]): T;
+  expand(a: T, shape: number[]): T;
+  repeat(a: T, counts: number[]): T;
+  transpose(a: T, d0: number, d1: number): T;
+  squeeze(a: T, dim: number): T;
+  unsqueeze(a: T, dim: number): T;
+  flatten(a: T, start: number, end: number): T;
+  slice(a: T, dim: number, start: number, end: number, step: number): T;
+  indexSelect(a: T, dim: number, index: T): T;
+  cat(ts: T[], dim: number): T;
+  stack(ts: T[], dim: number): T;
+  split(a: T, sizes: number[], dim: number): T[];
+  conv2d(x: T, w: T, b: T | null, stride: number[], padding: number[], dilation: number[], groups: number): T;
+  avgPool2d(x: T, kernel: number[], stride: number[], padding: number[]): T;
+  interpolateBilinear(x: T, size: number[], alignCorners: boolean): T;
+  linear(x: T, w: T, b: T | null): T;
+  bceWithLogits(logits: T, target: T, reduction: string, weight: T | null, posWeight: T | null): T;
+  softmax(a: T, dim: number): T;
+  logSoftmax(a: T, dim: number): T;
+  randn(shape: number[], dtype: string, gen: NativeGenerator | null): T;
+  rand(shape: number[], dtype: string, gen: NativeGenerator | null): T;
+  randint(low: number, high: number, shape: number[], gen: NativeGenerator | null): T;
+  multinomial(probs: T, n: number, replacement: boolean, gen: NativeGenerator | null): T;
+  manualSeed(seed: number): void;
+  getRngState(): T;
+  setRngState(state: T): void;
+  liveTensors(): number;
+  setGradEnabled(on: boolean): boolean;
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+  cudaAvailable(): boolean;
+  torchVersion(): string;
+}
+
+function loadBinding(): NativeBinding {
+  const path = join(packageRoot(), 'native', 'build', 'Release', 'flowseg_native.node');
+  if (!existsSync(path)) {
+    throw new Error(`flowseg: the native engine is not built (${path} missing) — run \`npm run setup\``);
+  }
+  const binding = createRequire(import.meta.url)(path) as NativeBinding;
+  // Debian's libtorch starts with 1 intra-op thread; use the machine unless told otherwise.
+  const threads = Number(process.env.FLOWSEG_THREADS ?? availableParallelism());
+  if (Number.isInteger(threads) && threads > 0) binding.setNumThreads(threads);
+  return binding;
+}
+
+/** The loaded addon (loaded once, on first import). */
+export const native: NativeBinding = loadBinding();
