@@ -5,12 +5,15 @@
 prints one JSON line {"case", "img_s", "rss_mb", "step_ms_median", "steps", "threads"}.
 img_s = images per step / median step time; rss_mb = peak RSS of this process.
 
-Threads: Debian's python3-torch 1.13 (OpenMP backend, no MKL) reports
-get_num_threads() == 1 at start-up (OMP_NUM_THREADS unset -> its default is 1 here), so
-the thread count must be set explicitly. Measured on this 2-core box (shared with other
-jobs, so numbers are noisy): torch.set_num_threads(2) does engage both cores -- unet_train
-step median ~1.25 s at 1 thread vs ~0.72 s at 2 threads (~1.7x), unet_forward batch 16
-~1.04 s vs ~0.60 s. So the same --threads value must be passed to both engines.
+Threads: Debian's python3-torch 1.13 (OpenMP backend, oneDNN convs, no MKL) reports
+get_num_threads() == 1 at start-up (OMP_NUM_THREADS unset), so the thread count must be
+set explicitly -- and the same --threads value passed to both engines. Checked on this
+2-core box: torch.set_num_threads(2) really uses 2 cores. A conv 8x32x128x128 (3x3, 32 ch)
+takes 62 ms at 1 thread vs 32 ms at 2 (process CPU/wall 1.00 vs 1.99, 2 extra OS threads);
+on a quiet machine unet_train steps 4975 ms (1 thread) vs 2545 ms (2), unet_forward 3356 ms
+vs 1737 ms (~1.95x). When other jobs load the cores, 2 threads can come out *slower* than 1
+(seen: 7.2 s vs 6.1 s per unet_train step with two compilers running) -- compare engines in
+the same run, never against numbers from another time.
 """
 from __future__ import annotations
 

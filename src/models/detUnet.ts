@@ -1,0 +1,41 @@
+import { ones, zeros } from '../tensor/create.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Module } from '../nn/module.js';
+import { Conv2d } from '../nn/layers.js';
+import { pixelSumBce } from '../losses/bce.js';
+import type { ElboParts } from '../losses/elbo.js';
+import type { ModelConfig } from './config.js';
+import { UNet } from './unet.js';
+import type { Samples, SegmentationModel } from './segmentationModel.js';
+
+/** Deterministic U-Net baseline: U-Net features → 1×1 conv → logit; BCE only. Params `unet.*`, `head.*`. */
+export class DetUNet extends Module implements SegmentationModel {
+  readonly config: ModelConfig;
+  readonly unet: UNet;
+  readonly head: Conv2d;
+
+  constructor(config: ModelConfig) {
+    super();
+    this.config = config;
+    this.unet = this.child('unet', new UNet(config.inChannels, config.filters, config.convsPerBlock, { dtype: config.dtype }));
+    this.head = this.child('head', new Conv2d(config.filters[0] as number, 1, 1, { dtype: config.dtype }));
+  }
+
+  logits(images: Tensor): Tensor {
+    return this.head.forward(this.unet.forward(images)); // [B, 1, H, W]
+  }
+
+  loss(images: Tensor, masks: Tensor): ElboParts {
+    const ce = pixelSumBce(this.logits(images), masks);
+    const zero = zeros([], { dtype: ce.dtype });
+    return { loss: ce, ce, kl: zero, logDet: zero };
+  }
+
+  /** Every "sample" is the same deterministic prediction. */
+  sample(images: Tensor, n: number): Samples {
+    const [b, , h, w] = images.shape as [number, number, number, number];
+    const logits = this.logits(images).expand([b, n, h, w]);
+    const L = this.config.latent;
+    return { probs: logits.sigmoid(), logits, priorMu: zeros([b, L]), priorSigma: ones([b, L]) };
+  }
+}

@@ -1,0 +1,43 @@
+import type { Tensor } from '../tensor/tensor.js';
+import { Module } from '../nn/module.js';
+import { Conv2d, type LayerOptions } from '../nn/layers.js';
+import { DownPath } from './blocks.js';
+
+export interface GaussianParams {
+  /** [B, L] */
+  mu: Tensor;
+  /** [B, L] */
+  logSigma: Tensor;
+  /** [B, C] spatially averaged last encoder features: the flows' context h. */
+  context: Tensor;
+}
+
+// Keeps σ = exp(log σ) finite and positive; the public repos' users mostly report KL blow-ups.
+const LOG_SIGMA_LIMIT = 10;
+
+/** Prior / posterior net: down path → spatial mean → 1×1 conv → (μ, log σ). Params `down.*`, `head.*`. */
+export class GaussianEncoder extends Module {
+  private readonly down: DownPath;
+  private readonly head: Conv2d;
+  readonly latent: number;
+
+  constructor(inChannels: number, filters: readonly number[], latent: number, convs: number, opts: LayerOptions = {}) {
+    super();
+    this.down = this.child('down', new DownPath(inChannels, filters, convs, opts));
+    this.head = this.child('head', new Conv2d(filters[filters.length - 1] as number, 2 * latent, 1, opts));
+    this.latent = latent;
+  }
+
+  /** x [B, Cin, H, W] → μ, log σ [B, L], context [B, C] */
+  forward(x: Tensor): GaussianParams {
+    const levels = this.down.forward(x);
+    const h = (levels[levels.length - 1] as Tensor).mean([2, 3], true); // [B, C, 1, 1]
+    const out = this.head.forward(h).flatten(1); // [B, 2L]
+    const L = this.latent;
+    return {
+      mu: out.slice(1, 0, L),
+      logSigma: out.slice(1, L, 2 * L).clamp(-LOG_SIGMA_LIMIT, LOG_SIGMA_LIMIT),
+      context: h.flatten(1),
+    };
+  }
+}

@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { scope, tensor, Optimizer, keep, type Tensor } from './index.js';
+
+function param(values: number[]): Tensor {
+  return keep(tensor(Float64Array.from(values)).setRequiresGrad(true));
+}
+function setGrad(p: Tensor, g: number[]): void {
+  scope(() => p.mul(tensor(Float64Array.from(g))).sum().backward());
+}
+
+test('Adam: hand-computed first two steps (PyTorch 1.13 rule, L2 weight decay)', () => {
+  const p = param([1, -2]);
+  const opt = new Optimizer('adam', [p], { lr: 0.1, weightDecay: 0.5 });
+  setGrad(p, [0.3, 0.4]);
+  opt.step();
+  // g' = g + wd·p = [0.8, -0.6]; m̂ = g', v̂ = g'² → p −= lr·sign(g')·|g'|/(|g'|+eps)
+  const p1 = p.toArray() as Float64Array;
+  assert.ok(Math.abs((p1[0] as number) - (1 - 0.1 * 0.8 / (0.8 + 1e-8))) < 1e-12);
+  assert.ok(Math.abs((p1[1] as number) - (-2 + 0.1 * 0.6 / (0.6 + 1e-8))) < 1e-12);
+  // Second step by hand.
+  opt.zeroGrad();
+  setGrad(p, [0.3, 0.4]);
+  opt.step();
+  const g1 = [0.8, -0.6];
+  const g2 = [0.3 + 0.5 * (p1[0] as number), 0.4 + 0.5 * (p1[1] as number)];
+  const p2 = p.toArray() as Float64Array;
+  for (let i = 0; i < 2; i++) {
+    const m = 0.9 * 0.1 * (g1[i] as number) + 0.1 * (g2[i] as number);
+    const v = 0.999 * 0.001 * (g1[i] as number) ** 2 + 0.001 * (g2[i] as number) ** 2;
+    const expected = (p1[i] as number) - (0.1 / (1 - 0.81)) * m / (Math.sqrt(v) / Math.sqrt(1 - 0.999 ** 2) + 1e-8);
+    assert.ok(Math.abs((p2[i] as number) - expected) < 1e-12, `p[${i}] ${p2[i]} vs ${expected}`);
+  }
+  p.dispose();
+});
+
+test('AdamW decays decoupled from the gradient; SGD with momentum matches the closed form', () => {
+  const a = param([2]);
+  const adamw = new Optimizer('adamw', [a], { lr: 0.1, weightDecay: 0.1 });
+  setGrad(a, [1]);
+  adamw.step();
+  assert.ok(Math.abs(a.item() - (2 * (1 - 0.01) - 0.1 * 1 / (1 + 1e-8))) < 1e-12);
+  const s = param([1]);
+  const sgd = new Optimizer('sgd', [s], { lr: 0.5, momentum: 0.9 });
+  setGrad(s, [2]);
+  sgd.step(); // buf = 2, p = 1 − 1 = 0
+  sgd.zeroGrad();
+  setGrad(s, [2]);
+  sgd.step(); // buf = 0.9·2 + 2 = 3.8, p = 0 − 1.9
+  assert.ok(Math.abs(s.item() + 1.9) < 1e-12);
+  a.dispose();
+  s.dispose();
+});
+
+test('optimizer state round-trips: restored optimizer continues identically', () => {
+  const run = (restoreAt: number | null): number[] => {
+    const p = param([0.5, -1.5, 3]);
+    let opt = new Optimizer('adam', [p], { lr: 0.05 });
+    for (let i = 0; i < 6; i++) {
+      if (i === restoreAt) {
+        const state = opt.stateDict();
+        const step = opt.stepCount;
+        opt = new Optimizer('adam', [p], { lr: 0.05 });
+        opt.loadStateDict(step, state);
+        for (const t of state.values()) t.dispose();
+      }
+      opt.zeroGrad();
+      scope(() => p.square().sum().backward());
+      opt.step();
+    }
+    const out = Array.from(p.toArray() as Float64Array);
+    p.dispose();
+    return out;
+  };
+  assert.deepEqual(run(3), run(null));
+});

@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { scope, tensor, saveSafetensors, loadSafetensors, loadRawSafetensors } from './index.js';
+import { packageRoot } from '../util/paths.js';
+
+test('safetensors round trip of every dtype, atomic write leaves no temp files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fs-st-'));
+  const path = join(dir, 'w.safetensors');
+  scope(() => {
+    saveSafetensors(path, {
+      a: tensor(new Float32Array([1.5, -2, 3]), [3]),
+      b: tensor(new Float64Array([1, 2, 3, 4]), [2, 2]),
+      c: tensor(new BigInt64Array([5n, -6n]), [2]),
+      d: tensor(new Uint8Array([0, 1, 1]), [3], { dtype: 'bool' }),
+      e: tensor(new Uint8Array([7, 255]), [1, 2]),
+    }, { note: 'hello' });
+    const { metadata, tensors } = loadSafetensors(path);
+    assert.equal(metadata.note, 'hello');
+    assert.deepEqual(Array.from(tensors.get('a')?.toArray() as Float32Array), [1.5, -2, 3]);
+    assert.deepEqual(tensors.get('b')?.shape, [2, 2]);
+    assert.equal(tensors.get('b')?.dtype, 'float64');
+    assert.deepEqual(Array.from(tensors.get('c')?.toArray() as BigInt64Array), [5n, -6n]);
+    assert.equal(tensors.get('d')?.dtype, 'bool');
+    assert.deepEqual(Array.from(tensors.get('e')?.toArray() as Uint8Array), [7, 255]);
+  });
+  assert.deepEqual(readdirSync(dir), ['w.safetensors']);
+});
+
+test('truncated or corrupt safetensors give a clear error naming the file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fs-st-'));
+  const good = join(dir, 'g.safetensors');
+  scope(() => saveSafetensors(good, { a: tensor(new Float32Array(100), [100]) }));
+  const bytes = readFileSync(good);
+  const cut = join(dir, 'cut.safetensors');
+  writeFileSync(cut, bytes.subarray(0, bytes.length - 10));
+  assert.throws(() => loadRawSafetensors(cut), /cut\.safetensors: truncated/);
+  const junk = join(dir, 'junk.safetensors');
+  writeFileSync(junk, Buffer.from('hello world, not a tensor file'));
+  assert.throws(() => loadRawSafetensors(junk), /junk\.safetensors: corrupt/);
+  assert.throws(() => loadRawSafetensors(join(dir, 'nope.safetensors')), /nope\.safetensors: cannot open/);
+});
+
+test('files written by flowseg are readable by the Python reference reader', (t) => {
+  const py = '/usr/bin/python3';
+  const reader = join(packageRoot(), 'scripts', 'golden', 'safetensors_io.py');
+  const probe = spawnSync(py, ['-c', 'import numpy'], { encoding: 'utf8' });
+  if (!existsSync(py) || probe.status !== 0) return t.skip('python3 + numpy not available');
+  const path = join(mkdtempSync(join(tmpdir(), 'fs-st-')), 'x.safetensors');
+  scope(() => saveSafetensors(path, { w: tensor(new Float32Array([1, 2, 3, 4, 5, 6]), [2, 3]) }));
+  const code = `import sys; sys.path.insert(0, ${JSON.stringify(join(packageRoot(), 'scripts', 'golden'))}); import safetensors_io as s; w = s.load_file(${JSON.stringify(path)})["w"]; print(list(w.shape), float(w.sum()))`;
+  const r = spawnSync(py, ['-c', code], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /\[2, 3\] 21\.0/);
+  void reader;
+});
