@@ -2,11 +2,17 @@ import type { Command } from 'commander';
 import { register as registerDataInfo } from './dataInfo.js';
 import { register as registerPrepare } from './prepare.js';
 import { register as registerReport } from './report.js';
+import { register as registerTrain } from './train.js';
+import { register as registerSample } from './sample.js';
+import { register as registerEvaluate } from './evaluate.js';
 
 /** Each CLI command lives in its own file and exports a `register(program)` function. */
 export type RegisterCommand = (program: Command) => void;
 
 export const commands: RegisterCommand[] = [
+  registerTrain,
+  registerSample,
+  registerEvaluate,
   registerPrepare,
   registerDataInfo,
   registerReport,

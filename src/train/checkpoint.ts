@@ -1,0 +1,80 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { saveSafetensors, loadSafetensors } from '../tensor/safetensors.js';
+import { getRngState, setRngState } from '../tensor/engine.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Optimizer } from '../tensor/optimizer.js';
+import type { SegmentationModel } from '../models/segmentationModel.js';
+import type { TrainConfig } from './config.js';
+import { FlowsegInputError } from '../util/errors.js';
+
+/** Loop position and bookkeeping saved with the weights, so `--resume` continues exactly. */
+export interface TrainState {
+  epoch: number;
+  /** Batches of `epoch` already done. */
+  batchInEpoch: number;
+  step: number;
+  /** This epoch's shuffled training order. */
+  epochOrder: number[];
+  epochLossSum: number;
+  epochLossCount: number;
+  dataRng: number[];
+  bestMetric: number | null;
+  bestEpoch: number;
+  epochsWithoutImprovement: number;
+  elapsedSeconds: number;
+  optimizerSteps: number;
+}
+
+export const LAST = 'checkpoint-last.safetensors';
+export const BEST = 'checkpoint-best.safetensors';
+
+/** Weights + optimizer + torch RNG + loop state + config, in one atomic safetensors file. */
+export function saveCheckpoint(path: string, model: SegmentationModel, optimizer: Optimizer | null, config: TrainConfig, state: TrainState): void {
+  const tensors = new Map<string, Tensor>(model.namedParameters());
+  const extra: Tensor[] = [];
+  if (optimizer) for (const [k, t] of optimizer.stateDict()) (tensors.set(k, t), extra.push(t));
+  const rng = getRngState();
+  extra.push(rng);
+  tensors.set('rng.torch', rng);
+  try {
+    saveSafetensors(path, tensors, { format: 'flowseg-checkpoint-1', config: JSON.stringify(config), state: JSON.stringify(state) });
+  } finally {
+    for (const t of extra) t.dispose();
+  }
+}
+
+export interface LoadedCheckpoint {
+  config: TrainConfig;
+  state: TrainState;
+  tensors: Map<string, Tensor>;
+}
+
+/** Reads a checkpoint file, or a run dir (its best checkpoint, else its last). */
+export function readCheckpoint(pathOrRunDir: string, prefer: 'best' | 'last' = 'best'): LoadedCheckpoint {
+  let path = pathOrRunDir;
+  if (!path.endsWith('.safetensors')) {
+    const order = prefer === 'best' ? [BEST, LAST] : [LAST, BEST];
+    const found = order.map((f) => join(pathOrRunDir, f)).find((p) => existsSync(p));
+    if (!found) throw new FlowsegInputError(`${pathOrRunDir}: no ${BEST} or ${LAST} — pass a run dir made by \`flowseg train\` or a checkpoint file`);
+    path = found;
+  }
+  const { metadata, tensors } = loadSafetensors(path);
+  if (metadata.format !== 'flowseg-checkpoint-1' || !metadata.config || !metadata.state) {
+    for (const t of tensors.values()) t.dispose();
+    throw new FlowsegInputError(`${path}: not a flowseg checkpoint (missing metadata) — was it written by \`flowseg train\`?`);
+  }
+  return { config: JSON.parse(metadata.config) as TrainConfig, state: JSON.parse(metadata.state) as TrainState, tensors };
+}
+
+/** Restores weights (and optimizer + torch RNG when given) from a loaded checkpoint. */
+export function restore(ckpt: LoadedCheckpoint, model: SegmentationModel, optimizer: Optimizer | null, source: string): void {
+  model.loadStateDict(ckpt.tensors, source);
+  if (optimizer) optimizer.loadStateDict(ckpt.state.optimizerSteps, ckpt.tensors);
+  const rng = ckpt.tensors.get('rng.torch');
+  if (optimizer && rng) setRngState(rng);
+}
+
+export function disposeCheckpoint(ckpt: LoadedCheckpoint): void {
+  for (const t of ckpt.tensors.values()) t.dispose();
+}
