@@ -5,11 +5,13 @@ import { register as registerReport } from './report.js';
 import { register as registerTrain } from './train.js';
 import { register as registerSample } from './sample.js';
 import { register as registerEvaluate } from './evaluate.js';
+import { register as registerMain } from './mainJob.js';
 
 /** Each CLI command lives in its own file and exports a `register(program)` function. */
 export type RegisterCommand = (program: Command) => void;
 
 export const commands: RegisterCommand[] = [
+  registerMain,
   registerTrain,
   registerSample,
   registerEvaluate,

@@ -107,7 +107,7 @@ export async function* readFolder(input: string, options: ReaderOptions = {}): I
         for (let i = 0; i < plane; i++) image[ci * plane + i] = s.data[z * plane + i] * scale;
       });
       const mask = new Uint8Array(masks.length * plane); // [R, H, W]
-      masks.forEach((m, r) => mask.set(m.subarray(z * plane, (z + 1) * plane), r * plane));
+      for (const [r, m] of masks.entries()) mask.set(m.subarray(z * plane, (z + 1) * plane), r * plane);
       const item: DataItem = {
         id: Z > 1 ? `${c.name}/slice-${z}` : c.name,
         patientId,

@@ -38,7 +38,7 @@ const gray = (f: (x: number, y: number) => number): Uint8Array => {
 };
 const rgbOf = (g: Uint8Array): Uint8Array => {
   const d = new Uint8Array(3 * g.length);
-  g.forEach((v, i) => d.set([v, Math.min(255, v + 20), v >> 1], 3 * i));
+  for (const [i, v] of g.entries()) d.set([v, Math.min(255, v + 20), v >> 1], 3 * i);
   return d;
 };
 const fundus = gray((x) => (inFov(x) ? 180 : 3));
@@ -46,7 +46,7 @@ const rater = (col: number) => gray((x) => (x === col ? 255 : 0));
 
 function png(g: Uint8Array): Buffer {
   const p = new PNG({ width: W, height: H, colorType: 0 });
-  g.forEach((v, i) => p.data.set([v, v, v, 255], 4 * i));
+  for (const [i, v] of g.entries()) p.data.set([v, v, v, 255], 4 * i);
   return PNG.sync.write(p, { colorType: 0 });
 }
 function gif(g: Uint8Array, palette: [number, number]): Uint8Array {

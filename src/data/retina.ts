@@ -18,7 +18,7 @@ import { type ChannelMode, type Raster, strictMask, toPlanes } from './image/ras
 import { resizeBilinear, resizeMaskSmooth } from './image/resize.js';
 import { type RetinaCase, scanRetina } from './retinaLayout.js';
 import { cropPlanes, patchOffsets, touchesFov } from './retinaPatches.js';
-import type { DataItem, ItemStream } from './types.js';
+import type { DataItem } from './types.js';
 
 export interface RetinaOptions extends ReaderOptions {
   /** Step between patch origins in pixels; default `patchSize / 2`. */

@@ -15,8 +15,12 @@ export class CondPlanarStep extends Module implements FlowStep {
     super();
     this.mlp = this.child('mlp', new Mlp(contextSize, 2 * latent + 1, 8, opts));
   }
+  /** ctx [B, C] → raw [B, 2L+1] = [u | w | b] before the constraint. */
+  rawParams(ctx: Tensor): Tensor {
+    return this.mlp.forward(ctx);
+  }
   forward(z: Tensor, ctx: Tensor): FlowOutput {
-    const [u, w, b] = splitPlanar(this.mlp.forward(ctx), this.latent);
+    const [u, w, b] = splitPlanar(this.rawParams(ctx), this.latent);
     return planarTransform(z, u, w, b);
   }
 }

@@ -15,7 +15,7 @@ export interface FlowStep extends Module {
   forward(z: Tensor, ctx: Tensor): FlowOutput;
 }
 
-/** K steps applied in order; log-determinants add up. Params `steps.{k}.…`. */
+/** K ≥ 0 steps applied in order; log-determinants add up (MODEL.md: Σₖ log|det Jₖ|). Params `steps.{k}.…`. */
 export class FlowChain extends Module {
   readonly steps: FlowStep[];
   constructor(steps: FlowStep[]) {
@@ -24,7 +24,7 @@ export class FlowChain extends Module {
     this.steps = steps.map((s, k) => list.add(String(k), s));
   }
   forward(z: Tensor, ctx: Tensor): FlowOutput {
-    let out: FlowOutput = { z, logDet: zeros([z.shape[0] as number], { dtype: z.dtype }) };
+    let out: FlowOutput = { z, logDet: zeros([z.shape[0] as number], { dtype: z.dtype, device: z.device }) }; // K = 0: identity
     for (const step of this.steps) {
       const next = step.forward(out.z, ctx);
       out = { z: next.z, logDet: out.logDet.add(next.logDet) };

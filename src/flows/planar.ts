@@ -4,14 +4,22 @@ import { Linear, type LayerOptions } from '../nn/layers.js';
 import type { FlowOutput, FlowStep } from './flow.js';
 
 /**
- * Planar step z' = z + û·tanh(wᵀz + b) (Rezende & Mohamed 2015; MODEL.md). û enforces
- * wᵀû ≥ −1 so the map is invertible: û = u + (m(wᵀu) − wᵀu)·w/‖w‖², m(x) = −1 + softplus(x).
- * u, w [B, L], b [B, 1].
+ * MODEL.md planar invertibility: û = u + (m(wᵀu) − wᵀu)·w/‖w‖², m(x) = −1 + softplus(x), so that
+ * wᵀû = m(wᵀu) > −1. No ε on ‖w‖² (the reference has none; an ε would only trade the w = 0 NaN for
+ * a 1/ε gradient). u, w [B, L] → û [B, L].
+ */
+export function constrainU(u: Tensor, w: Tensor): Tensor {
+  const wu = w.mul(u).sum([-1], true); // [B, 1]
+  const m = wu.softplus().sub(1); // [B, 1]
+  return u.add(m.sub(wu).mul(w).div(w.square().sum([-1], true))); // [B, L]
+}
+
+/**
+ * Planar step z' = z + û·tanh(wᵀz + b) (Rezende & Mohamed 2015; MODEL.md Flows, planar), with
+ * log|det J| = log|1 + ψᵀû|, ψ = (1 − tanh²(wᵀz + b))·w. z, u, w [B, L]; b [B, 1].
  */
 export function planarTransform(z: Tensor, u: Tensor, w: Tensor, b: Tensor): FlowOutput {
-  const wu = w.mul(u).sum([-1], true); // [B, 1]
-  const m = wu.softplus().sub(1);
-  const uHat = u.add(m.sub(wu).mul(w).div(w.square().sum([-1], true))); // [B, L]
+  const uHat = constrainU(u, w); // [B, L]
   const t = w.mul(z).sum([-1], true).add(b).tanh(); // [B, 1]
   const psi = t.square().neg().add(1).mul(w); // [B, L]
   const logDet = psi.mul(uHat).sum([-1]).add(1).abs().log(); // [B]
@@ -34,8 +42,12 @@ export class PlanarStep extends Module implements FlowStep {
     super();
     this.params = this.child('params', new Linear(contextSize, 2 * latent + 1, opts));
   }
+  /** ctx [B, C] → raw [B, 2L+1] = [u | w | b] before the constraint. */
+  rawParams(ctx: Tensor): Tensor {
+    return this.params.forward(ctx);
+  }
   forward(z: Tensor, ctx: Tensor): FlowOutput {
-    const [u, w, b] = splitPlanar(this.params.forward(ctx), this.latent);
+    const [u, w, b] = splitPlanar(this.rawParams(ctx), this.latent);
     return planarTransform(z, u, w, b);
   }
 }

@@ -3,19 +3,23 @@ import { Module } from '../nn/module.js';
 import { Linear, type LayerOptions } from '../nn/layers.js';
 import type { FlowOutput, FlowStep } from './flow.js';
 
+/** MODEL.md radial invertibility: α = softplus(α̃) > 0, β̂ = −α + softplus(β̃) ≥ −α. [B, 1] each. */
+export function radialCoefficients(alphaRaw: Tensor, betaRaw: Tensor): { alpha: Tensor; beta: Tensor } {
+  const alpha = alphaRaw.softplus(); // [B, 1]
+  return { alpha, beta: betaRaw.softplus().sub(alpha) }; // [B, 1]
+}
+
 /**
- * Radial step z' = z + β̂·h(α, r)·(z − z_ref), r = ‖z − z_ref‖, h = 1/(α + r), α = softplus(α̃),
- * β̂ = −α + softplus(β̃) ≥ −α (invertibility). log|det J| = (L−1)·log(1 + β̂h) + log(1 + β̂h − β̂r/(α+r)²).
- * z, zRef [B, L]; alphaRaw, betaRaw [B, 1].
+ * Radial step z' = z + β̂·h(α, r)·(z − z_ref), r = ‖z − z_ref‖, h = 1/(α + r) (MODEL.md Flows, radial),
+ * log|det J| = (L−1)·log(1 + β̂h) + log(1 + β̂h − β̂r/(α+r)²). z, zRef [B, L]; alphaRaw, betaRaw [B, 1].
  */
 export function radialTransform(z: Tensor, zRef: Tensor, alphaRaw: Tensor, betaRaw: Tensor): FlowOutput {
   const L = z.shape[1] as number;
-  const alpha = alphaRaw.softplus(); // [B, 1]
-  const beta = betaRaw.softplus().sub(alpha); // [B, 1]
+  const { alpha, beta } = radialCoefficients(alphaRaw, betaRaw);
   const diff = z.sub(zRef); // [B, L]
   const r = diff.square().sum([-1], true).sqrt(); // [B, 1]
-  const h = alpha.add(r).reciprocal();
-  const bh = beta.mul(h);
+  const h = alpha.add(r).reciprocal(); // [B, 1]
+  const bh = beta.mul(h); // [B, 1]
   const logDet = bh.log1p().mul(L - 1).add(bh.add(1).sub(beta.mul(r).div(alpha.add(r).square())).log()); // [B, 1]
   return { z: z.add(bh.mul(diff)), logDet: logDet.squeeze(-1) };
 }
@@ -36,8 +40,12 @@ export class RadialStep extends Module implements FlowStep {
     super();
     this.params = this.child('params', new Linear(contextSize, latent + 2, opts));
   }
+  /** ctx [B, C] → raw [B, L+2] = [z_ref | α̃ | β̃]. */
+  rawParams(ctx: Tensor): Tensor {
+    return this.params.forward(ctx);
+  }
   forward(z: Tensor, ctx: Tensor): FlowOutput {
-    const [zRef, a, b] = splitRadial(this.params.forward(ctx), this.latent);
+    const [zRef, a, b] = splitRadial(this.rawParams(ctx), this.latent);
     return radialTransform(z, zRef, a, b);
   }
 }

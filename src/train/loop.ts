@@ -63,7 +63,9 @@ export function train(opts: TrainOptions): TrainResult {
     disposeCheckpoint(ckpt);
     dataRng.setState(state.dataRng);
   } else {
-    writeFileAtomic(join(outDir, 'config.json'), `${JSON.stringify({ ...config, ...config.modelConfig, ...opts.extraConfig }, null, 2)}\n`);
+    const budget = { maxEpochs: config.epochs, maxSteps: config.maxSteps, maxMinutes: config.maxMinutes };
+    const fold = config.split.kind === 'kfold' ? config.split.fold : null;
+    writeFileAtomic(join(outDir, 'config.json'), `${JSON.stringify({ ...config, ...config.modelConfig, fold, budget, ...opts.extraConfig }, null, 2)}\n`);
     saveSplit(join(outDir, 'split.json'), parts.split);
   }
   const log = (line: Record<string, unknown>): void => appendFileSync(join(outDir, 'log.jsonl'), `${JSON.stringify(line)}\n`);

@@ -113,7 +113,7 @@ function colourBar(x: number, y: number, h: number, range: { min: number; max: n
     const v = range.min + t * (range.max - range.min);
     const ty = y + h * (1 - t);
     parts.push(`<line x1="${x + BAR_W}" y1="${r(ty)}" x2="${x + BAR_W + 4}" y2="${r(ty)}" stroke="#555"/>`);
-    parts.push(svgText(x + BAR_W + 7, ty + 4, String(Number(v.toFixed(2))), { size: 12, fill: '#333' }));
+    parts.push(svgText(x + BAR_W + 7, ty + 4, String(Number(v.toFixed(2))), { size: 13, fill: '#333' }));
   }
   return parts.join('');
 }

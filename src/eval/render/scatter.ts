@@ -50,7 +50,8 @@ export function scatterSvg(o: ScatterOptions): string {
     const x0 = xr[0];
     const x1 = xr[1];
     parts.push(
-      `<line x1="${r(f.sx(x0))}" y1="${r(f.sy(fit.a + fit.b * x0))}" x2="${r(f.sx(x1))}" y2="${r(f.sy(fit.a + fit.b * x1))}" stroke="#d62728" stroke-width="2" stroke-dasharray="7 4"/>`,
+      `<clipPath id="plot"><rect x="${f.left}" y="${f.top}" width="${r(f.right - f.left)}" height="${r(f.bottom - f.top)}"/></clipPath>` +
+        `<line x1="${r(f.sx(x0))}" y1="${r(f.sy(fit.a + fit.b * x0))}" x2="${r(f.sx(x1))}" y2="${r(f.sy(fit.a + fit.b * x1))}" stroke="#d62728" stroke-width="2" stroke-dasharray="7 4" clip-path="url(#plot)"/>`,
     );
   }
   if (o.annotation) {

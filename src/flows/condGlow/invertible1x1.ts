@@ -25,7 +25,7 @@ export function randomOrthogonal(n: number, dtype: 'float32' | 'float64'): Tenso
 }
 
 /**
- * Conditional invertible 1×1 "convolution" on a 1-D latent: z' = W(ctx)·z with
+ * Conditional invertible 1×1 "convolution" on a 1-D latent (MODEL.md Flows, conditional Glow): z' = W(ctx)·z with
  * W(ctx) = W0 + reshape(MLP(ctx), [L, L]); log|det| = log|det W|. W0 keeps W well conditioned
  * while the conditioning output is small. Params `weight0`, `mlp.*`.
  */
@@ -41,9 +41,13 @@ export class CondInvertible1x1 extends Module implements FlowStep {
     this.weight0 = this.param('weight0', randomOrthogonal(latent, opts.dtype === 'float64' ? 'float64' : 'float32'));
     this.mlp = this.child('mlp', new Mlp(contextSize, latent * latent, 8, { ...opts, zeroLast: true }));
   }
-  forward(z: Tensor, ctx: Tensor): FlowOutput {
+  /** W(ctx) = W0 + reshape(MLP(ctx), [L, L]) (row-major, as the reference's view). ctx [B, C] → [B, L, L]. */
+  matrix(ctx: Tensor): Tensor {
     const L = this.latent;
-    const w = this.mlp.forward(ctx).reshape([-1, L, L]).add(this.weight0); // [B, L, L]
+    return this.mlp.forward(ctx).reshape([-1, L, L]).add(this.weight0); // [B, L, L]
+  }
+  forward(z: Tensor, ctx: Tensor): FlowOutput {
+    const w = this.matrix(ctx); // [B, L, L]
     const zNew = w.matmul(z.unsqueeze(-1)).squeeze(-1); // [B, L]
     return { z: zNew, logDet: slogdet(w)[1] };
   }

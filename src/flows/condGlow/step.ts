@@ -6,23 +6,24 @@ import { CondActNorm } from './actNorm.js';
 import { CondInvertible1x1 } from './invertible1x1.js';
 import { CondAffineCoupling } from './affineCoupling.js';
 
-/** Seed 001's conditional Glow step: cond ActNorm → cond invertible 1×1 → cond affine coupling. */
+/**
+ * Seed 001's conditional Glow step (MODEL.md Flows): cond ActNorm → cond invertible 1×1 → cond affine
+ * coupling; log-determinants add. Params `actnorm.mlp.*`, `inv1x1.{weight0,mlp.*}`, `coupling.mlp.*`.
+ */
 export class CondGlowStep extends Module implements FlowStep {
-  private readonly parts: FlowStep[];
+  readonly actnorm: CondActNorm;
+  readonly inv1x1: CondInvertible1x1;
+  readonly coupling: CondAffineCoupling;
   constructor(latent: number, contextSize: number, opts: LayerOptions = {}) {
     super();
-    this.parts = [
-      this.child('actnorm', new CondActNorm(latent, contextSize, opts)),
-      this.child('inv1x1', new CondInvertible1x1(latent, contextSize, opts)),
-      this.child('coupling', new CondAffineCoupling(latent, contextSize, opts)),
-    ];
+    this.actnorm = this.child('actnorm', new CondActNorm(latent, contextSize, opts));
+    this.inv1x1 = this.child('inv1x1', new CondInvertible1x1(latent, contextSize, opts));
+    this.coupling = this.child('coupling', new CondAffineCoupling(latent, contextSize, opts));
   }
   forward(z: Tensor, ctx: Tensor): FlowOutput {
-    let out: FlowOutput = { z, logDet: z.slice(1, 0, 1).squeeze(-1).mul(0) };
-    for (const part of this.parts) {
-      const next = part.forward(out.z, ctx);
-      out = { z: next.z, logDet: out.logDet.add(next.logDet) };
-    }
-    return out;
+    const a = this.actnorm.forward(z, ctx); // z [B, L], logDet [B]
+    const b = this.inv1x1.forward(a.z, ctx);
+    const c = this.coupling.forward(b.z, ctx);
+    return { z: c.z, logDet: a.logDet.add(b.logDet).add(c.logDet) }; // [B]
   }
 }

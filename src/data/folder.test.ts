@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { PNG } from 'pngjs';
+import { FlowsegInputError } from '../util/errors.js';
+import type { ReaderOptions } from './formats.js';
+import { readFolder } from './folder.js';
+import type { DataItem } from './types.js';
+
+const collect = async (input: string, options: ReaderOptions = {}): Promise<DataItem[]> => {
+  const out: DataItem[] = [];
+  for await (const it of readFolder(input, options)) out.push(it);
+  return out;
+};
+
+/** 8-bit gray PNG from `[H, W]` values. */
+function png(w: number, h: number, f: (x: number, y: number) => number): Buffer {
+  const p = new PNG({ width: w, height: h, colorType: 0 });
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const v = f(x, y);
+      p.data.set([v, v, v, 255], 4 * (y * w + x));
+    }
+  }
+  return PNG.sync.write(p, { colorType: 0 });
+}
+
+/** Minimal NIfTI-1 single file (`n+1`), float32 or uint8, x fastest. */
+function nifti(dims: [number, number, number], values: number[], type: 'f4' | 'u1' = 'f4', slope = 0): Uint8Array {
+  const [nx, ny, nz] = dims;
+  const bytesPer = type === 'f4' ? 4 : 1;
+  const buf = new ArrayBuffer(352 + values.length * bytesPer);
+  const v = new DataView(buf);
+  v.setInt32(0, 348, true);
+  for (const [i, d] of [nz > 1 ? 3 : 2, nx, ny, nz, 1, 1, 1, 1].entries()) v.setInt16(40 + 2 * i, d, true);
+  v.setInt16(70, type === 'f4' ? 16 : 2, true); // datatype FLOAT32 / UINT8
+  v.setInt16(72, bytesPer * 8, true);
+  for (let i = 0; i < 8; i++) v.setFloat32(76 + 4 * i, 1, true);
+  v.setFloat32(108, 352, true);
+  v.setFloat32(112, slope, true);
+  new Uint8Array(buf).set([0x6e, 0x2b, 0x31, 0], 344); // "n+1\0"
+  for (const [i, x] of values.entries()) {
+    if (type === 'f4') v.setFloat32(352 + 4 * i, x, true);
+    else v.setUint8(352 + i, x);
+  }
+  return new Uint8Array(buf);
+}
+
+/** Two 2D PNG cases (2 channels, 3 raters) — rater r marks column r. */
+function pngFolder(): string {
+  const root = mkdtempSync(join(tmpdir(), 'flowseg-folder-'));
+  mkdirSync(join(root, 'imagesTr'));
+  mkdirSync(join(root, 'labelsTr'));
+  const spec = { name: 'toy', channel_names: { 0: 'T1', 1: 'T2' }, raters: 3, patients: { case_b: 'P1', case_a: 'P1' } };
+  writeFileSync(join(root, 'dataset.json'), JSON.stringify(spec));
+  for (const c of ['case_a', 'case_b']) {
+    writeFileSync(join(root, 'imagesTr', `${c}_0000.png`), png(6, 4, (x) => 10 * x));
+    writeFileSync(join(root, 'imagesTr', `${c}_0001.png`), png(6, 4, () => 255));
+    for (let r = 0; r < 3; r++) writeFileSync(join(root, 'labelsTr', `${c}_rater${r}.png`), png(6, 4, (x) => (x === r ? 255 : 0)));
+  }
+  return root;
+}
+
+test('folder of PNGs: channels stacked, raters stacked, patients mapped, --size resizes', async () => {
+  const items = await collect(pngFolder());
+  assert.deepEqual(items.map((i) => [i.id, i.patientId, i.channels, i.raters, i.height, i.width]), [
+    ['case_a', 'P1', 2, 3, 4, 6],
+    ['case_b', 'P1', 2, 3, 4, 6],
+  ]);
+  const it = items[0];
+  assert.ok(Math.abs(it.image[3] - 30 / 255) < 1e-6); // channel 0 at x = 3
+  assert.equal(it.image[24 + 5], 1); // channel 1 is full scale
+  for (let r = 0; r < 3; r++) assert.deepEqual([...it.masks.subarray(r * 24, r * 24 + 6)], [0, 1, 2, 3, 4, 5].map((x) => (x === r ? 1 : 0)));
+  const small = await collect(pngFolder(), { size: 2, limit: 1 });
+  assert.deepEqual([small.length, small[0].height, small[0].width, small[0].masks.length], [1, 2, 2, 3 * 4]);
+});
+
+test('folder of NIfTI: a 3D volume becomes axial slices, .nii.gz and scl_slope honoured', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'flowseg-folder-nii-'));
+  mkdirSync(join(root, 'imagesTr'));
+  mkdirSync(join(root, 'labelsTr'));
+  writeFileSync(join(root, 'dataset.json'), JSON.stringify({ name: 'vol', modalities: { 0: 'CT' }, raters: 2, file_ending: '.nii.gz' }));
+  const [nx, ny, nz] = [3, 2, 4];
+  const voxels = Array.from({ length: nx * ny * nz }, (_, i) => i); // value = x + 3 y + 6 z
+  writeFileSync(join(root, 'imagesTr', 'lung_0000.nii.gz'), gzipSync(nifti([nx, ny, nz], voxels, 'f4', 0.5)));
+  writeFileSync(join(root, 'labelsTr', 'lung_rater0.nii.gz'), gzipSync(nifti([nx, ny, nz], voxels.map((v) => (v % 6 === 0 ? 1 : 0)), 'u1')));
+  writeFileSync(join(root, 'labelsTr', 'lung_rater1.nii.gz'), gzipSync(nifti([nx, ny, nz], voxels.map(() => 0), 'u1')));
+  writeFileSync(join(root, 'labelsTr', 'ignored_rater0.nii'), nifti([nx, ny, 1], [0, 0, 0, 0, 0, 0], 'u1')); // wrong ending
+  const items = await collect(root);
+  assert.deepEqual(items.map((i) => [i.id, i.patientId, i.height, i.width]), [0, 1, 2, 3].map((z) => [`lung/slice-${z}`, 'lung', 2, 3]));
+  assert.deepEqual([...items[2].image], [12, 13, 14, 15, 16, 17].map((v) => v * 0.5));
+  assert.deepEqual([...items[2].masks], [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+});
+
+test('folder bad input: each error names the file or key and the fix', async () => {
+  const rejects = (dir: string, pattern: RegExp) =>
+    assert.rejects(collect(dir), (e: unknown) => e instanceof FlowsegInputError && pattern.test(e.message));
+  const spec = (root: string, patch: Record<string, unknown>) => {
+    const file = join(root, 'dataset.json');
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), ...patch }));
+  };
+  let root = pngFolder();
+  spec(root, { raters: 'three' });
+  await rejects(root, /dataset\.json: key "raters": Expected number, received string/);
+  root = pngFolder();
+  spec(root, { channel_names: undefined });
+  await rejects(root, /key "channel_names" \(or "modalities"\) is missing/);
+  root = pngFolder();
+  spec(root, { channel_names: { 0: 'T1', 2: 'T2' } });
+  await rejects(root, /key "channel_names" must number channels 0, 1, … without gaps/);
+  root = pngFolder();
+  rmSync(join(root, 'labelsTr', 'case_b_rater2.png'));
+  await rejects(root, /case_b_rater2\.\*: missing rater 2 of case "case_b" \(dataset\.json says raters: 3\)/);
+  root = pngFolder();
+  writeFileSync(join(root, 'labelsTr', 'case_a_rater3.png'), png(6, 4, () => 0));
+  await rejects(root, /case "case_a" has 4 rater files but dataset\.json says raters: 3; unequal rater counts/);
+  root = pngFolder();
+  rmSync(join(root, 'labelsTr'), { recursive: true });
+  await rejects(root, /labelsTr is missing/);
+  root = pngFolder();
+  writeFileSync(join(root, 'labelsTr', 'case_a_rater1.png'), png(6, 4, (x) => (x === 1 ? 2 : 0)));
+  await rejects(root, /case_a_rater1\.png: label value 2 at \(1, 0\) is not binary/);
+  root = pngFolder();
+  writeFileSync(join(root, 'imagesTr', 'case_b_0000.png'), png(5, 4, () => 0));
+  await rejects(root, /case_b_0001\.png is 6×4×1, expected 5×4×1 like .*case_b_0000\.png/);
+  root = pngFolder();
+  for (const c of ['0000', '0001']) writeFileSync(join(root, 'imagesTr', `case_b_${c}.png`), png(5, 4, () => 0));
+  for (let r = 0; r < 3; r++) writeFileSync(join(root, 'labelsTr', `case_b_rater${r}.png`), png(5, 4, () => 0));
+  await rejects(root, /case_b_0000\.png is 5×4, expected 6×4 like .*case_a_0000\.png; resize it or pass --size/);
+  root = pngFolder();
+  const bytes = readFileSync(join(root, 'imagesTr', 'case_a_0001.png'));
+  writeFileSync(join(root, 'imagesTr', 'case_a_0001.png'), bytes.subarray(0, bytes.length - 30));
+  await rejects(root, /case_a_0001\.png: cannot decode PNG .*corrupt or truncated/);
+  root = pngFolder();
+  for (const f of ['case_a_0000.png', 'case_a_0001.png']) rmSync(join(root, 'imagesTr', f));
+  await rejects(root, /labels for case "case_a" without images/);
+  for (const f of ['case_b_0000.png', 'case_b_0001.png']) rmSync(join(root, 'imagesTr', f));
+  for (const c of ['case_a', 'case_b']) for (let r = 0; r < 3; r++) rmSync(join(root, 'labelsTr', `${c}_rater${r}.png`));
+  await rejects(root, /imagesTr: no <case>_0000\.png\|\.nii\|\.nii\.gz files; the dataset is empty/);
+  await rejects(mkdtempSync(join(tmpdir(), 'flowseg-folder-none-')), /dataset\.json is missing/);
+});
