@@ -6,6 +6,8 @@ import { register as registerTrain } from './train.js';
 import { register as registerSample } from './sample.js';
 import { register as registerEvaluate } from './evaluate.js';
 import { register as registerMain } from './mainJob.js';
+import { register as registerExport } from './export.js';
+import { register as registerView } from './view.js';
 
 /** Each CLI command lives in its own file and exports a `register(program)` function. */
 export type RegisterCommand = (program: Command) => void;
@@ -18,4 +20,6 @@ export const commands: RegisterCommand[] = [
   registerPrepare,
   registerDataInfo,
   registerReport,
+  registerExport,
+  registerView,
 ];

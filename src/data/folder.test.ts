@@ -2,13 +2,17 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { FlowsegInputError } from '../util/errors.js';
 import type { ReaderOptions } from './formats.js';
 import { readFolder } from './folder.js';
 import type { DataItem } from './types.js';
+
+/** Every fixture of this file lives under one temp folder, removed when the tests end. */
+const scratch = mkdtempSync(join(tmpdir(), 'flowseg-folder-test-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
 
 const collect = async (input: string, options: ReaderOptions = {}): Promise<DataItem[]> => {
   const out: DataItem[] = [];
@@ -51,7 +55,7 @@ function nifti(dims: [number, number, number], values: number[], type: 'f4' | 'u
 
 /** Two 2D PNG cases (2 channels, 3 raters) — rater r marks column r. */
 function pngFolder(): string {
-  const root = mkdtempSync(join(tmpdir(), 'flowseg-folder-'));
+  const root = mkdtempSync(join(scratch, 'folder-'));
   mkdirSync(join(root, 'imagesTr'));
   mkdirSync(join(root, 'labelsTr'));
   const spec = { name: 'toy', channel_names: { 0: 'T1', 1: 'T2' }, raters: 3, patients: { case_b: 'P1', case_a: 'P1' } };
@@ -79,7 +83,7 @@ test('folder of PNGs: channels stacked, raters stacked, patients mapped, --size 
 });
 
 test('folder of NIfTI: a 3D volume becomes axial slices, .nii.gz and scl_slope honoured', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'flowseg-folder-nii-'));
+  const root = mkdtempSync(join(scratch, 'folder-nii-'));
   mkdirSync(join(root, 'imagesTr'));
   mkdirSync(join(root, 'labelsTr'));
   writeFileSync(join(root, 'dataset.json'), JSON.stringify({ name: 'vol', modalities: { 0: 'CT' }, raters: 2, file_ending: '.nii.gz' }));
@@ -140,5 +144,5 @@ test('folder bad input: each error names the file or key and the fix', async () 
   for (const f of ['case_b_0000.png', 'case_b_0001.png']) rmSync(join(root, 'imagesTr', f));
   for (const c of ['case_a', 'case_b']) for (let r = 0; r < 3; r++) rmSync(join(root, 'labelsTr', `${c}_rater${r}.png`));
   await rejects(root, /imagesTr: no <case>_0000\.png\|\.nii\|\.nii\.gz files; the dataset is empty/);
-  await rejects(mkdtempSync(join(tmpdir(), 'flowseg-folder-none-')), /dataset\.json is missing/);
+  await rejects(mkdtempSync(join(scratch, 'folder-none-')), /dataset\.json is missing/);
 });

@@ -2,13 +2,17 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import jpeg from 'jpeg-js';
 import { FlowsegInputError } from '../util/errors.js';
 import { sharedDataDir } from '../util/paths.js';
 import type { ReaderOptions } from './formats.js';
 import { readKvasir } from './kvasir.js';
 import type { DataItem } from './types.js';
+
+/** Every fixture of this file lives under one temp folder, removed when the tests end. */
+const scratch = mkdtempSync(join(tmpdir(), 'flowseg-kvasir-test-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
 
 const collect = async (input: string, options: ReaderOptions = {}): Promise<DataItem[]> => {
   const out: DataItem[] = [];
@@ -27,7 +31,7 @@ function jpg(w: number, h: number, f: (x: number, y: number) => [number, number,
 
 /** Two 64×48 pairs: a red-ish image, mask = left half. */
 function fixture(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'flowseg-kvasir-'));
+  const dir = mkdtempSync(join(scratch, 'kvasir-'));
   mkdirSync(join(dir, 'images'));
   mkdirSync(join(dir, 'masks'));
   for (const id of ['a', 'b']) {
@@ -68,7 +72,7 @@ test('kvasir bad input: truncated JPEG, missing mask, mask size, empty dataset',
   writeFileSync(join(size, 'masks', 'a.jpg'), jpg(32, 48, () => [0, 0, 0]));
   await rejects(size, /masks\/a\.jpg is 32×48, expected 64×48/);
 
-  const empty = mkdtempSync(join(tmpdir(), 'flowseg-kvasir-empty-'));
+  const empty = mkdtempSync(join(scratch, 'kvasir-empty-'));
   mkdirSync(join(empty, 'images'));
   mkdirSync(join(empty, 'masks'));
   await rejects(empty, /no \.jpg\/\.png images; the dataset is empty/);

@@ -1,14 +1,18 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { zipSync } from 'fflate';
 import { FlowsegInputError } from '../util/errors.js';
 import { packageRoot } from '../util/paths.js';
 import { readNpz } from './npz.js';
 import { encodeNpy, parseDtype } from './npzFormat.js';
 import type { DataItem } from './types.js';
+
+/** Every fixture of this file lives under one temp folder, removed when the tests end. */
+const scratch = mkdtempSync(join(tmpdir(), 'flowseg-npz-test-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
 
 const fixtures = join(packageRoot(), 'test-fixtures', 'npz');
 const collect = async (input: string, limit?: number): Promise<DataItem[]> => {
@@ -59,7 +63,7 @@ test('npy folder: uint8 [N,H,W] images scaled by 1/255, v2-header int64 masks, i
 });
 
 test('npz built in memory: [N,H,W] masks mean one rater', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'flowseg-npz-'));
+  const dir = mkdtempSync(join(scratch, 'npz-'));
   const file = join(dir, 'one.npz');
   const images = new Float32Array([0, 0.5, 1, 0.25]);
   writeFileSync(
@@ -74,7 +78,7 @@ test('npz built in memory: [N,H,W] masks mean one rater', async () => {
 });
 
 test('npz deflated across many inflate chunks: every value survives the streaming', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'flowseg-npz-big-'));
+  const dir = mkdtempSync(join(scratch, 'npz-big-'));
   const [N, H, W] = [40, 128, 128]; // 2.6 MB of incompressible floats > several 1 MiB chunks
   const images = new Float32Array(N * H * W);
   let s = 12345;
@@ -102,7 +106,7 @@ async function rejects(input: string, pattern: RegExp): Promise<void> {
 }
 
 test('npz bad input: fortran order, truncated, non-binary masks, missing arrays, shape mismatch', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'flowseg-npz-bad-'));
+  const dir = mkdtempSync(join(scratch, 'npz-bad-'));
   // Fortran-ordered images.
   mkdirSync(join(dir, 'fortran'));
   copyFileSync(join(fixtures, 'fortran.npy'), join(dir, 'fortran', 'images.npy'));

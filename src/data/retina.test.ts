@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
@@ -12,6 +12,10 @@ import { sharedDataDir } from '../util/paths.js';
 import { encodePnm } from './image/ppm.js';
 import { type RetinaItem, type RetinaOptions, readRetina } from './retina.js';
 import { patchOffsets } from './retinaPatches.js';
+
+/** Every fixture of this file lives under one temp folder, removed when the tests end. */
+const scratch = mkdtempSync(join(tmpdir(), 'flowseg-retina-test-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
 
 const require = createRequire(import.meta.url);
 const UTIF = require('utif') as { encodeImage(rgba: Uint8Array, w: number, h: number): ArrayBuffer };
@@ -91,7 +95,7 @@ function makeChase(root: string): void {
   }
 }
 function makeAll(): string {
-  const root = mkdtempSync(join(tmpdir(), 'flowseg-retina-'));
+  const root = mkdtempSync(join(scratch, 'retina-'));
   makeDrive(join(root, 'DRIVE'));
   makeStare(join(root, 'STARE'));
   makeChase(join(root, 'CHASE_DB1'));
@@ -150,7 +154,7 @@ test('retina bad input: missing observer, unequal raters, wrong mask size, non-b
   await rejects(join(root, 'CHASE_DB1'), /Image_02L_2ndHO\.png: mask value 128 .* is not binary/);
   writeFileSync(join(root, 'CHASE_DB1', 'Image_01L.jpg'), new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16]));
   await rejects(join(root, 'CHASE_DB1'), /Image_01L\.jpg: cannot decode JPEG/);
-  await rejects(mkdtempSync(join(tmpdir(), 'flowseg-retina-none-')), /no retina layout found/);
+  await rejects(mkdtempSync(join(scratch, 'retina-none-')), /no retina layout found/);
 });
 
 test('retina on ../shared/data/retina/DRIVE: 20 images × 2 raters, 72 patches each', async (t) => {

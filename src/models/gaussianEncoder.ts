@@ -32,6 +32,7 @@ export class GaussianEncoder extends Module {
   forward(x: Tensor): GaussianParams {
     const levels = this.down.forward(x);
     const h = (levels[levels.length - 1] as Tensor).mean([2, 3], true); // [B, C, 1, 1]
+    for (const level of levels) level.dispose(); // only the pooled features are needed from here
     const out = this.head.forward(h).flatten(1); // [B, 2L]
     const L = this.latent;
     return {

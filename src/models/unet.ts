@@ -36,8 +36,13 @@ export class UNet extends Module {
     this.up.forEach((block, i) => {
       const skip = skips[skips.length - 2 - i] as Tensor; // [B, f, h, w]
       const upsampled = interpolateBilinear(y, [skip.shape[2] as number, skip.shape[3] as number], true);
-      y = block.forward(cat([upsampled, skip], 1));
+      const joined = cat([upsampled, skip], 1);
+      upsampled.dispose();
+      if (i > 0) y.dispose(); // the previous decoder output (skips are disposed below)
+      y = block.forward(joined);
+      joined.dispose();
     });
+    for (const s of skips) if (s !== y) s.dispose();
     return y;
   }
 }

@@ -41,6 +41,11 @@ export class Tensor implements Disposable {
   dispose(): void {
     this.native.dispose();
   }
+  /** Exempts this tensor from scope disposal (method form of `keep(t)`). */
+  keepAlive(): this {
+    this.kept = true;
+    return this;
+  }
 
   // ---- autograd
   get requiresGrad(): boolean {

@@ -51,8 +51,8 @@ export function renderSampleGrid(g: SampleGridInput): Buffer {
   if (!Number.isInteger(H) || !Number.isInteger(W) || H < 1 || W < 1) {
     throw new FlowsegInputError(`sample grid: size ${H}×${W} is not a positive integer size`);
   }
-  g.raters.forEach((m, i) => checkMap(`rater ${i + 1}`, m, H, W));
-  g.samples.forEach((m, i) => checkMap(`sample ${i + 1}`, m, H, W));
+  for (const [i, m] of g.raters.entries()) checkMap(`rater ${i + 1}`, m, H, W);
+  for (const [i, m] of g.samples.entries()) checkMap(`sample ${i + 1}`, m, H, W);
   checkMap('mean', g.mean, H, W);
   checkMap('std', g.std, H, W);
   const scale = g.scale ?? Math.max(1, Math.round(256 / Math.max(H, W)));

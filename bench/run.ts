@@ -1,0 +1,61 @@
+// `npm run bench`: flowseg vs PyTorch (Debian python3-torch, same models, same threads), measured
+// back to back in the same run, rounds interleaved; prints one JSON line per case with medians.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../src/util/paths.js';
+
+interface Measurement {
+  img_s: number;
+  rss_mb: number;
+}
+
+const root = packageRoot();
+const threads = Number(process.env.FLOWSEG_BENCH_THREADS ?? 2);
+const seconds = Number(process.env.FLOWSEG_BENCH_SECONDS ?? 8);
+const rounds = Number(process.env.FLOWSEG_BENCH_ROUNDS ?? 3);
+const PYTHON = '/usr/bin/python3';
+
+function run(cmd: string, args: string[]): Measurement {
+  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(threads) } });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stderr}`);
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  return JSON.parse(line) as Measurement;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+};
+
+function compare(name: string): Record<string, unknown> {
+  const ours: Measurement[] = [];
+  const theirs: Measurement[] = [];
+  for (let r = 0; r < rounds; r++) {
+    ours.push(run(process.execPath, [join(root, 'dist', 'bench', 'cases.js'), name, String(seconds), '2', String(threads)]));
+    theirs.push(run(PYTHON, [join(root, 'bench', 'pytorch', 'bench.py'), '--case', name, '--threads', String(threads), '--seconds', String(seconds), '--warmup', '2']));
+  }
+  const f = median(ours.map((m) => m.img_s));
+  const p = median(theirs.map((m) => m.img_s));
+  const fr = median(ours.map((m) => m.rss_mb));
+  const pr = median(theirs.map((m) => m.rss_mb));
+  return { bench: name, flowseg_img_s: round(f), pytorch_img_s: round(p), ratio: round(f / p), flowseg_rss_mb: round(fr), pytorch_rss_mb: round(pr), rss_ratio: round(fr / pr), threads, rounds };
+}
+
+const round = (x: number): number => Math.round(x * 1000) / 1000;
+
+async function main(): Promise<void> {
+  if (!existsSync(PYTHON) || spawnSync(PYTHON, ['-c', 'import torch']).status !== 0) {
+    process.stderr.write('bench: /usr/bin/python3 with torch is needed as the reference — run `apt-get install -y python3-torch` (npm run bench does it via setup --with-python)\n');
+    process.exit(2);
+  }
+  const only = process.argv.slice(2);
+  const cases = ['unet_train', 'unet_forward', 'probunet_planar2_train', 'sample16'].filter((c) => only.length === 0 || only.includes(c));
+  for (const c of cases) process.stdout.write(`${JSON.stringify(compare(c))}\n`);
+  if (only.length === 0 || only.includes('metrics')) {
+    const { runMetricsBench } = await import('./metrics.js');
+    process.stdout.write(`${JSON.stringify(await runMetricsBench())}\n`);
+  }
+}
+
+await main();

@@ -1,0 +1,134 @@
+import type { RunRecord } from './readRun.js';
+import { METRIC_KEYS, type Budget, type MetricKey } from './runFormat.js';
+import { finite, mean, sampleStd } from './stats.js';
+
+export interface MetricInfo {
+  key: MetricKey;
+  label: string;
+  better: 'lower' | 'higher';
+  decimals: number;
+}
+
+/** Table columns, in the papers' order (Valiuddin et al. Table 1, then Selvan et al.). */
+export const METRICS: readonly MetricInfo[] = [
+  { key: 'ged_excl', label: 'GED (excl)', better: 'lower', decimals: 3 },
+  { key: 'ged_incl', label: 'GED (incl)', better: 'lower', decimals: 3 },
+  { key: 'hm_iou', label: 'HM-IoU', better: 'higher', decimals: 3 },
+  { key: 'iou', label: 'IoU', better: 'higher', decimals: 3 },
+  { key: 'dice', label: 'Dice', better: 'higher', decimals: 3 },
+  { key: 'cll', label: '−CLL', better: 'lower', decimals: 2 },
+  { key: 'ncc', label: 'NCC', better: 'higher', decimals: 3 },
+];
+
+/** One aggregated number: mean and sample std over the runs that have it. */
+export interface Cell {
+  mean: number | null;
+  std: number | null;
+  n: number;
+}
+
+export interface BudgetUsed {
+  epochs: number | null;
+  steps: number | null;
+  minutes: number | null;
+}
+
+export interface RunRow {
+  variant: string;
+  fold: number | null;
+  seed: number | null;
+  dir: string;
+  metrics: Record<MetricKey, number | null>;
+  budget: string;
+  used: BudgetUsed;
+  dataset: string;
+  samples: number | null;
+  images: number | null;
+  commit: string | null;
+}
+
+export interface VariantRow {
+  variant: string;
+  runs: RunRow[];
+  metrics: Record<MetricKey, Cell>;
+  /** The configured budget(s), e.g. `≤ 20 epochs, ≤ 30 min`; distinct budgets joined by " / ". */
+  budget: string;
+  used: Record<keyof BudgetUsed, Cell>;
+}
+
+export function cellOf(values: readonly (number | null)[]): Cell {
+  const v = finite(values);
+  return { mean: mean(v), std: sampleStd(v), n: v.length };
+}
+
+/** `≤ 20 epochs, ≤ 5000 steps, ≤ 30 min`, or `no limit`. */
+export function formatBudget(b: Budget | undefined): string {
+  const parts: string[] = [];
+  if (b?.maxEpochs != null) parts.push(`≤ ${b.maxEpochs} epochs`);
+  if (b?.maxSteps != null) parts.push(`≤ ${b.maxSteps} steps`);
+  if (b?.maxMinutes != null) parts.push(`≤ ${b.maxMinutes} min`);
+  return parts.length ? parts.join(', ') : 'no limit';
+}
+
+/** What training actually used, read from log.jsonl (`seconds` is elapsed wall time since start). */
+export function budgetUsed(run: RunRecord): BudgetUsed {
+  const epochs = run.epochs.length ? run.epochs.length : null;
+  const steps = finite([...run.steps.map((s) => s.step), ...run.epochs.map((e) => e.step)]);
+  const secs = finite([...run.steps.map((s) => s.seconds), ...run.epochs.map((e) => e.seconds)]);
+  return {
+    epochs,
+    steps: steps.length ? Math.max(...steps) : null,
+    minutes: secs.length ? Math.max(...secs) / 60 : null,
+  };
+}
+
+function datasetName(d: unknown): string {
+  if (typeof d === 'string') return d;
+  if (d && typeof d === 'object' && 'name' in d && typeof d.name === 'string') return d.name;
+  return d === undefined || d === null ? '' : JSON.stringify(d);
+}
+
+export function runRow(run: RunRecord): RunRow {
+  const metrics = {} as Record<MetricKey, number | null>;
+  for (const k of METRIC_KEYS) metrics[k] = run.summary[k]?.mean ?? null;
+  return {
+    variant: run.variant,
+    fold: run.fold,
+    seed: run.config.seed ?? null,
+    dir: run.dir,
+    metrics,
+    budget: formatBudget(run.config.budget),
+    used: budgetUsed(run),
+    dataset: datasetName(run.summary.dataset),
+    samples: run.summary.samples ?? null,
+    images: run.summary.images ?? null,
+    commit: run.summary.commit ?? null,
+  };
+}
+
+const byNatural = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
+
+/** Groups runs by `config.variant` and aggregates each metric over the variant's folds. */
+export function aggregate(runs: readonly RunRecord[]): VariantRow[] {
+  const groups = new Map<string, RunRow[]>();
+  for (const run of runs) {
+    const row = runRow(run);
+    groups.set(row.variant, [...(groups.get(row.variant) ?? []), row]);
+  }
+  return [...groups.keys()].sort(byNatural).map((variant) => {
+    const rows = (groups.get(variant) ?? []).sort((a, b) => (a.fold ?? -1) - (b.fold ?? -1) || byNatural(a.dir, b.dir));
+    const metrics = {} as Record<MetricKey, Cell>;
+    for (const k of METRIC_KEYS) metrics[k] = cellOf(rows.map((r) => r.metrics[k]));
+    return {
+      variant,
+      runs: rows,
+      metrics,
+      budget: [...new Set(rows.map((r) => r.budget))].join(' / '),
+      used: {
+        epochs: cellOf(rows.map((r) => r.used.epochs)),
+        steps: cellOf(rows.map((r) => r.used.steps)),
+        minutes: cellOf(rows.map((r) => r.used.minutes)),
+      },
+    };
+  });
+}

@@ -1,0 +1,115 @@
+import { esc } from '../render/svg.js';
+import { pngDataUri } from '../render/png.js';
+import type { VariantRow } from './aggregate.js';
+import type { Figure } from './figures.js';
+import { markdownTable, resultsTable, runsTable, type TextTable } from './tables.js';
+
+/** Everything a report document shows; Markdown and HTML render the same content. */
+export interface ReportContent {
+  generated: string;
+  rows: VariantRow[];
+  figures: { variant: string; plots: Figure[]; examples: Figure[] }[];
+  notes: string[];
+}
+
+/** HTML embeds at most this many example grids per run (all are in figures/…/examples/). */
+export const HTML_EXAMPLES_PER_RUN = 2;
+
+const LEGEND_NOTE =
+  'Mean ± sample standard deviation over folds (n − 1 denominator; a single fold shows its value alone). ' +
+  "Each fold's value is the mean over its test images. Bold: best mean per column. " +
+  'GED is the tables’ D²_GED (not square-rooted); excl/incl: pairs of two empty masks dropped (Kohl) or scored IoU = 1 (PHiSeg). ' +
+  'HM-IoU: Hungarian-matched IoU. −CLL: negative conditional log-likelihood in nats (lower is better). — : not measured.';
+
+function provenance(rows: readonly VariantRow[]): string {
+  const runs = rows.flatMap((r) => r.runs);
+  const uniq = (xs: (string | number | null)[]): string =>
+    [...new Set(xs.filter((x) => x !== null && x !== '').map(String))].join(', ') || 'unknown';
+  return (
+    `Dataset: ${uniq(runs.map((r) => r.dataset))}; samples per image: ${uniq(runs.map((r) => r.samples))}; ` +
+    `test images per fold: ${uniq(runs.map((r) => r.images))}; commit: ${uniq(runs.map((r) => r.commit))}.`
+  );
+}
+
+function budgetLines(rows: readonly VariantRow[]): string[] {
+  return rows.map((r) => `${r.variant}: budget ${r.budget}`);
+}
+
+function summaryLine(c: ReportContent): string {
+  const n = c.rows.reduce((s, r) => s + r.runs.length, 0);
+  return `Generated ${c.generated} from ${n} run${n === 1 ? '' : 's'} of ${c.rows.length} variant${c.rows.length === 1 ? '' : 's'}.`;
+}
+
+export function reportMarkdown(c: ReportContent): string {
+  const out: string[] = ['# flowseg report', '', summaryLine(c), '', '## Results', '', markdownTable(resultsTable(c.rows)), ''];
+  out.push(LEGEND_NOTE, '', provenance(c.rows), '', '**Training budget per fold.**', '');
+  out.push(...budgetLines(c.rows).map((l) => `- ${l}`), '', '## Per-run results', '', markdownTable(runsTable(c.rows)), '');
+  out.push('## Figures', '');
+  for (const v of c.figures) {
+    out.push(`### ${v.variant}`, '');
+    for (const f of [...v.plots, ...v.examples]) out.push(`![${f.title}](${f.file})`, '');
+  }
+  if (c.notes.length) out.push('## Notes', '', ...c.notes.map((n) => `- ${n}`), '');
+  return out.join('\n');
+}
+
+function htmlTable(t: TextTable, cls: string): string {
+  const head = `<tr>${t.header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>`;
+  const body = t.rows
+    .map((row, i) => `<tr>${row.map((s, j) => `<td${t.best[i][j] ? ' class="best"' : ''}>${esc(s)}</td>`).join('')}</tr>`)
+    .join('\n');
+  return `<div class="wrap"><table class="${cls}"><thead>${head}</thead><tbody>\n${body}\n</tbody></table></div>`;
+}
+
+function htmlFigure(f: Figure, cls: string): string {
+  // Plots carry their title inside the image; example grids get a caption naming the fold.
+  const caption = cls === 'example' ? `<figcaption>${esc(f.title)}</figcaption>` : '';
+  return `<figure class="${cls}"><img src="${pngDataUri(f.png)}" alt="${esc(f.title)}">${caption}</figure>`;
+}
+
+const CSS = `
+body{font-family:"DejaVu Sans",system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d1d1f;max-width:1200px;margin:2rem auto;padding:0 1.5rem;line-height:1.45}
+h1{font-size:1.7rem;margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.3rem}h3{margin-top:1.6rem}
+.meta,.note{color:#555;font-size:.9rem}
+table{border-collapse:collapse;margin:1rem 0;font-size:.88rem}
+th,td{padding:.4rem .55rem;border-bottom:1px solid #e3e3e3;text-align:center;white-space:nowrap}
+th{background:#f5f6f8;border-bottom:2px solid #c9ccd1}td:first-child,th:first-child{text-align:left}
+tbody tr:hover{background:#fafbfc}td.best{font-weight:bold}
+.wrap{overflow-x:auto}table.results td:nth-last-child(-n+2){white-space:normal;min-width:9rem;font-size:.85rem;color:#444}
+table.runs{font-size:.8rem}table.runs td:last-child{text-align:left;color:#666;white-space:normal;word-break:break-all}
+.plots{display:flex;flex-wrap:wrap;gap:1rem}
+figure{margin:0}figure.plot img{width:580px;max-width:100%;border:1px solid #eee}
+figure.example img{width:100%;border:1px solid #eee}figcaption{font-size:.85rem;color:#555;margin:.3rem 0 1rem}
+ul{padding-left:1.2rem}`;
+
+export function reportHtml(c: ReportContent): string {
+  const sections = c.figures.map((v) => {
+    const plots = v.plots.map((f) => htmlFigure(f, 'plot')).join('\n');
+    const perRun = new Map<string, number>();
+    const shown = v.examples.filter((f) => {
+      const run = f.run ?? '';
+      perRun.set(run, (perRun.get(run) ?? 0) + 1);
+      return (perRun.get(run) ?? 0) <= HTML_EXAMPLES_PER_RUN;
+    });
+    const more = v.examples.length - shown.length;
+    const moreNote = more > 0 ? `<p class="note">${more} more example grid(s) in figures/ beside this file.</p>` : '';
+    return `<h3>${esc(v.variant)}</h3>\n<div class="plots">${plots}</div>\n${shown.map((f) => htmlFigure(f, 'example')).join('\n')}${moreNote}`;
+  });
+  const notes = c.notes.length ? `<h2>Notes</h2><ul>${c.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>flowseg report</title><style>${CSS}</style></head>
+<body>
+<h1>flowseg report</h1><p class="meta">${esc(summaryLine(c))}</p>
+<h2>Results</h2>
+${htmlTable(resultsTable(c.rows), 'results')}
+<p class="note">${esc(LEGEND_NOTE)}</p><p class="note">${esc(provenance(c.rows))}</p>
+<p><strong>Training budget per fold.</strong></p><ul>${budgetLines(c.rows).map((l) => `<li>${esc(l)}</li>`).join('')}</ul>
+<h2>Per-run results</h2>
+${htmlTable(runsTable(c.rows), 'runs')}
+<h2>Figures</h2>
+${sections.join('\n')}
+${notes}
+</body></html>
+`;
+}

@@ -1,0 +1,90 @@
+import { readFileSync, existsSync } from 'node:fs';
+import * as ort from 'onnxruntime-node';
+import { loadModelInput, priorNoise, type ImageSamples } from '../eval/sampleImage.js';
+import { meanMap, stdMap } from '../metrics/index.js';
+import { FlowsegInputError } from '../util/errors.js';
+import { readOnnxMetadata } from './onnxGraph.js';
+import { parseMetadata, type OnnxModelMetadata } from './metadata.js';
+
+export interface OnnxSamplerOptions {
+  /** onnxruntime intra-op threads (default: onnxruntime's choice, all cores). */
+  threads?: number;
+}
+
+/** The raw outputs for one image: n maps of H×W each. */
+export interface OnnxSampleOutput {
+  /** [n, H, W] */
+  probs: Float32Array;
+  /** [n, H, W] */
+  logits: Float32Array;
+  /** [L] */
+  priorMu: Float32Array;
+  /** [L] */
+  priorSigma: Float32Array;
+}
+
+/**
+ * An exported flowseg model on onnxruntime-node. Create once (e.g. per server) and call
+ * `run` per request; `release` frees the native session.
+ */
+export class OnnxSampler {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    readonly metadata: OnnxModelMetadata,
+  ) {}
+
+  static async create(modelPath: string, options: OnnxSamplerOptions = {}): Promise<OnnxSampler> {
+    if (!existsSync(modelPath)) throw new FlowsegInputError(`${modelPath}: no such ONNX model (write one with \`flowseg export\`)`);
+    const bytes = readFileSync(modelPath);
+    const metadata = parseMetadata(readOnnxMetadata(bytes), modelPath);
+    const session = await ort.InferenceSession.create(bytes, {
+      executionProviders: ['cpu'],
+      ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
+    });
+    return new OnnxSampler(session, metadata);
+  }
+
+  /** image [C, H, W] in [0, 1] (the metadata's input shape), eps [n, L] → n sample maps. */
+  async run(image: Float32Array, eps: Float32Array, n: number): Promise<OnnxSampleOutput> {
+    const [c, h, w] = this.metadata.inputShape;
+    const L = this.metadata.latent;
+    if (image.length !== c * h * w) throw new FlowsegInputError(`OnnxSampler: image has ${image.length} values, the model expects [${c}, ${h}, ${w}]`);
+    if (eps.length !== n * L) throw new FlowsegInputError(`OnnxSampler: eps has ${eps.length} values, expected n·L = ${n}·${L}`);
+    const out = await this.session.run({
+      image: new ort.Tensor('float32', image, [1, c, h, w]),
+      eps: new ort.Tensor('float32', eps, [1, n, L]),
+    });
+    const data = (name: string): Float32Array => (out[name] as ort.Tensor).data as Float32Array;
+    const result = { probs: data('probs'), logits: data('logits'), priorMu: data('prior_mu'), priorSigma: data('prior_sigma') };
+    for (const t of Object.values(out)) t.dispose();
+    return result;
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+/** Turns raw sampler outputs into the same ImageSamples the libtorch path returns. */
+export function toImageSamples(image: Float32Array, h: number, w: number, out: OnnxSampleOutput, n: number): ImageSamples {
+  const probs = Array.from({ length: n }, (_, k) => out.probs.slice(k * h * w, (k + 1) * h * w));
+  const masks = probs.map((p) => Uint8Array.from(p, (v) => (v > 0.5 ? 1 : 0)));
+  return { height: h, width: w, image, probs, masks, mean: meanMap(probs), std: stdMap(probs), priorMu: Array.from(out.priorMu), priorSigma: Array.from(out.priorSigma) };
+}
+
+/**
+ * `flowseg sample --engine onnx`: the ONNX twin of `sampleImage`. The input is read and the
+ * noise drawn by the same functions (`loadModelInput`, `priorNoise`), so a seed gives the
+ * same z — and the same masks — on both engines.
+ */
+export async function sampleImageOnnx(modelPath: string, imagePath: string, n: number, seed: number): Promise<ImageSamples> {
+  const sampler = await OnnxSampler.create(modelPath);
+  try {
+    const { inputShape, latent } = sampler.metadata;
+    const image = await loadModelInput(imagePath, inputShape);
+    const out = await sampler.run(image, priorNoise(n, latent, seed), n);
+    return toImageSamples(image, inputShape[1], inputShape[2], out, n);
+  } finally {
+    await sampler.release();
+  }
+}

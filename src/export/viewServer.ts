@@ -1,0 +1,118 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { priorNoise } from '../eval/sampleImage.js';
+import { packageRoot } from '../util/paths.js';
+import { FlowsegInputError } from '../util/errors.js';
+
+export interface ViewServerOptions {
+  /** The exported model, served as /model.onnx. */
+  modelPath: string;
+  /** 0 = a free port chosen by the OS. */
+  port?: number;
+  /** The built viewer (default viewer/dist of the package). */
+  distDir?: string;
+}
+
+export interface ViewServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.txt': 'text/plain; charset=utf-8',
+  '.onnx': 'application/octet-stream',
+};
+
+// Cross-origin isolation lets onnxruntime-web use its threaded wasm (SharedArrayBuffer).
+const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
+export function defaultViewerDist(): string {
+  return join(packageRoot(), 'viewer', 'dist');
+}
+
+/** Builds viewer/dist with Vite (a dev dependency) when it is missing: `npm run build:viewer`. */
+export function ensureViewerBuilt(distDir = defaultViewerDist()): void {
+  if (existsSync(join(distDir, 'index.html'))) return;
+  const root = packageRoot();
+  const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+  if (!existsSync(vite)) throw new FlowsegInputError(`the viewer is not built (${distDir}) and Vite is not installed: run \`npm install\` then \`npm run build:viewer\``);
+  process.stderr.write('[flowseg view] building the viewer once (vite build)…\n');
+  const r = spawnSync(process.execPath, [vite, 'build', '--config', join(root, 'viewer', 'vite.config.ts'), '--logLevel', 'warn'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0 || !existsSync(join(distDir, 'index.html'))) throw new FlowsegInputError('building the viewer failed (see above); try `npm run build:viewer`');
+}
+
+/** The local viewer server: static viewer files, the model, and the Node-side noise at /api/eps. */
+export async function startViewServer(options: ViewServerOptions): Promise<ViewServer> {
+  const distDir = resolve(options.distDir ?? defaultViewerDist());
+  const modelPath = resolve(options.modelPath);
+  if (!existsSync(modelPath)) throw new FlowsegInputError(`--model ${options.modelPath}: no such file (write one with \`flowseg export\`)`);
+  ensureViewerBuilt(distDir);
+  const server = createServer((req, res) => {
+    try {
+      handle(req, res, distDir, modelPath);
+    } catch (err) {
+      send(res, err instanceof FlowsegInputError ? 400 : 500, 'text/plain; charset=utf-8', String((err as Error).message));
+    }
+  });
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? 0, '127.0.0.1', ok);
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    port,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}
+
+function handle(req: IncomingMessage, res: ServerResponse, distDir: string, modelPath: string): void {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'GET only');
+  if (url.pathname === '/api/config') return send(res, 200, TYPES['.json'] as string, JSON.stringify({ model: 'model.onnx', eps: 'api/eps' }));
+  if (url.pathname === '/api/eps') return sendEps(res, url.searchParams);
+  if (url.pathname === '/model.onnx') return sendFile(res, modelPath);
+  const rel = normalize(decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)).replace(/^([/\\])+/, '');
+  const file = resolve(distDir, rel);
+  if (!file.startsWith(distDir + sep) || !existsSync(file) || !statSync(file).isFile()) return send(res, 404, 'text/plain', 'not found');
+  sendFile(res, file);
+}
+
+/** ε [n, L] from `priorNoise` — the very numbers `flowseg sample --seed S` uses. */
+function sendEps(res: ServerResponse, q: URLSearchParams): void {
+  const int = (k: string, lo: number, hi: number): number => {
+    const v = Number(q.get(k));
+    if (!Number.isInteger(v) || v < lo || v > hi) throw new FlowsegInputError(`/api/eps: ${k} must be an integer in [${lo}, ${hi}]`);
+    return v;
+  };
+  const n = int('n', 1, 1024);
+  const latent = int('latent', 1, 1024);
+  const seed = int('seed', 0, 2 ** 31 - 1);
+  send(res, 200, TYPES['.json'] as string, JSON.stringify({ n, latent, seed, eps: Array.from(priorNoise(n, latent, seed)) }));
+}
+
+function sendFile(res: ServerResponse, file: string): void {
+  res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': statSync(file).size, 'Cache-Control': 'no-cache', ...ISOLATION });
+  createReadStream(file).pipe(res);
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', ...ISOLATION });
+  res.end(body);
+}
