@@ -25,6 +25,8 @@ export interface TrainOptions {
   progress?: boolean;
   /** Extra fields for config.json (e.g. the budget of a cv job). */
   extraConfig?: Record<string, unknown>;
+  /** Called after every optimizer step (e.g. an overall progress bar across cv jobs). */
+  onStep?: (step: number, loss: number) => void;
 }
 
 export type StopReason = 'epochs' | 'early-stopping' | 'max-steps' | 'max-minutes';
@@ -107,6 +109,7 @@ export function train(opts: TrainOptions): TrainResult {
       state.epochLossCount++;
       log({ kind: 'step', step: state.step, epoch: state.epoch, ...values, seconds: Number(elapsed().toFixed(3)) });
       bar.update(state.step, { loss: values.loss, epoch: state.epoch });
+      opts.onStep?.(state.step, values.loss);
     }
     const v = validate(model, dataset, limit(parts.val, config.maxValImages), { batchSize: config.batchSize, withGed: config.monitor === 'ged', samples: config.valSamples, seed: config.seed + 1 });
     const trainLoss = state.epochLossSum / Math.max(1, state.epochLossCount);
