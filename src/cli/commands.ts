@@ -6,6 +6,7 @@ import { register as registerTrain } from './train.js';
 import { register as registerSample } from './sample.js';
 import { register as registerEvaluate } from './evaluate.js';
 import { register as registerMain } from './mainJob.js';
+import { register as registerCv } from './cv.js';
 import { register as registerExport } from './export.js';
 import { register as registerView } from './view.js';
 
@@ -20,6 +21,7 @@ export const commands: RegisterCommand[] = [
   registerPrepare,
   registerDataInfo,
   registerReport,
+  registerCv,
   registerExport,
   registerView,
 ];

@@ -6,7 +6,8 @@ import { commands } from './commands.js';
 export function buildProgram(): Command {
   const program = new Command('flowseg')
     .description('Probabilistic segmentation of ambiguous medical images (Probabilistic U-Net + normalizing flows)')
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride(); // before registering: subcommands copy the setting
   for (const register of commands) register(program);
   return program;
 }
@@ -14,7 +15,6 @@ export function buildProgram(): Command {
 /** Entry point: one-line errors with exit code 2 for bad input, stack traces only for bugs. */
 export async function runCli(argv: string[]): Promise<void> {
   const program = buildProgram();
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
   } catch (err) {

@@ -25,7 +25,9 @@ export function writeSamples(out: string, s: ImageSamples, meta: Record<string, 
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   const { height: h, width: w } = s;
-  s.masks.forEach((m, k) => writeFileSync(join(tmp, `sample-${String(k).padStart(2, '0')}.png`), encodePng(toGray(Float32Array.from(m), 255), h, w)));
+  s.masks.forEach((m, k) => {
+    writeFileSync(join(tmp, `sample-${String(k).padStart(2, '0')}.png`), encodePng(toGray(Float32Array.from(m), 255), h, w));
+  });
   writeFileSync(join(tmp, 'mean.png'), encodePng(applyColormap(s.mean, { min: 0, max: 1 }), h, w));
   writeFileSync(join(tmp, 'std.png'), encodePng(applyColormap(s.std, { min: 0, max: 0.5 }), h, w));
   writeFileSync(join(tmp, 'grid.png'), renderSampleGrid({ image: s.image, height: h, width: w, raters: [], samples: s.masks, mean: s.mean, std: s.std, title: String(meta.image ?? '') }));

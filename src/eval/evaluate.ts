@@ -75,7 +75,9 @@ export function evaluate(o: EvaluateOptions): { summary: Record<string, unknown>
       noGrad(() => {
         const items = idx.map((i) => dataset.get(i));
         const images = new Float32Array(idx.length * c * h * w);
-        items.forEach((it, k) => images.set(it.image, k * c * h * w));
+        items.forEach((it, k) => {
+          images.set(it.image, k * c * h * w);
+        });
         const eps = randn([idx.length, n, L], { generator: gen });
         const s = o.model.sample(tensor(images, [idx.length, c, h, w]), n, { eps });
         const probsAll = s.probs.toFloat32Array(); // [B, n, H, W]

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_MODEL_CONFIG, type ModelConfig } from '../models/config.js';
-import { DEFAULT_TRAIN, LAST, type StopReason, type TrainConfig } from '../train/index.js';
+import { DEFAULT_TRAIN, LAST, type TrainConfig } from '../train/index.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { FlowsegInputError } from '../util/errors.js';
 import { presetFolds, type Preset, type VariantSpec } from './presets.js';
@@ -109,9 +109,13 @@ export function writeDone(dir: string, marker: DoneMarker): void {
 export function readDone(dir: string): DoneMarker | null {
   const file = join(dir, DONE);
   if (!existsSync(file)) return null;
-  const parsed = doneSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new FlowsegInputError(`${file}: not a flowseg done marker (${parsed.error.issues[0]?.message}); delete it to rerun the job`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    raw = null;
+  }
+  const parsed = doneSchema.safeParse(raw);
+  if (!parsed.success) throw new FlowsegInputError(`${file}: not a flowseg done marker; delete it to rerun the job`);
   return parsed.data;
 }
-
-export type { StopReason };

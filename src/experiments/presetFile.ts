@@ -42,13 +42,12 @@ const variantSchema = z.preprocess((v, ctx) => {
   return z.NEVER;
 }, variantObject);
 
-const splitSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('kfold'), folds: z.number().int().min(2) }).strict(),
-  z
-    .object({ kind: z.literal('fractions'), train: z.number().min(0), val: z.number().min(0), test: z.number().min(0) })
-    .strict()
-    .refine((s) => Math.abs(s.train + s.val + s.test - 1) < 1e-6, 'train + val + test must sum to 1'),
-]);
+const splitSchema = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('kfold'), folds: z.number().int().min(2) }).strict(),
+    z.object({ kind: z.literal('fractions'), train: z.number().min(0), val: z.number().min(0), test: z.number().min(0) }).strict(),
+  ])
+  .refine((s) => s.kind === 'kfold' || Math.abs(s.train + s.val + s.test - 1) < 1e-6, 'train + val + test must sum to 1');
 
 const trainingSchema = z
   .object({

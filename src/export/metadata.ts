@@ -1,14 +1,14 @@
-import type { ModelKind } from '../models/config.js';
 import { FlowsegInputError } from '../util/errors.js';
 
 /**
  * What an exported model says about itself (ONNX `metadata_props`, all strings there).
- * Browser-safe: the viewer parses the same keys.
+ * Browser-safe (no engine or Node imports): the viewer parses the same keys.
  */
 export interface OnnxModelMetadata {
   /** `probunet`, `probunet+planar2`, `detunet` */
   variant: string;
-  model: ModelKind;
+  /** models/config.ts ModelKind, spelled out to keep this file free of engine types. */
+  model: 'probunet' | 'detunet';
   latent: number;
   /** [C, H, W] the graph's `image` input expects. */
   inputShape: [number, number, number];

@@ -5,6 +5,11 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { train, DEFAULT_TRAIN, type TrainConfig } from '../train/index.js';
 import { DEFAULT_MODEL_CONFIG, type FlowName, type ModelKind } from '../models/config.js';
+import { readCheckpoint, restore, disposeCheckpoint, saveCheckpoint, BEST } from '../train/checkpoint.js';
+import { createModel } from '../models/create.js';
+import { loadModelInput, sampleImage } from '../eval/sampleImage.js';
+import { noGrad, scope, type Tensor } from '../tensor/index.js';
+import type { SegmentationModel } from '../models/segmentationModel.js';
 
 /** Trains a tiny model (filters [4, 8], synthetic 16×16) for a few steps; returns the run dir. */
 export function trainTinyRun(model: ModelKind, flow: FlowName, steps = 6): string {
@@ -38,4 +43,36 @@ export function writeTestPng(path: string, size: number): void {
     }
   }
   writeFileSync(path, PNG.sync.write(png, { colorType: 0 }));
+}
+
+/**
+ * A few training steps (or random weights) leave every pixel on one side of 0.5, so equal
+ * masks would prove nothing. Shifts the last bias so a mid-range sample logit on `image`
+ * becomes 0 (about half the pixels foreground, varying across samples).
+ */
+export function calibrateModel(model: SegmentationModel, image: Float32Array, shape: [number, number, number], seed = 5): void {
+  const s = sampleImage(model, image, shape, 8, seed);
+  const logits = s.probs.flatMap((p) => Array.from(p, (v) => Math.log(v / (1 - v)))).sort((a, b) => a - b);
+  // Threshold in the widest gap between 30 % and 70 % of the sorted logits: no pixel may sit
+  // within float error of 0.5, or the two engines could legitimately disagree on it.
+  let cut = 0;
+  let widest = -1;
+  for (let i = Math.floor(0.3 * logits.length); i < Math.floor(0.7 * logits.length); i++) {
+    const gap = (logits[i + 1] as number) - (logits[i] as number);
+    if (gap > widest) [widest, cut] = [gap, ((logits[i] as number) + (logits[i + 1] as number)) / 2];
+  }
+  const bias = model.namedParameters().get(model.config.model === 'detunet' ? 'head.bias' : 'fcomb.last.bias') as Tensor;
+  scope(() => noGrad(() => bias.copyFrom(bias.sub(cut))));
+}
+
+/** calibrateModel on a run's last checkpoint, saved as the run's best checkpoint. */
+export async function calibrateRun(run: string, image: string, seed = 5): Promise<void> {
+  const ckpt = readCheckpoint(run, 'last');
+  const shape = ckpt.config.inputShape as [number, number, number];
+  const model = createModel(ckpt.config.modelConfig);
+  restore(ckpt, model, null, run);
+  calibrateModel(model, await loadModelInput(image, shape), shape, seed);
+  saveCheckpoint(join(run, BEST), model, null, ckpt.config, ckpt.state);
+  disposeCheckpoint(ckpt);
+  model.dispose();
 }

@@ -1,4 +1,4 @@
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { keep } from '../tensor/scope.js';
 import { FlowsegInputError } from '../util/errors.js';
 

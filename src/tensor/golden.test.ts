@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../util/paths.js';
 import {
-  Tensor, scope, tensor, cat, stack, where, conv2d, avgPool2d, interpolateBilinear, linear, bceWithLogits,
+  type Tensor, scope, tensor, cat, stack, where, conv2d, avgPool2d, interpolateBilinear, linear, bceWithLogits,
   slogdet, inverse, noGrad, type RawTensor, loadRawSafetensors,
 } from './index.js';
 

@@ -133,6 +133,9 @@ function loadBinding(): NativeBinding {
   if (!existsSync(path)) {
     throw new Error(`flowseg: the native engine is not built (${path} missing) — run \`npm run setup\``);
   }
+  // libgomp reads this when the addon loads. Passive waiting keeps OpenMP workers from
+  // spinning on busy machines (2 shared cores: spinning made steps 10–20× slower).
+  process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
   const binding = createRequire(import.meta.url)(path) as NativeBinding;
   // Debian's libtorch starts with 1 intra-op thread; use the machine unless told otherwise.
   const threads = Number(process.env.FLOWSEG_THREADS ?? availableParallelism());

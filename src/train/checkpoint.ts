@@ -33,7 +33,12 @@ export const BEST = 'checkpoint-best.safetensors';
 export function saveCheckpoint(path: string, model: SegmentationModel, optimizer: Optimizer | null, config: TrainConfig, state: TrainState): void {
   const tensors = new Map<string, Tensor>(model.namedParameters());
   const extra: Tensor[] = [];
-  if (optimizer) for (const [k, t] of optimizer.stateDict()) (tensors.set(k, t), extra.push(t));
+  if (optimizer) {
+    for (const [k, t] of optimizer.stateDict()) {
+      tensors.set(k, t);
+      extra.push(t);
+    }
+  }
   const rng = getRngState();
   extra.push(rng);
   tensors.set('rng.torch', rng);

@@ -31,7 +31,9 @@ for (const flow of ['none', 'planar', 'radial', 'cplanar', 'cglow'] as const) {
     const wa = weights(a);
     const wb = weights(b);
     assert.equal(wa.length, wb.length);
-    wa.forEach((w, i) => assert.deepEqual(w, wb[i], `parameter ${i} differs after resume`));
+    wa.forEach((w, i) => {
+      assert.deepEqual(w, wb[i], `parameter ${i} differs after resume`);
+    });
     const stepsA = readFileSync(join(a, 'log.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"kind":"step"'));
     const stepsB = readFileSync(join(b, 'log.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"kind":"step"'));
     assert.deepEqual(stepsB.map((l) => JSON.parse(l).loss), stepsA.map((l) => JSON.parse(l).loss));

@@ -48,9 +48,9 @@ export function train(opts: TrainOptions): TrainResult {
   const lastPath = join(outDir, LAST);
   if (!opts.resume && existsSync(lastPath)) throw new FlowsegInputError(`--out ${outDir} already holds a run — pass --resume to continue it, or choose another --out`);
   if (opts.resume && !existsSync(lastPath)) throw new FlowsegInputError(`--resume: ${lastPath} not found — start without --resume`);
-  mkdirSync(outDir, { recursive: true });
   const dataset = openTrainingData(config);
   const parts = makeSplit(dataset, config);
+  mkdirSync(outDir, { recursive: true });
   const { channels, height, width } = dataset.shape;
   config = { ...config, inputShape: [channels, height, width] };
   manualSeed(config.seed);
@@ -73,7 +73,7 @@ export function train(opts: TrainOptions): TrainResult {
   const log = (line: Record<string, unknown>): void => appendFileSync(join(outDir, 'log.jsonl'), `${JSON.stringify(line)}\n`);
   const batchesPerEpoch = Math.ceil(parts.train.length / config.batchSize);
   const total = Math.min(config.maxSteps ?? Number.POSITIVE_INFINITY, config.epochs * batchesPerEpoch);
-  const bar = stepProgress(config.variant, total, opts.progress ?? false);
+  const bar = stepProgress(config.variant, total, opts.progress ?? false, config.maxMinutes === null ? null : config.maxMinutes * 60 - state.elapsedSeconds);
   const startedAt = performance.now() - state.elapsedSeconds * 1000;
   const elapsed = (): number => (performance.now() - startedAt) / 1000;
   const save = (path: string): void => saveCheckpoint(path, model, optimizer, config, { ...state, elapsedSeconds: elapsed(), optimizerSteps: optimizer.stepCount });

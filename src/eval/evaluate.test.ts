@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { train, DEFAULT_TRAIN, loadTrainedModel, type TrainConfig } from '../train/index.js';
+import { DEFAULT_MODEL_CONFIG } from '../models/config.js';
+import { evaluate } from './evaluate.js';
+import { liveTensors } from '../tensor/index.js';
+
+test('evaluate writes per-image CSV/JSON, summary.json with every key, curves and examples; no tensor leaks', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fs-eval-'));
+  const config: TrainConfig = {
+    ...DEFAULT_TRAIN,
+    data: 'synthetic',
+    variant: 'probunet+planar2',
+    modelConfig: { ...DEFAULT_MODEL_CONFIG, filters: [4, 8], latent: 2, flow: 'planar', flowSteps: 2 },
+    synthetic: { items: 40, size: 16, disagreement: 0.5 },
+    maxSteps: 5,
+    batchSize: 4,
+  };
+  train({ config, outDir: dir }).model.dispose();
+  const { model, config: saved } = loadTrainedModel(dir);
+  const before = liveTensors();
+  const { summary, rows } = evaluate({ model, config: saved, runDir: dir, split: 'test', samples: 8, out: join(dir, 'eval'), seed: 3, examples: 2 });
+  assert.equal(liveTensors(), before);
+  model.dispose();
+  const split = JSON.parse(readFileSync(join(dir, 'split.json'), 'utf8'));
+  assert.equal(rows.length, split.test.length);
+  for (const k of ['ged_excl', 'ged_incl', 'hm_iou', 'iou', 'dice', 'cll', 'ncc']) assert.ok(k in summary && 'mean' in (summary[k] as object), k);
+  for (const k of ['config', 'commit', 'dataset', 'samples', 'images']) assert.ok(k in summary, k);
+  const files = readdirSync(join(dir, 'eval'));
+  for (const f of ['summary.json', 'per_image.csv', 'per_image.json', 'ged_vs_samples.json', 'ged_vs_samples.png', 'sigma_vs_disagreement.png']) assert.ok(files.includes(f), f);
+  assert.equal(readdirSync(join(dir, 'eval', 'examples')).length, 2);
+  const curve = JSON.parse(readFileSync(join(dir, 'eval', 'ged_vs_samples.json'), 'utf8'));
+  assert.deepEqual(curve.map((c: { samples: number }) => c.samples), [1, 2, 4, 8]);
+  const csv = readFileSync(join(dir, 'eval', 'per_image.csv'), 'utf8').trim().split('\n');
+  assert.equal(csv.length, rows.length + 1);
+  assert.ok(!existsSync(join(dir, `.eval.tmp-${process.pid}`)));
+  // Same seed → same numbers.
+  const again = loadTrainedModel(dir);
+  const second = evaluate({ model: again.model, config: again.config, runDir: dir, split: 'test', samples: 8, out: join(dir, 'eval2'), seed: 3, examples: 0 });
+  again.model.dispose();
+  assert.deepEqual(second.rows.map((r) => r.ged_incl), rows.map((r) => r.ged_incl));
+});

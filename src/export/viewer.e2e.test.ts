@@ -1,0 +1,91 @@
+// The viewer in real headless Chromium (Debian `chromium` + playwright-core; never a
+// downloaded browser): served by the `flowseg view` server, it samples the bundled LIDC
+// slice with ε from /api/eps, and its probabilities must equal the libtorch ones (≤ 1e-4).
+// FLOWSEG_UPDATE_SCREENSHOT=1 also refreshes docs/viewer-screenshot.png.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { DEFAULT_MODEL_CONFIG, ProbUNet } from '../models/index.js';
+import { manualSeed } from '../tensor/index.js';
+import { loadModelInput, sampleImage } from '../eval/sampleImage.js';
+import { packageRoot } from '../util/paths.js';
+import { writeFileAtomic } from '../util/atomicWrite.js';
+import { modelToOnnx } from './exportOnnx.js';
+import { ensureViewerBuilt, startViewServer } from './viewServer.js';
+import { calibrateModel } from './testing.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const SEED = 42;
+const N = 16;
+
+interface Summary {
+  n: number;
+  noise: string;
+  backend: string;
+  foreground: number[];
+  meanSum: number;
+  priorMu: number[];
+  priorSigma: number[];
+}
+
+test('viewer in headless Chromium: samples of the bundled image equal libtorch for the same seed (≤ 1e-4)', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: install it with \`bash scripts/setup.sh --with-browser\` (npm test does)`, timeout: 300_000 }, async () => {
+  ensureViewerBuilt();
+  const shape: [number, number, number] = [1, 128, 128];
+  const imagePath = join(packageRoot(), 'viewer', 'public', 'lidc-sample.png');
+  const image = await loadModelInput(imagePath, shape);
+  manualSeed(7);
+  const model = new ProbUNet({ ...DEFAULT_MODEL_CONFIG, filters: [8, 16, 32], latent: 6 });
+  calibrateModel(model, image, shape);
+  const dir = mkdtempSync(join(tmpdir(), 'fs-viewer-'));
+  const modelPath = join(dir, 'model.onnx');
+  writeFileAtomic(modelPath, modelToOnnx(model, shape).bytes);
+  const expected = sampleImage(model, image, shape, N, SEED);
+  model.dispose();
+
+  const server = await startViewServer({ modelPath, port: 0 });
+  const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1360, height: 980 },
+  });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.url}?autorun=0`);
+    await page.waitForFunction('window.__flowseg && window.__flowseg.ready', undefined, { timeout: 120_000 });
+    assert.equal(await page.evaluate('window.__flowseg.error'), null);
+    const summary = (await page.evaluate(`window.__flowseg.sample(${N}, ${SEED})`)) as Summary;
+    const probs = (await page.evaluate('window.__flowseg.probs()')) as number[];
+    assert.equal(summary.noise, 'server', 'ε must come from /api/eps (libtorch generator)');
+    assert.equal(probs.length, N * 128 * 128);
+    let maxDiff = 0;
+    let nearHalf = 0;
+    expected.probs.forEach((p, k) => p.forEach((v, i) => {
+      maxDiff = Math.max(maxDiff, Math.abs(v - (probs[k * p.length + i] as number)));
+      if (Math.abs(v - 0.5) < 1e-4) nearHalf++;
+    }));
+    console.log(`browser (${summary.backend}) vs libtorch: max |Δprobs| ${maxDiff.toExponential(2)} over ${probs.length} values; foreground ${summary.foreground.join(' ')}`);
+    assert.ok(maxDiff <= 1e-4, `browser probabilities differ from libtorch by ${maxDiff}`);
+    const fgDiff = summary.foreground.reduce((s, v, k) => s + Math.abs(v - expected.masks[k].reduce((a, b) => a + b, 0)), 0);
+    assert.ok(fgDiff <= nearHalf, `foreground counts differ by ${fgDiff} pixels (only ${nearHalf} are within 1e-4 of 0.5)`);
+    expected.priorMu.forEach((m, i) => assert.ok(Math.abs(m - (summary.priorMu[i] as number)) <= 1e-4, `prior μ[${i}]`));
+    assert.ok(summary.foreground.some((v) => v > 0), 'some sample has foreground');
+
+    await page.evaluate('document.getElementById("tint").click()');
+    const shot = join(dir, 'viewer.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    assert.ok(statSync(shot).size > 20_000, 'screenshot written');
+    if (process.env.FLOWSEG_UPDATE_SCREENSHOT === '1') copyFileSync(shot, join(packageRoot(), 'docs', 'viewer-screenshot.png'));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
