@@ -50,8 +50,13 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const only = process.argv.slice(2);
-  const cases = ['unet_train', 'unet_forward', 'probunet_planar2_train', 'sample16'].filter((c) => only.length === 0 || only.includes(c));
+  const cases = ['unet_train', 'unet_forward', 'probunet_planar2_train'].filter((c) => only.length === 0 || only.includes(c));
   for (const c of cases) process.stdout.write(`${JSON.stringify(compare(c))}\n`);
+  if (only.length === 0 || only.includes('sample16')) {
+    // 16 samples of one image: flowseg (U-Net once, libtorch and onnxruntime) vs PyTorch recomputing the U-Net per sample.
+    const { runSample16Bench } = await import('./sample16.js');
+    for (const line of await runSample16Bench()) process.stdout.write(`${JSON.stringify(line)}\n`);
+  }
   if (only.length === 0 || only.includes('metrics')) {
     const { runMetricsBench } = await import('./metrics.js');
     process.stdout.write(`${JSON.stringify(await runMetricsBench())}\n`);

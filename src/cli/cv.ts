@@ -62,7 +62,7 @@ export function register(program: Command): void {
       if (f.listJobs) {
         const jobs = listJobs(o);
         if (f.json) process.stdout.write(`${JSON.stringify({ preset: o.preset.name, out: o.out, jobs }, null, 2)}\n`);
-        else for (const j of jobs) process.stdout.write(`${j.index}\t${j.variant}\tfold_${j.fold}\t${j.status}\n`);
+        else process.stdout.write(jobs.map((j) => `${j.index}\t${j.variant}\tfold_${j.fold}\t${j.status}\n`).join(''));
         return;
       }
       const what = f.job === undefined ? 'all jobs' : `job ${f.job}`;

@@ -11,7 +11,8 @@ import { gedFromPairwise, meanMap, stdMap } from '../metrics/index.js';
 import { openTrainingData, makeSplit } from '../train/dataset.js';
 import type { TrainConfig } from '../train/config.js';
 import { renderSampleGrid, renderLinePlot, renderScatter } from './render/index.js';
-import { evaluateImage, meanStd, pearson, type ImageMetrics } from './imageMetrics.js';
+import { evaluateImage, meanStd, type ImageMetrics } from './imageMetrics.js';
+import { pearson } from './report/stats.js';
 import { stepProgress } from '../train/progress.js';
 import { packageRoot } from '../util/paths.js';
 
@@ -111,7 +112,7 @@ export function evaluate(o: EvaluateOptions): { summary: Record<string, unknown>
     summary[k] = { mean, std };
   }
   const points = rows.map((r) => [r.rater_disagreement, r.prior_sigma] as const);
-  const r = pearson(points);
+  const r = pearson(points).r ?? Number.NaN;
   Object.assign(summary, {
     sigma_disagreement_pearson: r,
     config: o.config,

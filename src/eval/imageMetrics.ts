@@ -58,20 +58,3 @@ export function meanStd(values: readonly number[]): { mean: number; std: number;
   const std = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length);
   return { mean, std, n: v.length };
 }
-
-export function pearson(points: readonly (readonly [number, number])[]): number {
-  const pts = points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
-  const n = pts.length;
-  if (n < 2) return Number.NaN;
-  const mx = pts.reduce((a, [x]) => a + x, 0) / n;
-  const my = pts.reduce((a, [, y]) => a + y, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (const [x, y] of pts) {
-    sxy += (x - mx) * (y - my);
-    sxx += (x - mx) ** 2;
-    syy += (y - my) ** 2;
-  }
-  return sxy / Math.sqrt(sxx * syy);
-}

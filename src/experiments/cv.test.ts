@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { CV_LOG, DONE, listJobs, readDone, resolvePreset, runCv, type CvOptions,
 setNumThreads(1); // tiny tensors: intra-op threads only add synchronisation on a busy box
 
 const root = mkdtempSync(join(tmpdir(), 'flowseg-cv-'));
+after(() => rmSync(root, { recursive: true, force: true }));
 // CI size: the papers' protocols with a 2-level U-Net on 16×16 synthetic images (12 patients).
 const TINY = 'training:\n  filters: [4, 8]\n  latent: 2\n  batchSize: 4\n  maxValImages: 4\n  synthetic: { items: 48, size: 16 }\n';
 const presetFile = (base: string): string => {
@@ -24,6 +25,7 @@ const options = (base: string, out: string, o: Partial<CvOptions> = {}, override
   data: 'synthetic',
   out: join(root, out),
   budget: { maxSteps: 2 },
+  examples: 1,
   ...o,
 });
 const jsonLines = (file: string): Record<string, unknown>[] => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -100,8 +102,8 @@ test('job list statuses; --job runs exactly one job; a partial job resumes from 
 
 test('an experiment folder refuses another preset or other settings', () => {
   const o = options('valiuddin2021', 'jobs', { foldsToRun: [0, 1] }, { variants: ['probunet', 'probunet+planar2'] });
-  assert.throws(() => listJobs(options('selvan2020', 'jobs')), (e: unknown) => e instanceof FlowsegInputError && /holds another experiment's jobs .*"tiny-valiuddin2021", not "tiny-selvan2020"/.test(e.message));
-  assert.throws(() => runCv({ ...o, preset: { ...o.preset, training: { ...o.preset.training, lr: 0.1 } } }), /its settings differ, first at preset\.training\.lr/);
+  assert.throws(() => listJobs(options('selvan2020', 'jobs')), (e: unknown) => e instanceof FlowsegInputError && /holds the jobs of preset "tiny-valiuddin2021" .*, not "tiny-selvan2020"; use another --out/.test(e.message));
+  assert.throws(() => runCv({ ...o, preset: { ...o.preset, training: { ...o.preset.training, lr: 0.1 } } }), /with other settings .*first difference at training\.lr/);
   assert.throws(() => runCv({ ...o, data: root }), /was run on --data synthetic/);
 });
 

@@ -27,6 +27,8 @@ export interface CvOptions {
   /** Run only the job with this index (a Slurm array / Kubernetes Indexed Job task). */
   job?: number;
   progress?: boolean;
+  /** Example sample grids rendered per job into eval/examples/ (default 4). */
+  examples?: number;
 }
 
 export interface JobListing {
@@ -93,7 +95,7 @@ export function runCv(o: CvOptions): CvResult {
   const selected = o.job === undefined ? jobs : [jobs[o.job] as Job];
   const log = (line: Record<string, unknown>): void => appendFileSync(join(o.out, CV_LOG), `${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`);
   const bar = cvProgress(plannedJobs(selected, o.budget), o.progress ?? false);
-  const result: CvResult = { ran: [], skipped: [], failed: [] , report: null };
+  const result: CvResult = { ran: [], skipped: [], failed: [], report: null };
   try {
     selected.forEach((job, i) => {
       if (jobStatus(job.dir) === 'done') {
@@ -102,7 +104,7 @@ export function runCv(o: CvOptions): CvResult {
         return;
       }
       try {
-        const r = runJob(job, o.preset, o.budget, {
+        const r = runJob(job, o.preset, { budget: o.budget, examples: o.examples ?? 4 }, {
           log,
           onStep: (step) => bar.step(i, step),
           onEvaluate: () => bar.evaluating(i),

@@ -52,9 +52,14 @@ export function checkPlan(out: string, preset: Preset, data: string): PlanFile |
   const file = join(out, PLAN);
   if (!existsSync(file)) return null;
   const plan = readPlan(file);
-  const where = plan.preset.name === preset.name ? 'its settings differ' : `it is "${plan.preset.name}", not "${preset.name}"`;
-  const diff = firstDifference(plan.preset, preset);
-  if (diff) throw new FlowsegInputError(`${out} holds another experiment's jobs (${file}: ${where}, first at preset.${diff}); use another --out, or the same --preset and overrides as before`);
+  if (plan.preset.name !== preset.name) {
+    throw new FlowsegInputError(`${out} holds the jobs of preset "${plan.preset.name}" (${file}), not "${preset.name}"; use another --out`);
+  }
+  // The description is prose; everything else defines the experiment.
+  const diff = firstDifference({ ...plan.preset, description: null }, { ...preset, description: null });
+  if (diff) {
+    throw new FlowsegInputError(`${out} holds preset "${preset.name}" with other settings (${file}: first difference at ${diff}); pass the same --preset and overrides as before, or use another --out`);
+  }
   if (dataKey(plan.data) !== dataKey(data)) throw new FlowsegInputError(`${out} was run on --data ${plan.data}, not ${data}; use another --out for other data`);
   return plan;
 }

@@ -33,6 +33,8 @@ export function formatDuration(seconds: number): string {
 
 export function cvProgress(jobs: readonly PlannedJob[], enabled: boolean, tty = process.stderr.isTTY === true): CvProgress {
   const current = jobs.map((j) => (j.done ? j.steps : 0));
+  /** Training over (done before this run, or evaluating): its steps are final. */
+  const trained = jobs.map((j) => j.done);
   const finished = jobs.map((j) => j.done);
   let measuredSteps = 0;
   let measuredSeconds = 0;
@@ -40,78 +42,91 @@ export function cvProgress(jobs: readonly PlannedJob[], enabled: boolean, tty = 
   let active = -1;
   let activeFrom = 0;
   let activeStart = 0;
-  const total = Math.max(1, jobs.reduce((s, j) => s + j.steps, 0));
-  const completed = (): number => current.reduce((s, c, i) => s + Math.min(c, jobs[i]?.steps ?? c), 0);
-  let training = false;
   const secondsPerStep = (): number => {
-    const liveSteps = training ? current[active] - activeFrom : 0;
+    const liveSteps = active >= 0 && !trained[active] ? current[active] - activeFrom : 0;
     const liveSeconds = liveSteps > 0 ? (performance.now() - activeStart) / 1000 : 0;
     const steps = measuredSteps + liveSteps;
     return steps > 0 ? (measuredSeconds + liveSeconds) / steps : Number.NaN;
   };
-  const eta = (): number => {
+  /** Steps job i will have trained: final once trained, else its budget, shortened by a time cap at the measured pace. */
+  const expected = (i: number, sps: number): number => {
+    const j = jobs[i] as PlannedJob;
+    if (trained[i]) return current[i];
+    const byTime = j.capSeconds !== null && sps > 0 ? Math.max(current[i], Math.ceil(j.capSeconds / sps)) : Number.POSITIVE_INFINITY;
+    return Math.min(j.steps, byTime);
+  };
+  const snapshot = () => {
     const sps = secondsPerStep();
     const evalMean = evalSeconds.length ? evalSeconds.reduce((a, b) => a + b, 0) / evalSeconds.length : 0;
-    return jobs.reduce((sum, j, i) => {
-      if (finished[i]) return sum;
-      const train = Math.max(0, j.steps - current[i]) * sps;
-      const capped = j.capSeconds === null ? train : Math.min(train, Math.max(0, j.capSeconds - current[i] * sps));
-      return sum + capped + evalMean;
-    }, 0);
+    let total = 0;
+    let done = 0;
+    let eta = 0;
+    jobs.forEach((_, i) => {
+      const e = expected(i, sps);
+      total += e;
+      done += Math.min(current[i], e);
+      if (!finished[i]) eta += Math.max(0, e - current[i]) * sps + evalMean;
+    });
+    const job = active >= 0 ? `${active + 1}/${jobs.length} ${jobs[active]?.label}` : `${finished.filter(Boolean).length}/${jobs.length}`;
+    const step = active >= 0 ? `${current[active]}/${expected(active, sps)}` : '-';
+    return { total: Math.max(1, total), done, sps, fields: { job, step, remaining: formatDuration(eta) } };
   };
-  const jobsDone = (): number => finished.filter(Boolean).length;
-  const fields = () => ({ job: active >= 0 ? `${active + 1}/${jobs.length} ${jobs[active]?.label}` : `${jobsDone()}/${jobs.length}`, step: active >= 0 ? `${current[active]}/${jobs[active]?.steps}` : '-', remaining: formatDuration(eta()) });
 
   if (!enabled) return { start() {}, step() {}, evaluating() {}, end() {}, stop() {} };
   // Training blocks the event loop, so the bar must redraw synchronously from update().
   const bar = tty
     ? new cliProgress.SingleBar({ format: 'cv [{bar}] {percentage}% | job {job} | step {step} | ETA {remaining}', stream: process.stderr, hideCursor: true, synchronousUpdate: true, forceRedraw: true }, cliProgress.Presets.shades_classic)
     : null;
-  bar?.start(total, completed(), fields());
+  const first = snapshot();
+  bar?.start(first.total, first.done, first.fields);
   const say = (text: string): void => {
     // A per-job line goes above the bar: clear the bar's line, print, redraw.
     process.stderr.write(bar ? `\r\x1b[2K${text}\n` : `${text}\n`);
     bar?.render();
   };
   let lastLine = 0;
-  const plain = (force: boolean): void => {
+  const refresh = (force: boolean): void => {
     const now = performance.now();
-    if (bar) return bar.update(completed(), fields());
+    const snap = snapshot();
+    if (bar) {
+      bar.setTotal(snap.total);
+      bar.update(snap.done, snap.fields);
+      return;
+    }
     if (!force && now - lastLine < 10_000) return;
     lastLine = now;
-    const f = fields();
-    process.stderr.write(`cv ${Math.floor((100 * completed()) / total)}% | job ${f.job} | step ${f.step} | ${secondsPerStep().toFixed(2)} s/step | ETA ${f.remaining}\n`);
+    const f = snap.fields;
+    process.stderr.write(`cv ${Math.floor((100 * snap.done) / snap.total)}% | job ${f.job} | step ${f.step} | ${Number.isFinite(snap.sps) ? snap.sps.toFixed(2) : "?"} s/step | ETA ${f.remaining}\n`);
   };
   return {
     start(i, fromStep) {
       active = i;
-      training = true;
       activeFrom = fromStep;
       activeStart = performance.now();
       current[i] = fromStep;
       say(`[${i + 1}/${jobs.length}] ${jobs[i]?.label}: ${fromStep > 0 ? `resuming at step ${fromStep}` : 'training'} (≤ ${jobs[i]?.steps} steps)`);
-      plain(true);
+      refresh(true);
     },
     step(i, step) {
       current[i] = step;
-      plain(false);
+      refresh(false);
     },
     evaluating(i) {
-      // Fold this job's measured step time into the ETA, then count its budget as trained.
+      // Fold this job's measured step time into the ETA; its step count is now final.
       if (current[i] > activeFrom) {
         measuredSteps += current[i] - activeFrom;
         measuredSeconds += (performance.now() - activeStart) / 1000;
       }
-      training = false;
-      current[i] = Math.max(current[i], jobs[i]?.steps ?? 0);
-      plain(true);
+      trained[i] = true;
+      refresh(true);
     },
     end(i, m) {
       evalSeconds.push(m.evalSeconds);
+      trained[i] = true;
       finished[i] = true;
       active = -1;
       say(`[${i + 1}/${jobs.length}] ${jobs[i]?.label}: ${m.summary}`);
-      plain(true);
+      refresh(true);
     },
     stop() {
       bar?.stop();

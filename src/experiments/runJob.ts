@@ -18,16 +18,21 @@ interface LogLine {
   seconds?: number;
 }
 
-/** The run's last complete log.jsonl line (a line cut by a kill is ignored). */
-function lastLogLine(dir: string): LogLine | null {
+/**
+ * The last log.jsonl line of one of `kinds`. Checkpoint-last is saved right after every
+ * `epoch` line and before every `stop` line, so with `['epoch', 'stop']` this is where a
+ * resumed run continues (step lines after it were lost with the interruption).
+ */
+function lastLogLine(dir: string, kinds: readonly string[]): LogLine | null {
   const file = join(dir, 'log.jsonl');
   if (!existsSync(file)) return null;
-  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const lines = readFileSync(file, 'utf8').split('\n');
   for (let i = lines.length - 1; i >= 0; i--) {
     try {
-      return JSON.parse(lines[i] as string) as LogLine;
+      const line = JSON.parse(lines[i] as string) as LogLine;
+      if (kinds.includes(line.kind ?? '')) return line;
     } catch {
-      // truncated last line of an interrupted run
+      // blank, or cut by a kill
     }
   }
   return null;
@@ -83,12 +88,12 @@ export interface JobResult extends DoneMarker {
   evalSeconds: number;
 }
 
-export function runJob(job: Job, preset: Preset, budget: Budget, events: JobEvents): JobResult {
+export function runJob(job: Job, preset: Preset, o: { budget: Budget; examples: number }, events: JobEvents): JobResult {
   const resumed = jobStatus(job.dir) === 'partial';
   // A pending job's folder holds at most leftovers of a run killed before its first checkpoint.
   if (!resumed && existsSync(job.dir)) rmSync(job.dir, { recursive: true });
-  const config = effectiveConfig(job, budget);
-  const before = resumed ? lastLogLine(job.dir) : null;
+  const config = effectiveConfig(job, o.budget);
+  const before = resumed ? lastLogLine(job.dir, ['epoch', 'stop']) : null;
   const fromStep = before?.step ?? 0;
   const base = { index: job.index, variant: job.variant, fold: job.fold };
   events.log({ kind: 'job-start', ...base, dir: job.dir, resumed, fromStep, budget: { maxEpochs: config.epochs, maxSteps: config.maxSteps, maxMinutes: config.maxMinutes } });
@@ -110,7 +115,7 @@ export function runJob(job: Job, preset: Preset, budget: Budget, events: JobEven
   const { model, config: saved } = loadTrainedModel(job.dir);
   let summary: Record<string, unknown>;
   try {
-    summary = evaluate({ model, config: saved, runDir: job.dir, split: 'test', samples: preset.samples, out: join(job.dir, 'eval'), seed: 0, examples: 4, progress: false }).summary;
+    summary = evaluate({ model, config: saved, runDir: job.dir, split: 'test', samples: preset.samples, out: join(job.dir, 'eval'), seed: 0, examples: o.examples, progress: false }).summary;
   } finally {
     model.dispose();
   }
@@ -120,7 +125,7 @@ export function runJob(job: Job, preset: Preset, budget: Budget, events: JobEven
     const mean = (summary[k] as { mean?: number } | undefined)?.mean;
     metrics[k] = mean !== undefined && Number.isFinite(mean) ? mean : null;
   }
-  const stop = lastLogLine(job.dir);
+  const stop = lastLogLine(job.dir, ['stop']);
   const marker: DoneMarker = { finishedAt: new Date().toISOString(), ...trained, minutes: round((stop?.seconds ?? (t1 - t0) / 1000) / 60), metrics };
   writeDone(job.dir, marker);
   const result: JobResult = { ...marker, resumed, fromStep, sessionSteps: trained.steps - fromStep, trainSeconds: (t1 - t0) / 1000, evalSeconds: (t2 - t1) / 1000 };

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { priorNoise } from '../eval/sampleImage.js';
@@ -42,13 +42,22 @@ export function defaultViewerDist(): string {
   return join(packageRoot(), 'viewer', 'dist');
 }
 
-/** Builds viewer/dist with Vite (a dev dependency) when it is missing: `npm run build:viewer`. */
+/** True when the built index.html is older than a viewer source (or missing). */
+function viewerStale(root: string, distDir: string): boolean {
+  const built = join(distDir, 'index.html');
+  if (!existsSync(built)) return true;
+  const t = statSync(built).mtimeMs;
+  const sources = [join(root, 'viewer', 'index.html'), ...readdirSync(join(root, 'viewer', 'src')).map((f) => join(root, 'viewer', 'src', f))];
+  return sources.some((f) => existsSync(f) && statSync(f).mtimeMs > t);
+}
+
+/** Builds viewer/dist with Vite (a dev dependency) when missing or older than viewer/src: `npm run build:viewer`. */
 export function ensureViewerBuilt(distDir = defaultViewerDist()): void {
-  if (existsSync(join(distDir, 'index.html'))) return;
   const root = packageRoot();
+  if (!existsSync(join(root, 'viewer', 'src')) ? existsSync(join(distDir, 'index.html')) : !viewerStale(root, distDir)) return;
   const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
   if (!existsSync(vite)) throw new FlowsegInputError(`the viewer is not built (${distDir}) and Vite is not installed: run \`npm install\` then \`npm run build:viewer\``);
-  process.stderr.write('[flowseg view] building the viewer once (vite build)…\n');
+  process.stderr.write('[flowseg view] building viewer/dist (missing or older than viewer/src) with vite…\n');
   const r = spawnSync(process.execPath, [vite, 'build', '--config', join(root, 'viewer', 'vite.config.ts'), '--logLevel', 'warn'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0 || !existsSync(join(distDir, 'index.html'))) throw new FlowsegInputError('building the viewer failed (see above); try `npm run build:viewer`');
 }
@@ -84,14 +93,20 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
 
 function handle(req: IncomingMessage, res: ServerResponse, distDir: string, modelPath: string): void {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'GET only');
-  if (url.pathname === '/api/config') return send(res, 200, TYPES['.json'] as string, JSON.stringify({ model: 'model.onnx', eps: 'api/eps' }));
-  if (url.pathname === '/api/eps') return sendEps(res, url.searchParams);
-  if (url.pathname === '/model.onnx') return sendFile(res, modelPath);
-  const rel = normalize(decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)).replace(/^([/\\])+/, '');
-  const file = resolve(distDir, rel);
-  if (!file.startsWith(distDir + sep) || !existsSync(file) || !statSync(file).isFile()) return send(res, 404, 'text/plain', 'not found');
-  sendFile(res, file);
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    send(res, 405, 'text/plain', 'GET only');
+  } else if (url.pathname === '/api/config') {
+    send(res, 200, TYPES['.json'] as string, JSON.stringify({ model: 'model.onnx', eps: 'api/eps' }));
+  } else if (url.pathname === '/api/eps') {
+    sendEps(res, url.searchParams);
+  } else if (url.pathname === '/model.onnx') {
+    sendFile(res, modelPath);
+  } else {
+    const rel = normalize(decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)).replace(/^([/\\])+/, '');
+    const file = resolve(distDir, rel);
+    if (file.startsWith(distDir + sep) && existsSync(file) && statSync(file).isFile()) sendFile(res, file);
+    else send(res, 404, 'text/plain', 'not found');
+  }
 }
 
 /** ε [n, L] from `priorNoise` — the very numbers `flowseg sample --seed S` uses. */

@@ -86,6 +86,8 @@ async function sample(n: number, seed: number): Promise<Summary> {
   const model = state.model;
   const p = picture();
   if (!model || !p) throw new Error('load a model and an image first');
+  $<HTMLSelectElement>('n').value = String(n);
+  $<HTMLInputElement>('seed').value = String(seed);
   status(`sampling ${n}…`);
   const t0 = performance.now();
   const noise = await priorNoise(n, model.metadata.latent, seed, state.epsUrl);
@@ -138,7 +140,7 @@ function render(): void {
     tile.append(canvas, caption);
     grid.append(tile);
   });
-  $('grid-note').textContent = `${r.summary.n} samples · seed ${r.summary.seed} · ${r.summary.foreground.filter((v) => v > 0).length} non-empty`;
+  $('grid-note').textContent = `n = ${r.summary.n} · seed ${r.summary.seed} · ${r.summary.foreground.filter((v) => v > 0).length} non-empty · red = foreground (p > 0.5)`;
 }
 
 function save(blob: Blob, name: string): void {
@@ -180,7 +182,10 @@ function wire(): void {
     if (f) void f.arrayBuffer().then((b) => setModel(new Uint8Array(b), f.name)).then(run).catch((err: Error) => status(err.message, true));
   };
   const drop = $('drop');
-  drop.ondragover = (e) => (e.preventDefault(), drop.classList.add('over'));
+  drop.ondragover = (e) => {
+    e.preventDefault();
+    drop.classList.add('over');
+  };
   drop.ondragleave = () => drop.classList.remove('over');
   drop.ondrop = (e) => {
     e.preventDefault();

@@ -54,7 +54,10 @@ export type SampleView = 'overlay' | 'mask' | 'prob';
 /** One sample: the image with the mask filled and outlined, the bare mask, or its probability map. */
 export function drawSample(canvas: HTMLCanvasElement, p: Picture, prob: Float32Array, mask: Uint8Array, view: SampleView): void {
   const { height: h, width: w } = p;
-  if (view === 'prob') return drawMap(canvas, prob, h, w, 0, 1);
+  if (view === 'prob') {
+    drawMap(canvas, prob, h, w, 0, 1);
+    return;
+  }
   put(canvas, h, w, (d) => {
     for (let k = 0; k < h * w; k++) {
       if (view === 'mask') {
