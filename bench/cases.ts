@@ -37,17 +37,10 @@ function probunetPlanar2Train(): [Step, number] {
   }), 8];
 }
 
-function sample16(): [Step, number] {
-  const model = new ProbUNet({ ...DEFAULT_MODEL_CONFIG, flow: 'planar', flowSteps: 2 });
-  const x = rand([1, 1, H, H]).keepAlive();
-  return [() => scope(() => noGrad(() => void model.sample(x, 16).probs.toFloat32Array())), 16];
-}
-
 const CASES: Record<string, () => [Step, number]> = {
   unet_train: unetTrain,
   unet_forward: unetForward,
   probunet_planar2_train: probunetPlanar2Train,
-  sample16,
 };
 
 function main(): void {
