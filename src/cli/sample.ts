@@ -51,8 +51,7 @@ export function register(program: Command): void {
       if (!existsSync(f.image)) throw new FlowsegInputError(`--image ${f.image}: no such file`);
       let samples: ImageSamples;
       if (f.engine === 'onnx') {
-        const onnxModule = '../export/onnxSampler.js';
-        const { sampleImageOnnx } = (await import(onnxModule)) as { sampleImageOnnx: (model: string, image: string, n: number, seed: number) => Promise<ImageSamples> };
+        const { sampleImageOnnx } = await import('../export/onnxSampler.js'); // onnxruntime loads only when asked for
         samples = await sampleImageOnnx(f.checkpoint, f.image, f.n, f.seed);
       } else {
         const { model, config } = loadTrainedModel(f.checkpoint);
