@@ -15,6 +15,14 @@ export interface GaussianParams {
 // Keeps σ = exp(log σ) finite and positive; the public repos' users mostly report KL blow-ups.
 const LOG_SIGMA_LIMIT = 10;
 
+/**
+ * Values clamped to [−limit, limit], gradient passed straight through: a hard clamp would zero
+ * the gradient outside the range and a collapsed σ could never recover (seen as a KL plateau).
+ */
+export function straightThroughClamp(x: Tensor, limit: number): Tensor {
+  return x.add(x.clamp(-limit, limit).sub(x).detach());
+}
+
 /** Prior / posterior net: down path → spatial mean → 1×1 conv → (μ, log σ). Params `down.*`, `head.*`. */
 export class GaussianEncoder extends Module {
   private readonly down: DownPath;
@@ -37,7 +45,7 @@ export class GaussianEncoder extends Module {
     const L = this.latent;
     return {
       mu: out.slice(1, 0, L),
-      logSigma: out.slice(1, L, 2 * L).clamp(-LOG_SIGMA_LIMIT, LOG_SIGMA_LIMIT),
+      logSigma: straightThroughClamp(out.slice(1, L, 2 * L), LOG_SIGMA_LIMIT),
       context: h.flatten(1),
     };
   }
