@@ -1,11 +1,15 @@
 import { Command, CommanderError } from 'commander';
 import { FlowsegInputError } from '../util/errors.js';
 import { commands } from './commands.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../util/paths.js';
 
 /** Builds the `flowseg` program: every command registers itself from its own file. */
 export function buildProgram(): Command {
   const program = new Command('flowseg')
     .description('Probabilistic segmentation of ambiguous medical images (Probabilistic U-Net + normalizing flows)')
+    .version((JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride(); // before registering: subcommands copy the setting
   for (const register of commands) register(program);
