@@ -38,7 +38,9 @@ export function register(program: Command): void {
       const started = performance.now();
       const runDirs: string[] = [];
       VARIANTS.forEach((v, i) => {
-        const modelConfig: ModelConfig = { ...DEFAULT_MODEL_CONFIG, ...v, filters: [16, 32, 64, 96] };
+        // Kohl's layout at a quarter of the width: on 2 CPU cores this learns the synthetic set in
+        // minutes (3 min: GED 0.15 vs 0.88 with [16, 32, 64, 96], which gets ~3× fewer steps).
+        const modelConfig: ModelConfig = { ...DEFAULT_MODEL_CONFIG, ...v, filters: [8, 16, 32, 48] };
         const variant = variantName(modelConfig);
         const config: TrainConfig = {
           ...DEFAULT_TRAIN,
