@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve, basename } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { writeDirAtomic } from '../util/atomicDir.js';
+import { join } from 'node:path';
 import { loadTrainedModel } from '../train/loadModel.js';
 import { loadModelInput, sampleImage, type ImageSamples } from '../eval/sampleImage.js';
 import { encodePng, applyColormap, renderSampleGrid } from '../eval/render/index.js';
@@ -21,19 +22,16 @@ const toGray = (v: Float32Array, scale = 255): Uint8Array => Uint8Array.from(v, 
 
 /** Writes masks, probability maps, mean/std PNGs and a grid into a temp dir, then renames it to `out`. */
 export function writeSamples(out: string, s: ImageSamples, meta: Record<string, unknown>): void {
-  const tmp = join(dirname(resolve(out)), `.${basename(out)}.tmp-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  const { height: h, width: w } = s;
-  s.masks.forEach((m, k) => {
-    writeFileSync(join(tmp, `sample-${String(k).padStart(2, '0')}.png`), encodePng(toGray(Float32Array.from(m), 255), h, w));
+  writeDirAtomic(out, (tmp) => {
+    const { height: h, width: w } = s;
+    s.masks.forEach((m, k) => {
+      writeFileSync(join(tmp, `sample-${String(k).padStart(2, '0')}.png`), encodePng(toGray(Float32Array.from(m), 255), h, w));
+    });
+    writeFileSync(join(tmp, 'mean.png'), encodePng(applyColormap(s.mean, { min: 0, max: 1 }), h, w));
+    writeFileSync(join(tmp, 'std.png'), encodePng(applyColormap(s.std, { min: 0, max: 0.5 }), h, w));
+    writeFileSync(join(tmp, 'grid.png'), renderSampleGrid({ image: s.image, height: h, width: w, raters: [], samples: s.masks, mean: s.mean, std: s.std, title: String(meta.image ?? '') }));
+    writeFileSync(join(tmp, 'samples.json'), `${JSON.stringify({ ...meta, priorMu: s.priorMu, priorSigma: s.priorSigma, foreground: s.masks.map((m) => m.reduce((a, b) => a + b, 0)) }, null, 1)}\n`);
   });
-  writeFileSync(join(tmp, 'mean.png'), encodePng(applyColormap(s.mean, { min: 0, max: 1 }), h, w));
-  writeFileSync(join(tmp, 'std.png'), encodePng(applyColormap(s.std, { min: 0, max: 0.5 }), h, w));
-  writeFileSync(join(tmp, 'grid.png'), renderSampleGrid({ image: s.image, height: h, width: w, raters: [], samples: s.masks, mean: s.mean, std: s.std, title: String(meta.image ?? '') }));
-  writeFileSync(join(tmp, 'samples.json'), `${JSON.stringify({ ...meta, priorMu: s.priorMu, priorSigma: s.priorSigma, foreground: s.masks.map((m) => m.reduce((a, b) => a + b, 0)) }, null, 1)}\n`);
-  if (existsSync(out)) rmSync(out, { recursive: true });
-  renameSync(tmp, out);
 }
 
 export function register(program: Command): void {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
+import { runCommandCapturingStdout } from '../cli/testing.js';
 import { setNumThreads } from '../tensor/index.js';
 import { FlowsegInputError } from '../util/errors.js';
 import { register } from '../cli/cv.js';
@@ -109,19 +109,8 @@ test('an experiment folder refuses another preset or other settings', () => {
 
 test('flowseg cv --list-jobs prints one line per job (and JSON with --json)', async () => {
   const out = join(root, 'jobs');
-  const run = async (...args: string[]): Promise<string> => {
-    const program = new Command('flowseg').exitOverride();
-    register(program);
-    const printed: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => printed.push(String(chunk)) > 0) as typeof process.stdout.write;
-    try {
-      await program.parseAsync(['node', 'flowseg', 'cv', '--preset', presetFile('valiuddin2021'), '--data', 'synthetic', '--out', out, '--folds-to-run', '0,1', '--variants', 'probunet,probunet+planar2', '--list-jobs', ...args]);
-    } finally {
-      process.stdout.write = write;
-    }
-    return printed.join('');
-  };
+  const run = (...args: string[]): Promise<string> =>
+    runCommandCapturingStdout(register, ['cv', '--preset', presetFile('valiuddin2021'), '--data', 'synthetic', '--out', out, '--folds-to-run', '0,1', '--variants', 'probunet,probunet+planar2', '--list-jobs', ...args]);
   assert.equal(await run(), '0\tprobunet\tfold_0\tpending\n1\tprobunet+planar2\tfold_0\tdone\n2\tprobunet\tfold_1\tdone\n3\tprobunet+planar2\tfold_1\tpending\n');
   const json = JSON.parse(await run('--json'));
   assert.deepEqual(json.jobs.map((j: { status: string }) => j.status), ['pending', 'done', 'done', 'pending']);
