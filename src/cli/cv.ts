@@ -18,6 +18,7 @@ interface CvFlags {
   listJobs?: boolean;
   job?: number;
   json?: boolean;
+  overwrite?: boolean;
 }
 
 function foldList(value: string): number[] {
@@ -35,7 +36,7 @@ const shown = (p: string): string => relative(process.cwd(), p) || p;
 function options(f: CvFlags): CvOptions {
   const preset = resolvePreset(f.preset, { variants: f.variants, filters: f.filters, batchSize: f.batchSize, lr: f.lr });
   const budget: Budget = { maxEpochs: f.maxEpochs, maxSteps: f.maxSteps, maxMinutes: f.maxMinutes };
-  return { preset, data: f.data, out: f.out, foldsToRun: f.foldsToRun, budget, job: f.job, progress: true };
+  return { preset, data: f.data, out: f.out, foldsToRun: f.foldsToRun, budget, job: f.job, progress: true, overwrite: f.overwrite };
 }
 
 /** `flowseg cv`: the papers' protocols as (variant × fold) jobs that scale out (docs/scale-out.md). */
@@ -45,7 +46,8 @@ export function register(program: Command): void {
     .description('cross-validation experiment: train + evaluate every (variant, fold) job of a preset into <out>/<variant>/fold_<k>/, then <out>/report/')
     .requiredOption('--preset <name|file>', 'valiuddin2021 | selvan2020 | a preset .json/.yaml file (docs/scale-out.md)')
     .requiredOption('--data <dir|synthetic>', 'prepared data dir (flowseg prepare) or "synthetic"')
-    .option('--out <dir>', 'experiment folder', 'exp')
+    .option('--out <dir>', 'experiment folder: new, empty, or this experiment\'s (resumed)', 'exp')
+    .option('--overwrite', 'also run in a non-empty folder flowseg did not create (your files there are kept)')
     .option('--folds-to-run <list>', 'only these folds, e.g. 0,1,2 (job indices count the selected jobs only)', foldList)
     .option('--variants <list>', "only these of the preset's variants, e.g. probunet,probunet+planar2", nameList)
     .option('--filters <list>', 'override the U-Net filters per level (e.g. 16,32,64,96 on CPU)', intList)

@@ -15,6 +15,7 @@ interface EvaluateFlags {
   examples: number;
   maxImages?: number;
   json?: boolean;
+  overwrite?: boolean;
 }
 
 const fmt = (v: unknown): string => {
@@ -30,7 +31,8 @@ export function register(program: Command): void {
     .option('--data <dir|synthetic>', 'dataset (default: the one the model was trained on)')
     .option('--split <part>', 'test | val | train | all', oneOf(['test', 'val', 'train', 'all'] as const), 'test')
     .option('-n, --n <N>', 'samples per image', positiveInt, 16)
-    .option('--out <dir>', 'output dir (default: <run dir>/eval)')
+    .option('--out <dir>', 'output folder: new, empty, or an earlier evaluation (replaced); default <run dir>/eval')
+    .option('--overwrite', 'also write into a folder flowseg did not create (only its own files are replaced)')
     .option('--seed <S>', 'seed of the prior noise', nonNegativeInt, 0)
     .option('--examples <N>', 'example grids to render', nonNegativeInt, 4)
     .option('--max-images <N>', 'evaluate only the first N images of the split', positiveInt)
@@ -39,7 +41,7 @@ export function register(program: Command): void {
       const isDir = existsSync(f.checkpoint) && statSync(f.checkpoint).isDirectory();
       const { model, config } = loadTrainedModel(f.checkpoint);
       const out = f.out ?? (isDir ? join(f.checkpoint, 'eval') : 'eval');
-      const { summary } = evaluate({ model, config, runDir: isDir ? f.checkpoint : undefined, data: f.data, split: f.split, samples: f.n, out, seed: f.seed, examples: f.examples, maxImages: f.maxImages, progress: true });
+      const { summary } = evaluate({ model, config, runDir: isDir ? f.checkpoint : undefined, data: f.data, split: f.split, samples: f.n, out, seed: f.seed, examples: f.examples, maxImages: f.maxImages, progress: true, overwrite: f.overwrite });
       model.dispose();
       if (f.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
       else process.stdout.write(`${summary.images} images × ${f.n} samples → ${out}\nGED excl ${fmt(summary.ged_excl)} | GED incl ${fmt(summary.ged_incl)} | HM-IoU ${fmt(summary.hm_iou)} | Dice ${fmt(summary.dice)} | −CLL ${fmt(summary.cll)}\n`);

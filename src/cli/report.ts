@@ -10,9 +10,10 @@ export function register(program: Command): void {
       'Table-1 report (mean ± std over folds per variant) from run folders or experiment folders (searched recursively)',
     )
     .argument('<dirs...>', 'run folders (config.json + eval/summary.json) and/or experiment folders like exp/')
-    .option('-o, --out <dir>', 'report folder (replaced atomically)', 'report')
-    .action((dirs: string[], opts: { out: string }) => {
-      const result = buildReport(dirs, opts.out);
+    .option('-o, --out <dir>', 'report folder: new, empty, or an earlier report (replaced atomically)', 'report')
+    .option('--overwrite', 'also write into a folder flowseg did not create (only its own files are replaced)')
+    .action((dirs: string[], opts: { out: string; overwrite?: boolean }) => {
+      const result = buildReport(dirs, opts.out, new Date(), { overwrite: opts.overwrite });
       for (const note of result.notes) process.stderr.write(`flowseg report: ${note}\n`);
       const shown = relative(process.cwd(), result.html) || result.html;
       process.stdout.write(

@@ -28,6 +28,7 @@ export interface TrainFlags {
   kl: 'analytic' | 'mc';
   augment?: boolean;
   resume?: boolean;
+  overwrite?: boolean;
   syntheticItems: number;
   syntheticSize: number;
   maxValImages: number;
@@ -92,6 +93,7 @@ export function register(program: Command): void {
   addTrainOptions(program.command('train').description('train a model; writes checkpoint-last/best, config.json, split.json, log.jsonl to --out'))
     .requiredOption('--out <dir>', 'run directory')
     .option('--resume', 'continue the run in --out exactly where it stopped (budgets may be raised)')
+    .option('--overwrite', 'also train into a non-empty folder flowseg did not create (your files there are kept)')
     .option('--json', 'print a JSON summary at the end')
     .action((flags: TrainFlags, cmd: Command) => {
       let config = trainConfigFromFlags(flags);
@@ -108,7 +110,7 @@ export function register(program: Command): void {
       } else {
         process.stderr.write(`flowseg train: ${config.variant} on ${config.data} → ${flags.out}\n${JSON.stringify(config)}\n`);
       }
-      const result = train({ config, outDir: flags.out, resume: flags.resume, progress: true });
+      const result = train({ config, outDir: flags.out, resume: flags.resume, overwrite: flags.overwrite, progress: true });
       const summary = { out: flags.out, variant: config.variant, steps: result.state.step, epochs: result.state.epoch, stopReason: result.stopReason, bestEpoch: result.state.bestEpoch, bestMetric: result.state.bestMetric };
       process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : `trained ${summary.variant}: ${summary.steps} steps, ${summary.epochs} epochs (${summary.stopReason}); best epoch ${summary.bestEpoch}; checkpoints in ${flags.out}\n`);
       result.model.dispose();

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -49,4 +49,42 @@ test('train → sample → evaluate from the CLI on the synthetic set', () => {
   const resume = cli(['train', '--out', run, '--resume', '--max-steps', '6', '--json']);
   assert.equal(resume.status, 0, resume.stderr);
   assert.equal(JSON.parse(resume.stdout.trim()).steps, 6);
+});
+
+test('--out holding a user\'s file: every command refuses with exit 2 and the file survives; --overwrite keeps it too', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fs-cli-'));
+  const run = join(dir, 'run');
+  assert.equal(cli(['train', ...tiny, '--max-steps', '2', '--out', run]).status, 0);
+  assert.equal(cli(['evaluate', '--checkpoint', run, '-n', '2']).status, 0);
+  const png = new PNG({ width: 16, height: 16 });
+  writeFileSync(join(dir, 'img.png'), PNG.sync.write(png));
+  const mine = join(dir, 'mine');
+  mkdirSync(mine);
+  writeFileSync(join(mine, 'thesis.tex'), 'precious');
+  const commands = [
+    ['sample', '--checkpoint', run, '--image', join(dir, 'img.png'), '-n', '2', '--out', mine],
+    ['evaluate', '--checkpoint', run, '-n', '2', '--out', mine],
+    ['train', ...tiny, '--max-steps', '1', '--out', mine],
+    ['report', run, '--out', mine],
+    ['main', '--out', mine, '--minutes', '0.01'],
+    ['main', '--report', mine, '--out', join(dir, 'm'), '--minutes', '0.01'],
+    ['prepare', 'synthetic', '--format', 'synthetic', '--out', mine],
+  ];
+  for (const args of commands) {
+    const r = cli(args);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /was not written by flowseg/, args[0]);
+    assert.equal(readFileSync(join(mine, 'thesis.tex'), 'utf8'), 'precious');
+    assert.deepEqual(readdirSync(mine), ['thesis.tex']);
+  }
+  for (const out of ['/', '.', '..']) {
+    const r = cli(['sample', '--checkpoint', run, '--image', join(dir, 'img.png'), '-n', '2', '--out', out, '--overwrite']);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /flowseg never writes there/);
+  }
+  const ok = cli(['sample', '--checkpoint', run, '--image', join(dir, 'img.png'), '-n', '2', '--out', mine, '--overwrite']);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.equal(readFileSync(join(mine, 'thesis.tex'), 'utf8'), 'precious');
+  assert.ok(existsSync(join(mine, 'sample-01.png')));
+  assert.deepEqual(readdirSync(dir).filter((e) => e.startsWith('.')), [], 'no temp left');
 });

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeDirAtomic } from '../util/atomicDir.js';
+import { checkOutputDir, writeDirAtomic } from '../util/outputDir.js';
 import { execFileSync } from 'node:child_process';
 import { tensor, Generator, randn } from '../tensor/create.js';
 import { scope } from '../tensor/scope.js';
@@ -30,6 +30,8 @@ export interface EvaluateOptions {
   examples: number;
   maxImages?: number;
   progress?: boolean;
+  /** Also write into a folder flowseg did not create (only its own files are replaced). */
+  overwrite?: boolean;
 }
 
 const METRIC_KEYS = ['ged_excl', 'ged_incl', 'hm_iou', 'iou', 'dice', 'cll', 'ncc'] as const;
@@ -56,13 +58,14 @@ function gitCommit(): string | null {
  * bounded: each batch's samples are reduced to metrics before the next batch is drawn.
  */
 export function evaluate(o: EvaluateOptions): { summary: Record<string, unknown>; rows: ImageMetrics[] } {
+  checkOutputDir(o.out, 'evaluation', { overwrite: o.overwrite }); // before any work
   const dataset = openTrainingData({ ...o.config, data: o.data ?? o.config.data });
   let indices = pickIndices(dataset, o);
   if (o.maxImages !== undefined) indices = indices.slice(0, o.maxImages);
   const { channels: c, height: h, width: w } = dataset.shape;
   const n = o.samples;
   const L = o.model.config.latent;
-  return writeDirAtomic(o.out, (tmp) => {
+  return writeDirAtomic(o.out, 'evaluation', (tmp) => {
     mkdirSync(join(tmp, 'examples'), { recursive: true });
     const gen = new Generator(o.seed);
     const counts = [1, 2, 4, 8, 16, 32, 64, 100].filter((k) => k < n).concat([n]);
@@ -133,5 +136,5 @@ export function evaluate(o: EvaluateOptions): { summary: Record<string, unknown>
     ] }));
     writeFileSync(join(tmp, 'sigma_vs_disagreement.png'), renderScatter({ title: 'Prior σ vs rater disagreement', xLabel: 'rater disagreement (mean 1 − IoU)', yLabel: 'mean prior σ', points, annotation: `Pearson r = ${r.toFixed(3)} (n = ${rows.length})`, trendLine: true }));
     return { summary, rows };
-  });
+  }, { overwrite: o.overwrite });
 }

@@ -3,14 +3,15 @@
  * run one (`job`) or all of them — skipping done jobs, resuming partial ones — and, after a
  * full run, merge them into the Table-1 report `<out>/report/`.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { checkOutputDir, markOutputDir } from '../util/outputDir.js';
 import { METRICS } from '../eval/report/aggregate.js';
 import { buildReport, type ReportResult } from '../eval/report/buildReport.js';
 import { makeSplit, openTrainingData } from '../train/index.js';
 import { FlowsegInputError } from '../util/errors.js';
 import { jobStatus, planJobs, readDone, type Budget, type Job, type JobStatus } from './jobs.js';
-import { checkPlan, writePlan } from './plan.js';
+import { checkPlan, PLAN, writePlan } from './plan.js';
 import type { Preset } from './presets.js';
 import { cvProgress, type PlannedJob } from './progress.js';
 import { effectiveConfig, runJob, type JobResult } from './runJob.js';
@@ -29,6 +30,8 @@ export interface CvOptions {
   progress?: boolean;
   /** Example sample grids rendered per job into eval/examples/ (default 4). */
   examples?: number;
+  /** Also run in a folder flowseg did not create (its files there are kept). */
+  overwrite?: boolean;
 }
 
 export interface JobListing {
@@ -90,8 +93,11 @@ export function runCv(o: CvOptions): CvResult {
   if (o.job !== undefined && !(o.job >= 0 && o.job < jobs.length)) {
     throw new FlowsegInputError(`--job ${o.job}: this experiment has ${jobs.length} jobs (0…${jobs.length - 1}); pass the same --preset/--folds-to-run as --list-jobs`);
   }
+  // An experiment folder is new, empty, or this experiment's (plan.json is checked by writePlan).
+  if (!existsSync(join(o.out, PLAN))) checkOutputDir(o.out, 'experiment', { overwrite: o.overwrite });
   mkdirSync(o.out, { recursive: true });
   writePlan(o.out, o.preset, o.data, jobs);
+  markOutputDir(o.out, 'experiment', [PLAN, CV_LOG, 'report', ...new Set(jobs.map((j) => relative(o.out, j.dir).split(sep)[0] ?? ''))]);
   const selected = o.job === undefined ? jobs : [jobs[o.job] as Job];
   const log = (line: Record<string, unknown>): void => appendFileSync(join(o.out, CV_LOG), `${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`);
   const bar = cvProgress(plannedJobs(selected, o.budget), o.progress ?? false);

@@ -3,6 +3,7 @@
  * checkpoint on the fold's test patients into `eval/`, then write the `done` marker last.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { checkOutputDir } from '../util/outputDir.js';
 import { join } from 'node:path';
 import { evaluate } from '../eval/evaluate.js';
 import { loadTrainedModel, train, type TrainConfig } from '../train/index.js';
@@ -91,7 +92,8 @@ export interface JobResult extends DoneMarker {
 export function runJob(job: Job, preset: Preset, o: { budget: Budget; examples: number }, events: JobEvents): JobResult {
   const resumed = jobStatus(job.dir) === 'partial';
   // A pending job's folder holds at most leftovers of a run killed before its first checkpoint.
-  if (!resumed && existsSync(job.dir)) rmSync(job.dir, { recursive: true });
+  // Removed only when flowseg marked it as its own run folder (checkOutputDir refuses anything else).
+  if (!resumed && existsSync(job.dir) && checkOutputDir(job.dir, 'run') === 'own') rmSync(job.dir, { recursive: true });
   const config = effectiveConfig(job, o.budget);
   const before = resumed ? lastLogLine(job.dir, ['epoch', 'stop']) : null;
   const fromStep = before?.step ?? 0;

@@ -1,4 +1,5 @@
 import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { checkOutputDir, markOutputDir } from '../util/outputDir.js';
 import { join } from 'node:path';
 import { scope } from '../tensor/scope.js';
 import { manualSeed } from '../tensor/engine.js';
@@ -21,6 +22,8 @@ export interface TrainOptions {
   config: TrainConfig;
   outDir: string;
   resume?: boolean;
+  /** Also train into a folder flowseg did not create (its files there are kept). */
+  overwrite?: boolean;
   /** Show a progress bar / periodic lines on stderr. */
   progress?: boolean;
   /** Extra fields for config.json (e.g. the budget of a cv job). */
@@ -37,6 +40,9 @@ export interface TrainResult {
   stopReason: StopReason;
 }
 
+/** What a run folder holds (docs/run-format.md): the entries flowseg owns there. */
+const RUN_ENTRIES = ['config.json', 'split.json', 'log.jsonl', LAST, BEST, 'eval'];
+
 function freshState(): TrainState {
   return { epoch: 0, batchInEpoch: 0, step: 0, epochOrder: [], epochLossSum: 0, epochLossCount: 0, dataRng: [], bestMetric: null, bestEpoch: -1, epochsWithoutImprovement: 0, elapsedSeconds: 0, optimizerSteps: 0 };
 }
@@ -48,9 +54,11 @@ export function train(opts: TrainOptions): TrainResult {
   const lastPath = join(outDir, LAST);
   if (!opts.resume && existsSync(lastPath)) throw new FlowsegInputError(`--out ${outDir} already holds a run — pass --resume to continue it, or choose another --out`);
   if (opts.resume && !existsSync(lastPath)) throw new FlowsegInputError(`--resume: ${lastPath} not found — start without --resume`);
+  if (!opts.resume) checkOutputDir(outDir, 'run', { overwrite: opts.overwrite });
   const dataset = openTrainingData(config);
   const parts = makeSplit(dataset, config);
   mkdirSync(outDir, { recursive: true });
+  markOutputDir(outDir, 'run', RUN_ENTRIES);
   const { channels, height, width } = dataset.shape;
   config = { ...config, inputShape: [channels, height, width] };
   manualSeed(config.seed);

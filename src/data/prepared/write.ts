@@ -2,8 +2,9 @@
  * Streams items into the prepared format. Everything is written into a temp folder beside
  * `out` and renamed into place only when complete, so an error leaves nothing half-written.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkOutputDir, stageOutputDir } from '../../util/outputDir.js';
 import { FlowsegInputError } from '../../util/errors.js';
 import { type DatasetSummary, SummaryAccumulator, nonEmptyRaterCount } from '../summary.js';
 import type { DataItem, DatasetShape, ItemStream } from '../types.js';
@@ -20,11 +21,9 @@ export interface PrepareOptions {
 }
 
 export async function writePrepared(items: ItemStream, options: PrepareOptions): Promise<DatasetSummary> {
-  const out = resolve(options.out);
-  checkOut(out, options.overwrite === true);
-  mkdirSync(dirname(out), { recursive: true });
-  const tmp = join(dirname(out), `.${basename(out)}.tmp-${process.pid}-${Date.now()}`);
-  mkdirSync(tmp);
+  checkOut(options.out, options.overwrite === true);
+  const staged = stageOutputDir(options.out, 'prepared', { overwrite: options.overwrite });
+  const tmp = staged.tmp;
   const fds: number[] = [];
   try {
     const imagesFd = openSync(join(tmp, IMAGES_FILE), 'w');
@@ -67,31 +66,24 @@ export async function writePrepared(items: ItemStream, options: PrepareOptions):
     };
     for (const fd of fds.splice(0)) closeSync(fd);
     writeFileSync(join(tmp, INDEX_FILE), `${JSON.stringify(index)}\n`);
-    if (existsSync(out)) rmSync(out, { recursive: true, force: true });
-    renameSync(tmp, out);
+    staged.commit();
     return summary;
   } catch (err) {
     for (const fd of fds) closeSync(fd);
-    rmSync(tmp, { recursive: true, force: true });
+    staged.abort();
     throw err;
   }
 }
 
-/** `out` may be new, an empty folder, or (with overwrite) an earlier prepared dataset. */
+/**
+ * `out` may be new, an empty folder, or (with --overwrite) an earlier prepared dataset: preparing
+ * takes long, so unlike other outputs an earlier dataset is never replaced without asking.
+ */
 function checkOut(out: string, overwrite: boolean): void {
-  if (!existsSync(out)) return;
-  let entries: string[];
-  try {
-    entries = readdirSync(out);
-  } catch {
-    throw new FlowsegInputError(`--out ${out} exists and is not a folder; choose another path`);
+  const mode = checkOutputDir(out, 'prepared', { overwrite });
+  if (mode === 'own' && !overwrite) {
+    throw new FlowsegInputError(`--out ${out} already holds a prepared dataset; choose a new folder or pass --overwrite to replace it`);
   }
-  if (entries.length === 0) return;
-  if (overwrite && entries.includes(INDEX_FILE)) return;
-  throw new FlowsegInputError(
-    `--out ${out} already exists and is not empty; choose a new folder` +
-      (entries.includes(INDEX_FILE) ? ' or pass --overwrite to replace the prepared dataset there' : ''),
-  );
 }
 
 function checkItem(item: DataItem, shape: Omit<DatasetShape, 'items' | 'patients'>, seen: Set<string>): void {

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { FlowsegInputError } from '../../util/errors.js';
+import { checkOutputDir, writeDirAtomic } from '../../util/outputDir.js';
 import { aggregate, METRICS, type VariantRow } from './aggregate.js';
 import { findRunDirs } from './discover.js';
 import { reportHtml, reportMarkdown, type ReportContent } from './documents.js';
@@ -18,8 +19,8 @@ export interface ReportResult {
   notes: string[];
 }
 
-/** A report folder we may replace: it does not exist, is empty, or holds a previous report. */
-function checkOutDir(outDir: string, runDirs: readonly string[]): void {
+/** A report folder we may write: it does not overlap a run, and the output policy allows it (src/util/outputDir.ts). */
+function checkOutDir(outDir: string, runDirs: readonly string[], overwrite: boolean): void {
   const out = resolve(outDir);
   for (const run of runDirs) {
     const real = realpathSync(run);
@@ -28,35 +29,7 @@ function checkOutDir(outDir: string, runDirs: readonly string[]): void {
       throw new FlowsegInputError(`--out ${outDir} overlaps the run folder ${run}; write the report to a separate folder`);
     }
   }
-  if (!existsSync(out)) return;
-  if (!statSync(out).isDirectory()) throw new FlowsegInputError(`--out ${outDir} is a file; choose a folder`);
-  const entries = readdirSync(out);
-  if (entries.length && !entries.includes('table.json')) {
-    throw new FlowsegInputError(`--out ${outDir} exists and is not a flowseg report folder; choose a new or empty folder`);
-  }
-}
-
-/** Writes `files` into a temp folder beside `outDir`, then swaps it in: no half-written report. */
-function writeDirAtomic(outDir: string, files: ReadonlyMap<string, string | Buffer>): void {
-  const out = resolve(outDir);
-  mkdirSync(dirname(out), { recursive: true });
-  const stamp = `${process.pid}-${Date.now()}`;
-  const tmp = join(dirname(out), `.${basename(out)}.tmp-${stamp}`);
-  const old = join(dirname(out), `.${basename(out)}.old-${stamp}`);
-  try {
-    for (const [rel, data] of files) {
-      const path = join(tmp, rel);
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, data);
-    }
-    if (existsSync(out)) renameSync(out, old);
-    renameSync(tmp, out);
-  } catch (err) {
-    rmSync(tmp, { recursive: true, force: true });
-    if (existsSync(old) && !existsSync(out)) renameSync(old, out);
-    throw err;
-  }
-  rmSync(old, { recursive: true, force: true });
+  checkOutputDir(outDir, 'report', { overwrite });
 }
 
 /**
@@ -64,9 +37,9 @@ function writeDirAtomic(outDir: string, files: ReadonlyMap<string, string | Buff
  * groups runs by `config.variant`, aggregates mean ± std over folds, renders figures and writes
  * report.md, report.html (self-contained), table.csv, table.json and figures/ into `outDir`.
  */
-export function buildReport(paths: readonly string[], outDir: string, now: Date = new Date()): ReportResult {
+export function buildReport(paths: readonly string[], outDir: string, now: Date = new Date(), o: { overwrite?: boolean } = {}): ReportResult {
   const found = findRunDirs(paths);
-  checkOutDir(outDir, found.runs);
+  checkOutDir(outDir, found.runs, o.overwrite === true);
   const records: RunRecord[] = found.runs.map(readRun);
   const rows = aggregate(records);
   const notes = [
@@ -98,7 +71,13 @@ export function buildReport(paths: readonly string[], outDir: string, now: Date 
   };
   files.set('table.json', `${JSON.stringify(json, null, 2)}\n`);
   for (const f of figures.flatMap((v) => [...v.plots, ...v.examples])) files.set(f.file, f.png);
-  writeDirAtomic(outDir, files);
+  writeDirAtomic(outDir, 'report', (tmp) => {
+    for (const [rel, data] of files) {
+      const path = join(tmp, rel);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, data);
+    }
+  }, { overwrite: o.overwrite });
   const out = resolve(outDir);
   return {
     outDir: out,

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -130,14 +130,18 @@ test('report: a truncated last log line (interrupted write) is tolerated and not
   assert.ok(res.notes.some((n) => n.includes('truncated')));
 });
 
-test('report: replaces a previous report, refuses to overwrite other folders', () => {
+test('report: replaces a previous report but keeps a user\'s file there, refuses other folders', () => {
   const root = experiment();
   const out = join(root, 'report');
   buildReport([join(root, 'exp')], out);
-  writeFileSync(join(out, 'stale.txt'), 'old');
+  writeFileSync(join(out, 'my-notes.txt'), 'mine');
   buildReport([join(root, 'exp')], out);
-  assert.equal(existsSync(join(out, 'stale.txt')), false);
+  assert.equal(readFileSync(join(out, 'my-notes.txt'), 'utf8'), 'mine');
+  assert.ok(existsSync(join(out, 'report.html')));
   assert.deepEqual(readdirSync(root).sort(), ['exp', 'report']);
+  mkdirSync(join(root, 'foreign'));
+  writeFileSync(join(root, 'foreign', 'data.csv'), '1');
+  assert.throws(() => buildReport([join(root, 'exp')], join(root, 'foreign')), /exists and was not written by flowseg/);
   assert.throws(() => buildReport([join(root, 'exp')], join(root, 'exp')), /overlaps the run folder|not a flowseg report/);
   assert.throws(() => buildReport([join(root, 'exp')], join(root, 'exp', 'probunet', 'fold_0', 'r')), /overlaps/);
 });

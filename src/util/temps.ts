@@ -1,0 +1,70 @@
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Temp files and folders flowseg stages beside its outputs. Their names carry the pid, so a
+ * later run can tell a dead run's leftovers (swept) from a live run's (kept); the ones of this
+ * process are removed when it exits. No JS signal handler is installed: training runs
+ * synchronously, and a JS handler would only run after it, so Ctrl-C would stop working;
+ * leftovers of a killed process are swept by the next run instead.
+ */
+const live = new Set<string>();
+let hooked = false;
+
+const TEMP_PATTERN = /^\.(.+)\.flowseg-(?:tmp|old)-(\d+)-\d+$/;
+
+/** `.name.flowseg-tmp-<pid>-<n>`: a hidden sibling of `name` that names its owner process. */
+let counter = 0;
+export function tempName(name: string, purpose: 'tmp' | 'old'): string {
+  counter += 1;
+  return `.${name}.flowseg-${purpose}-${process.pid}-${counter}`;
+}
+
+function removeAll(): void {
+  for (const p of live) rmSync(p, { recursive: true, force: true });
+  live.clear();
+}
+
+function hook(): void {
+  if (hooked) return;
+  hooked = true;
+  process.on('exit', removeAll);
+}
+
+/** Removes `path` if this process exits (normally, by process.exit or an uncaught error) before unregistering it. */
+export function registerTemp(path: string): void {
+  hook();
+  live.add(path);
+}
+
+export function unregisterTemp(path: string): void {
+  live.delete(path);
+}
+
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes leftovers of dead flowseg processes staged beside `name` in `parent`. */
+export function sweepStaleTemps(parent: string, name?: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(parent);
+  } catch {
+    return [];
+  }
+  const swept: string[] = [];
+  for (const e of entries) {
+    const m = TEMP_PATTERN.exec(e);
+    if (!m || (name !== undefined && m[1] !== name) || alive(Number(m[2]))) continue;
+    rmSync(join(parent, e), { recursive: true, force: true });
+    swept.push(e);
+  }
+  return swept;
+}
