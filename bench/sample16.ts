@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { manualSeed, noGrad, rand, scope, setNumThreads, tensor } from '../src/tensor/index.js';
 import { DEFAULT_MODEL_CONFIG, ProbUNet } from '../src/models/index.js';
-import { priorNoise } from '../src/eval/sampleImage.js';
+import { priorNoise } from '../src/infer/noise.js';
 import { modelToOnnx } from '../src/export/exportOnnx.js';
 import { OnnxSampler } from '../src/export/onnxSampler.js';
 import { packageRoot } from '../src/util/paths.js';

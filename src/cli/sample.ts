@@ -3,7 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { checkOutputDir, writeDirAtomic } from '../util/outputDir.js';
 import { join } from 'node:path';
 import { loadTrainedModel } from '../train/loadModel.js';
-import { loadModelInput, sampleImage, type ImageSamples } from '../eval/sampleImage.js';
+import { loadModelInput, sampleImage, type ImageSamples } from '../infer/index.js';
 import { encodePng, applyColormap, renderSampleGrid } from '../eval/render/index.js';
 import { FlowsegInputError } from '../util/errors.js';
 import { nonNegativeInt, oneOf, positiveInt } from './options.js';

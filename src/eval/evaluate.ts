@@ -16,6 +16,7 @@ import { evaluateImage, meanStd, type ImageMetrics } from './imageMetrics.js';
 import { pearson } from './report/stats.js';
 import { stepProgress } from '../train/progress.js';
 import { packageRoot } from '../util/paths.js';
+import { toMask } from '../infer/threshold.js';
 
 export interface EvaluateOptions {
   model: SegmentationModel;
@@ -91,7 +92,7 @@ export function evaluate(o: EvaluateOptions): { summary: Record<string, unknown>
             const at = (arr: Float32Array, k: number): Float32Array => arr.subarray((b * n + k) * h * w, (b * n + k + 1) * h * w);
             const probs = Array.from({ length: n }, (_, k) => at(probsAll, k));
             const logits = Array.from({ length: n }, (_, k) => at(logitsAll, k));
-            const masks = probs.map((p) => Uint8Array.from(p, (v) => (v > 0.5 ? 1 : 0)));
+            const masks = probs.map(toMask);
             const raters = Array.from({ length: item.raters }, (_, r) => item.masks.subarray(r * h * w, (r + 1) * h * w));
             const e = evaluateImage(item.id, masks, probs, logits, raters, sigmas.subarray(b * L, (b + 1) * L));
             rows.push(e.metrics);

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { loadTrainedModel } from '../train/loadModel.js';
 import { noGrad, rand, scope, tensor, manualSeed } from '../tensor/index.js';
 import { DEFAULT_MODEL_CONFIG, ProbUNet, type FlowName, type ModelKind } from '../models/index.js';
-import { priorNoise } from '../eval/sampleImage.js';
+import { priorNoise } from '../infer/noise.js';
 import { packageRoot } from '../util/paths.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { exportCheckpoint, modelToOnnx } from './exportOnnx.js';

@@ -1,6 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
-import { loadModelInput, priorNoise, type ImageSamples } from '../eval/sampleImage.js';
+import { loadModelInput, priorNoise, toMask, type ImageSamples } from '../infer/index.js';
 import { meanMap, stdMap } from '../metrics/index.js';
 import { FlowsegInputError } from '../util/errors.js';
 import { readOnnxMetadata } from './onnxGraph.js';
@@ -68,7 +68,7 @@ export class OnnxSampler {
 /** Turns raw sampler outputs into the same ImageSamples the libtorch path returns. */
 export function toImageSamples(image: Float32Array, h: number, w: number, out: OnnxSampleOutput, n: number): ImageSamples {
   const probs = Array.from({ length: n }, (_, k) => out.probs.slice(k * h * w, (k + 1) * h * w));
-  const masks = probs.map((p) => Uint8Array.from(p, (v) => (v > 0.5 ? 1 : 0)));
+  const masks = probs.map(toMask);
   return { height: h, width: w, image, probs, masks, mean: meanMap(probs), std: stdMap(probs), priorMu: Array.from(out.priorMu), priorSigma: Array.from(out.priorSigma) };
 }
 

@@ -7,7 +7,7 @@ import { train, DEFAULT_TRAIN, type TrainConfig } from '../train/index.js';
 import { DEFAULT_MODEL_CONFIG, type FlowName, type ModelKind } from '../models/config.js';
 import { readCheckpoint, restore, disposeCheckpoint, saveCheckpoint, BEST } from '../train/checkpoint.js';
 import { createModel } from '../models/create.js';
-import { loadModelInput, sampleImage } from '../eval/sampleImage.js';
+import { loadModelInput, sampleImage } from '../infer/index.js';
 import { noGrad, scope, type Tensor } from '../tensor/index.js';
 import type { SegmentationModel } from '../models/segmentationModel.js';
 

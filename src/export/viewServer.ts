@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { priorNoise } from '../eval/sampleImage.js';
+import { priorNoise } from '../infer/noise.js';
 import { packageRoot } from '../util/paths.js';
 import { FlowsegInputError } from '../util/errors.js';
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { DEFAULT_MODEL_CONFIG, ProbUNet } from '../models/index.js';
 import { manualSeed, noGrad, scope, tensor, type Tensor } from '../tensor/index.js';
-import { loadModelInput, sampleImage } from '../eval/sampleImage.js';
+import { loadModelInput, sampleImage } from '../infer/index.js';
 import { packageRoot } from '../util/paths.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { modelToOnnx } from './exportOnnx.js';

@@ -6,6 +6,7 @@ import type { SegmentationModel } from '../models/segmentationModel.js';
 import { sampleSetMetrics } from '../metrics/index.js';
 import { chunk, makeBatch } from './batches.js';
 import { Rng } from '../util/rng.js';
+import { FOREGROUND_THRESHOLD } from '../infer/threshold.js';
 
 export interface Validation {
   loss: number;
@@ -48,6 +49,6 @@ export function validate(model: SegmentationModel, dataset: Dataset, indices: re
 
 function binarize(probs: Float32Array, offset: number, n: number): Uint8Array {
   const out = new Uint8Array(n);
-  for (let p = 0; p < n; p++) out[p] = (probs[offset + p] as number) > 0.5 ? 1 : 0;
+  for (let p = 0; p < n; p++) out[p] = (probs[offset + p] as number) > FOREGROUND_THRESHOLD ? 1 : 0;
   return out;
 }

@@ -6,6 +6,7 @@ import { decodeImage, toModelInput, type DecodedImage } from './image.js';
 import { loadModel, runModel, type LoadedModel } from './model.js';
 import { priorNoise, type NoiseSource } from './noise.js';
 import { colourBar, drawImage, drawMap, drawSample, maskPng, type Picture, type SampleView } from './render.js';
+import { FOREGROUND_THRESHOLD, toMask } from '../../src/infer/threshold.js';
 
 /** What the page exposes for scripts and the end-to-end test (`window.__flowseg`). */
 interface Summary {
@@ -95,7 +96,7 @@ async function sample(n: number, seed: number): Promise<Summary> {
   const ms = performance.now() - t0;
   const hw = p.height * p.width;
   const probs = Array.from({ length: n }, (_, k) => out.probs.slice(k * hw, (k + 1) * hw));
-  const masks = probs.map((q) => Uint8Array.from(q, (v) => (v > 0.5 ? 1 : 0)));
+  const masks = probs.map(toMask);
   const mean = meanMap(probs);
   const std = stdMap(probs);
   const sum = (a: Float32Array): number => a.reduce((s, v) => s + v, 0);
@@ -140,7 +141,7 @@ function render(): void {
     tile.append(canvas, caption);
     grid.append(tile);
   });
-  $('grid-note').textContent = `n = ${r.summary.n} · seed ${r.summary.seed} · ${r.summary.foreground.filter((v) => v > 0).length} non-empty · red = foreground (p > 0.5)`;
+  $('grid-note').textContent = `n = ${r.summary.n} · seed ${r.summary.seed} · ${r.summary.foreground.filter((v) => v > 0).length} non-empty · red = foreground (p > ${FOREGROUND_THRESHOLD})`;
 }
 
 function save(blob: Blob, name: string): void {
