@@ -67,10 +67,11 @@ test('a non-empty --out is refused; --overwrite replaces a prepared set', withDi
   const out = join(dir, 'prep');
   mkdirSync(out);
   writeFileSync(join(out, 'precious.txt'), 'x');
-  await assert.rejects(writePrepared(items(list), { out, source }), /already exists and is not empty/);
+  await assert.rejects(writePrepared(items(list), { out, source }), /exists and was not written by flowseg/);
   assert.ok(existsSync(join(out, 'precious.txt')));
   const out2 = join(dir, 'prep2');
   await writePrepared(items(list.slice(0, 2)), { out: out2, source });
+  await assert.rejects(writePrepared(items(list), { out: out2, source }), /already holds a prepared dataset; .*--overwrite/);
   await writePrepared(items(list), { out: out2, source, overwrite: true });
   assert.equal(readPreparedIndex(out2).shape.items, 9);
 }));
