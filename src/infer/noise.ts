@@ -1,11 +1,17 @@
-import { Generator, randn } from '../tensor/create.js';
-import { scope } from '../tensor/scope.js';
+import { Rng } from '../util/rng.js';
 
 /**
- * The prior noise ε [n, L] for `seed`: drawn in one place so every engine (libtorch, ONNX,
- * the browser) turns the same seed into the same z.
+ * The prior noise ε [n, L] for `seed`, row k = sample k. Pure TypeScript (xoshiro128** +
+ * Box–Muller from util/rng.ts, no engine, no Node API), so the libtorch and ONNX engines in
+ * Node and the browser viewer all turn one seed into the same z = μ + σ·ε — and the same masks.
+ * Rows are drawn in order, so the first k samples for a seed do not depend on n.
+ * Math.log/sin/cos are V8's fdlibm ports in Node and Chromium; other browsers may differ in the
+ * last bit of a double, which the float32 rounding almost always absorbs.
  */
 export function priorNoise(n: number, latent: number, seed: number): Float32Array {
-  return scope(() => randn([n, latent], { generator: new Generator(seed) }).toFloat32Array());
+  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(latent) || latent < 0) throw new RangeError(`priorNoise: n (${n}) and latent (${latent}) must be non-negative integers`);
+  const rng = new Rng(seed);
+  const eps = new Float32Array(n * latent); // [n, L]
+  for (let i = 0; i < eps.length; i++) eps[i] = rng.normal();
+  return eps;
 }
-
