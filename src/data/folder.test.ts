@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { FlowsegInputError } from '../util/errors.js';
-import type { ReaderOptions } from './formats.js';
+import type { ReaderOptions } from './types.js';
 import { readFolder } from './folder.js';
 import type { DataItem } from './types.js';
 
@@ -111,7 +111,7 @@ test('folder bad input: each error names the file or key and the fix', async () 
   await rejects(root, /dataset\.json: key "raters": Expected number, received string/);
   root = pngFolder();
   spec(root, { channel_names: undefined });
-  await rejects(root, /key "channel_names" \(or "modalities"\) is missing/);
+  await rejects(root, /key "channel_names" \(or v1 "modality"\) is missing/);
   root = pngFolder();
   spec(root, { channel_names: { 0: 'T1', 2: 'T2' } });
   await rejects(root, /key "channel_names" must number channels 0, 1, … without gaps/);
@@ -145,4 +145,68 @@ test('folder bad input: each error names the file or key and the fix', async () 
   for (const c of ['case_a', 'case_b']) for (let r = 0; r < 3; r++) rmSync(join(root, 'labelsTr', `${c}_rater${r}.png`));
   await rejects(root, /imagesTr: no <case>_0000\.png\|\.nii\|\.nii\.gz files; the dataset is empty/);
   await rejects(mkdtempSync(join(scratch, 'folder-none-')), /dataset\.json is missing/);
+});
+
+/** A plain nnU-Net v2 dataset: no flowseg keys, one label `<case>.png` per case. */
+function nnunetPngFolder(): string {
+  const root = mkdtempSync(join(scratch, 'nnunet-png-'));
+  mkdirSync(join(root, 'imagesTr'));
+  mkdirSync(join(root, 'labelsTr'));
+  mkdirSync(join(root, 'imagesTs')); // test images without labels: ignored
+  const spec = { channel_names: { 0: 'CT' }, labels: { background: 0, lesion: 1 }, numTraining: 2, file_ending: '.png' };
+  writeFileSync(join(root, 'dataset.json'), JSON.stringify(spec));
+  for (const [k, c] of ['lung_001', 'lung_002'].entries()) {
+    writeFileSync(join(root, 'imagesTr', `${c}_0000.png`), png(5, 3, (x, y) => 50 * k + x + 10 * y));
+    writeFileSync(join(root, 'labelsTr', `${c}.png`), png(5, 3, (x, y) => (x === y + k ? 1 : 0))); // nnU-Net stores 0/1
+  }
+  writeFileSync(join(root, 'imagesTs', 'lung_009_0000.png'), png(5, 3, () => 0));
+  return root;
+}
+
+test('plain nnU-Net v2 PNG dataset (no "raters"): one rater per case from labelsTr/<case>.png', async () => {
+  const items = await collect(nnunetPngFolder());
+  assert.deepEqual(items.map((i) => [i.id, i.patientId, i.channels, i.raters, i.height, i.width]), [
+    ['lung_001', 'lung_001', 1, 1, 3, 5],
+    ['lung_002', 'lung_002', 1, 1, 3, 5],
+  ]);
+  assert.ok(Math.abs(items[1].image[5 + 2] - (50 + 2 + 10) / 255) < 1e-6); // (x 2, y 1) of case 2
+  assert.deepEqual([...items[1].masks], [0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0]);
+});
+
+test('plain nnU-Net v1-style NIfTI dataset ("modality", v1 labels, "training" list): 3D volume → one-rater slices', async () => {
+  const root = mkdtempSync(join(scratch, 'nnunet-nii-'));
+  mkdirSync(join(root, 'imagesTr'));
+  mkdirSync(join(root, 'labelsTr'));
+  const spec = { name: 'Task01', modality: { 0: 'MRI' }, labels: { 0: 'background', 1: 'tumour' }, numTraining: 1, training: [{ image: './imagesTr/brain_003.nii.gz', label: './labelsTr/brain_003.nii.gz' }] };
+  writeFileSync(join(root, 'dataset.json'), JSON.stringify(spec));
+  const [nx, ny, nz] = [2, 2, 3];
+  const voxels = Array.from({ length: nx * ny * nz }, (_, i) => i);
+  writeFileSync(join(root, 'imagesTr', 'brain_003_0000.nii.gz'), gzipSync(nifti([nx, ny, nz], voxels)));
+  writeFileSync(join(root, 'labelsTr', 'brain_003.nii.gz'), gzipSync(nifti([nx, ny, nz], voxels.map((v) => (v % 4 === 3 ? 1 : 0)), 'u1')));
+  const items = await collect(root);
+  assert.deepEqual(items.map((i) => [i.id, i.patientId, i.raters]), [0, 1, 2].map((z) => [`brain_003/slice-${z}`, 'brain_003', 1]));
+  assert.deepEqual([...items[1].image], [4, 5, 6, 7]);
+  assert.deepEqual([...items[1].masks], [0, 0, 0, 1]);
+});
+
+test('plain nnU-Net dataset bad input: multi-class labels, regions, missing label, rater files without "raters"', async () => {
+  const rejects = (dir: string, pattern: RegExp) =>
+    assert.rejects(collect(dir), (e: unknown) => e instanceof FlowsegInputError && pattern.test(e.message));
+  const withSpec = (patch: Record<string, unknown>): string => {
+    const root = nnunetPngFolder();
+    const file = join(root, 'dataset.json');
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), ...patch }));
+    return root;
+  };
+  await rejects(withSpec({ labels: { background: 0, liver: 1, tumour: 2 } }), /dataset\.json: key "labels" names 2 foreground classes \(liver, tumour\)/);
+  await rejects(withSpec({ labels: { background: 0, whole: [1, 2] } }), /dataset\.json: key "labels\.whole" is a region/);
+  let root = nnunetPngFolder();
+  rmSync(join(root, 'labelsTr', 'lung_002.png'));
+  await rejects(root, /labelsTr\/lung_002\.\*: missing label of case "lung_002" \(nnU-Net layout: one label per case\)/);
+  root = nnunetPngFolder();
+  writeFileSync(join(root, 'labelsTr', 'lung_001_rater1.png'), png(5, 3, () => 0));
+  await rejects(root, /labels for case "lung_001_rater1" without images in imagesTr\/; dataset\.json has no "raters" key/);
+  root = nnunetPngFolder();
+  writeFileSync(join(root, 'labelsTr', 'lung_001.png'), png(5, 3, (x) => (x === 0 ? 2 : 0)));
+  await rejects(root, /lung_001\.png: label value 2 at \(0, 0\) is not binary/);
 });

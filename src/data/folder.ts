@@ -2,9 +2,10 @@
  * Generic multi-rater folder, in the nnU-Net spirit:
  *
  * ```
- * <root>/dataset.json            {"name", "channel_names" | "modalities", "raters", "file_ending"?, "patients"?}
+ * <root>/dataset.json            {"channel_names" | "modality", "raters"?, "file_ending"?, "patients"?, "name"?, "labels"?}
  * <root>/imagesTr/<case>_0000.png|.nii|.nii.gz   one file per channel, 4-digit channel index
  * <root>/labelsTr/<case>_rater0.png|.nii|.nii.gz one file per rater, rater index from 0
+ * <root>/labelsTr/<case>.png|.nii|.nii.gz        without "raters": a plain nnU-Net dataset, one rater
  * ```
  * A 2D file is one item (`id = case`); a 3D NIfTI volume yields one item per axial slice
  * (`id = <case>/slice-<k>`, k from 0 along the file's third axis, no reorientation).
@@ -15,7 +16,7 @@
  */
 import { extname } from 'node:path';
 import { FlowsegInputError } from '../util/errors.js';
-import type { ReaderOptions } from './formats.js';
+import type { ReaderOptions } from './types.js';
 import { readImageFile } from './image/decode.js';
 import { readNifti, type Volume } from './image/nifti.js';
 import { grayLevels } from './image/raster.js';

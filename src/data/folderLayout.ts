@@ -9,15 +9,30 @@ export const FOLDER_ENDINGS = ['.png', '.nii.gz', '.nii'] as const;
 
 const channelMap = z.record(z.string().regex(/^\d+$/, 'channel keys are "0", "1", …'), z.string());
 
-/** `dataset.json`, nnU-Net style; unknown keys (labels, numTraining, …) are allowed and ignored. */
+/**
+ * nnU-Net's `labels`: v2 maps name → value (or a list of values: a region), v1 maps value → name.
+ * flowseg reads one structure, so only the background and one foreground label are accepted.
+ */
+const labelsMap = z.record(z.string(), z.union([z.number(), z.string(), z.array(z.number())]));
+
+/**
+ * `dataset.json`, nnU-Net style; unknown keys (numTraining, training, …) are allowed and ignored.
+ * A plain nnU-Net dataset has no `raters` key: then each case has one label `labelsTr/<case>`.
+ */
 export const datasetJsonSchema = z
   .object({
-    name: z.string().min(1),
-    /** nnU-Net v2 name for the channel map; `modalities` is the v1 name. One is required. */
+    /** Optional as in nnU-Net v2 (v1 and the MSD always had one). */
+    name: z.string().min(1).optional(),
+    /** nnU-Net v2 name for the channel map; `modality` is the v1 (MSD) name, `modalities` an alias. One is required. */
     channel_names: channelMap.optional(),
+    modality: channelMap.optional(),
     modalities: channelMap.optional(),
-    /** Number of raters R: every case has `labelsTr/<case>_rater0 … _rater{R-1}`. */
-    raters: z.number().int().positive(),
+    labels: labelsMap.optional(),
+    /**
+     * flowseg's key: R raters, every case has `labelsTr/<case>_rater0 … _rater{R-1}`. Absent: nnU-Net's
+     * one label per case, `labelsTr/<case>`, read as one rater.
+     */
+    raters: z.number().int().positive().optional(),
     file_ending: z.enum(FOLDER_ENDINGS).optional(),
     /** Optional case → patient map so several cases of one patient stay in one split. */
     patients: z.record(z.string(), z.string()).optional(),
@@ -36,6 +51,8 @@ export interface FolderCase {
 export interface FolderLayout {
   spec: DatasetJson;
   channelNames: string[];
+  /** Raters per case: `spec.raters`, or 1 for a plain nnU-Net dataset. */
+  raters: number;
   cases: FolderCase[];
 }
 
@@ -58,16 +75,35 @@ export async function readDatasetJson(root: string): Promise<{ spec: DatasetJson
     throw new FlowsegInputError(`${file}: key "${key}": ${issue.message}; see docs/data-formats.md#folder`);
   }
   const spec = parsed.data;
-  const map = spec.channel_names ?? spec.modalities;
+  const key = spec.channel_names ? 'channel_names' : spec.modality ? 'modality' : 'modalities';
+  const map = spec.channel_names ?? spec.modality ?? spec.modalities;
   if (map === undefined) {
-    throw new FlowsegInputError(`${file}: key "channel_names" (or "modalities") is missing; name each channel, e.g. {"0": "CT"}`);
+    throw new FlowsegInputError(`${file}: key "channel_names" (or v1 "modality") is missing; name each channel, e.g. {"0": "CT"}`);
   }
   const keys = Object.keys(map).map(Number).sort((a, b) => a - b);
   if (keys.length === 0 || keys.some((k, i) => k !== i)) {
-    const key = spec.channel_names ? 'channel_names' : 'modalities';
     throw new FlowsegInputError(`${file}: key "${key}" must number channels 0, 1, … without gaps (got ${keys.join(', ')})`);
   }
+  checkLabels(file, spec);
   return { spec, channelNames: keys.map((k) => map[String(k)]) };
+}
+
+/** Refuses multi-class and region label maps up front, before any file is decoded. */
+function checkLabels(file: string, spec: DatasetJson): void {
+  if (!spec.labels) return;
+  const entries = Object.entries(spec.labels);
+  // v2: {"background": 0, "tumour": 1}; v1: {"0": "background", "1": "tumour"}
+  const v1 = entries.every(([, v]) => typeof v === 'string');
+  const region = entries.find(([, v]) => Array.isArray(v));
+  if (region) {
+    throw new FlowsegInputError(`${file}: key "labels.${region[0]}" is a region (a list of label values); flowseg segments one structure per rater — convert the labels to 0/1`);
+  }
+  const foreground = entries.filter(([k, v]) => (v1 ? Number(k) !== 0 : v !== 0)).map(([k, v]) => (v1 ? v : k));
+  if (foreground.length > 1) {
+    throw new FlowsegInputError(
+      `${file}: key "labels" names ${foreground.length} foreground classes (${foreground.join(', ')}); flowseg segments one structure per rater — save one 0/1 label per structure as its own dataset`,
+    );
+  }
 }
 
 function splitEnding(file: string): [string, string] | undefined {
@@ -77,19 +113,21 @@ function splitEnding(file: string): [string, string] | undefined {
 
 /**
  * Finds cases in `imagesTr/` (`<case>_<CCCC><ending>`) and their raters in `labelsTr/`
- * (`<case>_rater<r><ending>`), checking that every case has every channel and exactly
- * `raters` rater files.
+ * (`<case>_rater<r><ending>`, or nnU-Net's `<case><ending>` when dataset.json has no `raters`),
+ * checking that every case has every channel and exactly R rater files.
  */
 export async function scanFolder(root: string): Promise<FolderLayout> {
   const { spec, channelNames } = await readDatasetJson(root);
   const C = channelNames.length;
-  const R = spec.raters;
+  const plain = spec.raters === undefined;
+  const R = spec.raters ?? 1;
+  const labelName = (name: string, r: number): string => (plain ? name : `${name}_rater${r}`);
   const accept = (f: string): [string, string] | undefined => {
     const s = splitEnding(f);
     return s && (spec.file_ending === undefined || s[1] === spec.file_ending) ? s : undefined;
   };
   const images = await listDir(join(root, 'imagesTr'), 'imagesTr/ holding <case>_0000.png|.nii.gz');
-  const labels = await listDir(join(root, 'labelsTr'), 'labelsTr/ holding <case>_rater0.png|.nii.gz');
+  const labels = await listDir(join(root, 'labelsTr'), plain ? 'labelsTr/ holding <case>.png|.nii.gz' : 'labelsTr/ holding <case>_rater0.png|.nii.gz');
 
   const channelsOf = new Map<string, Map<number, string>>();
   for (const f of images) {
@@ -103,7 +141,7 @@ export async function scanFolder(root: string): Promise<FolderLayout> {
   const ratersOf = new Map<string, Map<number, string>>();
   for (const f of labels) {
     const s = accept(f);
-    const m = s && /^(.+)_rater(\d+)$/.exec(s[0]);
+    const m = s && (plain ? [s[0], s[0], '0'] : /^(.+)_rater(\d+)$/.exec(s[0]));
     if (!m) continue;
     const perCase = ratersOf.get(m[1]) ?? new Map<number, string>();
     perCase.set(Number(m[2]), join(root, 'labelsTr', f));
@@ -115,7 +153,11 @@ export async function scanFolder(root: string): Promise<FolderLayout> {
   }
   for (const name of ratersOf.keys()) {
     if (!channelsOf.has(name)) {
-      throw new FlowsegInputError(`${join(root, 'labelsTr', `${name}_rater0`)}…: labels for case "${name}" without images in imagesTr/; add ${name}_0000 or remove the labels`);
+      const hint =
+        plain && /_rater\d+$/.test(name)
+          ? '; dataset.json has no "raters" key, so labels are read as nnU-Net\'s one <case> file per case — add "raters": R for <case>_rater<r> files'
+          : `; add ${name}_0000 or remove the labels`;
+      throw new FlowsegInputError(`${join(root, 'labelsTr', labelName(name, 0))}…: labels for case "${name}" without images in imagesTr/${hint}`);
     }
   }
   const cases: FolderCase[] = [];
@@ -136,7 +178,8 @@ export async function scanFolder(root: string): Promise<FolderLayout> {
     const raterFiles = range(R).map((r) => {
       const f = rt.get(r);
       if (f === undefined) {
-        throw new FlowsegInputError(`${join(root, 'labelsTr', `${name}_rater${r}`)}.*: missing rater ${r} of case "${name}" (dataset.json says raters: ${R}); add the file (an empty mask if that rater drew nothing)`);
+        const what = plain ? `missing label of case "${name}" (nnU-Net layout: one label per case)` : `missing rater ${r} of case "${name}" (dataset.json says raters: ${R})`;
+        throw new FlowsegInputError(`${join(root, 'labelsTr', labelName(name, r))}.*: ${what}; add the file (an empty mask if nothing was drawn)`);
       }
       return f;
     });
@@ -145,7 +188,7 @@ export async function scanFolder(root: string): Promise<FolderLayout> {
     }
     cases.push({ name, channelFiles, raterFiles });
   }
-  return { spec, channelNames, cases };
+  return { spec, channelNames, raters: R, cases };
 }
 
 async function listDir(dir: string, what: string): Promise<string[]> {
