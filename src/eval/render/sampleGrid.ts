@@ -11,7 +11,7 @@ export interface SampleGridInput {
   width: number;
   /** Rater masks, 0/1 per pixel [H,W]. */
   raters: readonly Uint8Array[];
-  /** Model samples: binary masks or sigmoid probability maps [H,W]. */
+  /** Model samples: binary masks or sigmoid probability maps [H,W]; labelled from 0 like sample-00.png and the viewer. */
   samples: readonly (Uint8Array | Float32Array)[];
   /** Per-pixel mean and std of the samples' sigmoid maps [H,W]. */
   mean: Float32Array;
@@ -52,7 +52,7 @@ export function renderSampleGrid(g: SampleGridInput): Buffer {
     throw new FlowsegInputError(`sample grid: size ${H}×${W} is not a positive integer size`);
   }
   for (const [i, m] of g.raters.entries()) checkMap(`rater ${i + 1}`, m, H, W);
-  for (const [i, m] of g.samples.entries()) checkMap(`sample ${i + 1}`, m, H, W);
+  for (const [i, m] of g.samples.entries()) checkMap(`sample ${i}`, m, H, W);
   checkMap('mean', g.mean, H, W);
   checkMap('std', g.std, H, W);
   const scale = g.scale ?? Math.max(1, Math.round(256 / Math.max(H, W)));
@@ -77,7 +77,7 @@ export function renderSampleGrid(g: SampleGridInput): Buffer {
   g.samples.forEach((m, i) => {
     const x = PAD + (i % cols) * (pw + GAP);
     const y = rowB + Math.floor(i / cols) * (LABEL + ph + GAP);
-    const label = `sample ${i + 1}${isEmptyMask(m) ? ' (empty)' : ''}`;
+    const label = `sample ${i}${isEmptyMask(m) ? ' (empty)' : ''}`;
     panels.push({ x, y, png: panel(overlayMask(base, m, H, W, SAMPLE)), label });
   });
 
