@@ -62,3 +62,8 @@ test('no samples or unequal sizes throw FlowsegInputError', () => {
   assert.throws(() => ged([], [m(1)], { emptyPairs: 'exclude' }), FlowsegInputError);
   assert.throws(() => ged([m(1, 0)], [m(1)], { emptyPairs: 'exclude' }), FlowsegInputError);
 });
+
+test('options are optional: ged(S, Y) is the excluded (Kohl) D²_GED', () => {
+  close(ged(S, Y), 2 * (5 / 6) - 2 / 3 - 2 / 3);
+  close(gedFromPairwise(pairwiseIou(S, Y)), ged(S, Y, { emptyPairs: 'exclude' }));
+});

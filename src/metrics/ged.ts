@@ -34,7 +34,7 @@ function meanDistance(iouMatrix: Float64Array, rows: number, cols: number, strid
  * D²_GED = 2·E[d(S,Y)] − E[d(S,S')] − E[d(Y,Y')], d = 1 − IoU, every mean over all ordered
  * pairs including i = i' (PHiSeg `generalised_energy_distance`, Kohl `calc_energy_distances`).
  */
-export function gedFromPairwise(p: PairwiseIou, { emptyPairs, sampleCount }: GedOptions): number {
+export function gedFromPairwise(p: PairwiseIou, { emptyPairs = 'exclude', sampleCount }: GedOptions = {}): number {
   const m = sampleCount === undefined ? p.samples : Math.min(Math.max(1, Math.floor(sampleCount)), p.samples);
   const n = p.raters;
   const dSY = meanDistance(p.sy, m, n, n, emptyPairs);
@@ -43,7 +43,7 @@ export function gedFromPairwise(p: PairwiseIou, { emptyPairs, sampleCount }: Ged
   return 2 * dSY - dSS - dYY;
 }
 
-/** D²_GED of one image's samples against its rater masks; see {@link gedFromPairwise}. */
-export function ged(samples: readonly Mask[], raters: readonly Mask[], options: GedOptions): number {
+/** D²_GED of one image's samples against its rater masks (default `emptyPairs: 'exclude'`); see {@link gedFromPairwise}. */
+export function ged(samples: readonly Mask[], raters: readonly Mask[], options: GedOptions = {}): number {
   return gedFromPairwise(pairwiseIou(samples, raters), options);
 }

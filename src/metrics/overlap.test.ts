@@ -48,3 +48,11 @@ test('unequal lengths throw a FlowsegInputError naming both lengths', () => {
   });
   assert.throws(() => dice(m(1), m(1, 0), include), FlowsegInputError);
 });
+
+test('options are optional: iou(a, b) and dice(a, b) score two empty masks 1 (emptyPairs "include")', () => {
+  assert.equal(iou(m(1, 1, 0, 0), m(0, 1, 1, 0)), 1 / 3);
+  assert.equal(dice(m(1, 1, 0, 0), m(0, 1, 1, 0)), 1 / 2);
+  assert.equal(iou(m(0, 0), m(0, 0)), 1);
+  assert.equal(dice(m(0, 0), m(0, 0), {}), 1);
+  assert.equal(iou(m(0, 0), m(0, 1)), 0); // one empty mask: no overlap, whatever the convention
+});

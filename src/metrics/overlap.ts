@@ -17,10 +17,10 @@ function counts(what: string, a: Mask, b: Mask): { na: number; nb: number; inter
 }
 
 /**
- * Intersection over union |a ∩ b| / |a ∪ b| (Jaccard). Two empty masks give NaN with
- * `emptyPairs: 'exclude'` and 1 with `'include'` (see {@link EmptyPairs}).
+ * Intersection over union |a ∩ b| / |a ∪ b| (Jaccard). Two empty masks give 1 with
+ * `emptyPairs: 'include'` (the default) and NaN with `'exclude'` (see {@link EmptyPairs}).
  */
-export function iou(a: Mask, b: Mask, { emptyPairs }: EmptyPairsOptions): number {
+export function iou(a: Mask, b: Mask, { emptyPairs = 'include' }: EmptyPairsOptions = {}): number {
   const { na, nb, inter } = counts('iou', a, b);
   const union = na + nb - inter;
   if (union === 0) return emptyPairs === 'include' ? 1 : Number.NaN;
@@ -28,7 +28,7 @@ export function iou(a: Mask, b: Mask, { emptyPairs }: EmptyPairsOptions): number
 }
 
 /** Dice coefficient 2|a ∩ b| / (|a| + |b|); empty pairs scored as in {@link iou}. */
-export function dice(a: Mask, b: Mask, { emptyPairs }: EmptyPairsOptions): number {
+export function dice(a: Mask, b: Mask, { emptyPairs = 'include' }: EmptyPairsOptions = {}): number {
   const { na, nb, inter } = counts('dice', a, b);
   if (na + nb === 0) return emptyPairs === 'include' ? 1 : Number.NaN;
   return (2 * inter) / (na + nb);

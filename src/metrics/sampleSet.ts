@@ -25,7 +25,7 @@ export interface SampleSetMetrics {
 export function meanSampleRaterOverlap(
   p: PairwiseIou,
   measure: 'iou' | 'dice',
-  { emptyPairs }: EmptyPairsOptions,
+  { emptyPairs = 'include' }: EmptyPairsOptions = {},
 ): number {
   let sum = 0;
   let count = 0;

@@ -17,7 +17,8 @@ export type ProbabilityMap = Float32Array | Float64Array | Uint8Array;
 export type EmptyPairs = 'exclude' | 'include';
 
 export interface EmptyPairsOptions {
-  emptyPairs: EmptyPairs;
+  /** Default: `'include'` for iou/dice and mean overlaps, `'exclude'` for GED (Kohl's D²_GED); see docs/metrics.md. */
+  emptyPairs?: EmptyPairs;
 }
 
 /** Throws unless every array has the same length as the first; `what` names them in the message. */
