@@ -1,6 +1,10 @@
 import { readFileSync, existsSync } from 'node:fs';
-import * as ort from 'onnxruntime-node';
-import { loadModelInput, priorNoise, toMask, type ImageSamples } from '../infer/index.js';
+import type * as Ort from 'onnxruntime-node';
+// The engine-free parts of src/infer, file by file (its index also exports the libtorch sampler).
+import { loadModelInput } from '../infer/modelInput.js';
+import { priorNoise } from '../infer/noise.js';
+import { toMask } from '../infer/threshold.js';
+import type { ImageSamples } from '../infer/types.js';
 import { meanMap, stdMap } from '../metrics/index.js';
 import { FlowsegInputError } from '../util/errors.js';
 import { readOnnxMetadata } from './onnxGraph.js';
@@ -29,7 +33,8 @@ export interface OnnxSampleOutput {
  */
 export class OnnxSampler {
   private constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly ort: typeof Ort,
+    private readonly session: Ort.InferenceSession,
     readonly metadata: OnnxModelMetadata,
   ) {}
 
@@ -37,11 +42,12 @@ export class OnnxSampler {
     if (!existsSync(modelPath)) throw new FlowsegInputError(`${modelPath}: no such ONNX model (write one with \`flowseg export\`)`);
     const bytes = readFileSync(modelPath);
     const metadata = parseMetadata(readOnnxMetadata(bytes), modelPath);
+    const ort = await loadOnnxRuntime();
     const session = await ort.InferenceSession.create(bytes, {
       executionProviders: ['cpu'],
       ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
     });
-    return new OnnxSampler(session, metadata);
+    return new OnnxSampler(ort, session, metadata);
   }
 
   /** image [C, H, W] in [0, 1] (the metadata's input shape), eps [n, L] → n sample maps. */
@@ -51,10 +57,10 @@ export class OnnxSampler {
     if (image.length !== c * h * w) throw new FlowsegInputError(`OnnxSampler: image has ${image.length} values, the model expects [${c}, ${h}, ${w}]`);
     if (eps.length !== n * L) throw new FlowsegInputError(`OnnxSampler: eps has ${eps.length} values, expected n·L = ${n}·${L}`);
     const out = await this.session.run({
-      image: new ort.Tensor('float32', image, [1, c, h, w]),
-      eps: new ort.Tensor('float32', eps, [1, n, L]),
+      image: new this.ort.Tensor('float32', image, [1, c, h, w]),
+      eps: new this.ort.Tensor('float32', eps, [1, n, L]),
     });
-    const data = (name: string): Float32Array => (out[name] as ort.Tensor).data as Float32Array;
+    const data = (name: string): Float32Array => (out[name] as Ort.Tensor).data as Float32Array;
     const result = { probs: data('probs'), logits: data('logits'), priorMu: data('prior_mu'), priorSigma: data('prior_sigma') };
     for (const t of Object.values(out)) t.dispose();
     return result;
@@ -62,6 +68,16 @@ export class OnnxSampler {
 
   async release(): Promise<void> {
     await this.session.release();
+  }
+}
+
+/** onnxruntime-node is an optional peer dependency: loaded on first use, with the fix when absent. */
+async function loadOnnxRuntime(): Promise<typeof Ort> {
+  try {
+    return await import('onnxruntime-node');
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    throw new FlowsegInputError('onnxruntime-node is not installed: run `npm install onnxruntime-node` beside flowseg (the ONNX engine, `--engine onnx`)');
   }
 }
 

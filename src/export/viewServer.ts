@@ -3,7 +3,6 @@ import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { priorNoise } from '../infer/noise.js';
 import { packageRoot } from '../util/paths.js';
 import { FlowsegInputError } from '../util/errors.js';
 
@@ -51,18 +50,21 @@ function viewerStale(root: string, distDir: string): boolean {
   return sources.some((f) => existsSync(f) && statSync(f).mtimeMs > t);
 }
 
-/** Builds viewer/dist with Vite (a dev dependency) when missing or older than viewer/src: `npm run build:viewer`. */
+/**
+ * In a clone: builds viewer/dist with Vite (a dev dependency) when missing or older than
+ * viewer/src (`npm run build:viewer`). The npm package ships viewer/dist prebuilt, no sources.
+ */
 export function ensureViewerBuilt(distDir = defaultViewerDist()): void {
   const root = packageRoot();
   if (!existsSync(join(root, 'viewer', 'src')) ? existsSync(join(distDir, 'index.html')) : !viewerStale(root, distDir)) return;
   const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
-  if (!existsSync(vite)) throw new FlowsegInputError(`the viewer is not built (${distDir}) and Vite is not installed: run \`npm install\` then \`npm run build:viewer\``);
+  if (!existsSync(vite)) throw new FlowsegInputError(`the viewer is not built (${distDir}) and Vite is not installed: in a clone run \`npm install\` then \`npm run build:viewer\``);
   process.stderr.write('[flowseg view] building viewer/dist (missing or older than viewer/src) with vite…\n');
   const r = spawnSync(process.execPath, [vite, 'build', '--config', join(root, 'viewer', 'vite.config.ts'), '--logLevel', 'warn'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0 || !existsSync(join(distDir, 'index.html'))) throw new FlowsegInputError('building the viewer failed (see above); try `npm run build:viewer`');
 }
 
-/** The local viewer server: static viewer files, the model, and the Node-side noise at /api/eps. */
+/** The local viewer server: the built viewer and the model, cross-origin isolated (threaded wasm). */
 export async function startViewServer(options: ViewServerOptions): Promise<ViewServer> {
   const distDir = resolve(options.distDir ?? defaultViewerDist());
   const modelPath = resolve(options.modelPath);
@@ -95,10 +97,6 @@ function handle(req: IncomingMessage, res: ServerResponse, distDir: string, mode
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     send(res, 405, 'text/plain', 'GET only');
-  } else if (url.pathname === '/api/config') {
-    send(res, 200, TYPES['.json'] as string, JSON.stringify({ model: 'model.onnx', eps: 'api/eps' }));
-  } else if (url.pathname === '/api/eps') {
-    sendEps(res, url.searchParams);
   } else if (url.pathname === '/model.onnx') {
     sendFile(res, modelPath);
   } else {
@@ -107,19 +105,6 @@ function handle(req: IncomingMessage, res: ServerResponse, distDir: string, mode
     if (file.startsWith(distDir + sep) && existsSync(file) && statSync(file).isFile()) sendFile(res, file);
     else send(res, 404, 'text/plain', 'not found');
   }
-}
-
-/** ε [n, L] from `priorNoise` — the very numbers `flowseg sample --seed S` uses. */
-function sendEps(res: ServerResponse, q: URLSearchParams): void {
-  const int = (k: string, lo: number, hi: number): number => {
-    const v = Number(q.get(k));
-    if (!Number.isInteger(v) || v < lo || v > hi) throw new FlowsegInputError(`/api/eps: ${k} must be an integer in [${lo}, ${hi}]`);
-    return v;
-  };
-  const n = int('n', 1, 1024);
-  const latent = int('latent', 1, 1024);
-  const seed = int('seed', 0, 2 ** 31 - 1);
-  send(res, 200, TYPES['.json'] as string, JSON.stringify({ n, latent, seed, eps: Array.from(priorNoise(n, latent, seed)) }));
 }
 
 function sendFile(res: ServerResponse, file: string): void {

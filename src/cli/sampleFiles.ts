@@ -1,0 +1,51 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { encodeNpy } from '../data/npzFormat.js';
+import { entropyMap } from '../metrics/index.js';
+import type { ImageSamples } from '../infer/types.js';
+import { FOREGROUND_THRESHOLD } from '../infer/threshold.js';
+import { applyColormap, encodePng, renderSampleGrid } from '../eval/render/index.js';
+import { writeDirAtomic } from '../util/outputDir.js';
+
+/** `sample-00.png` … : samples are numbered from 0 in files, grid.png, samples.json and the viewer. */
+export const sampleFileName = (k: number): string => `sample-${String(k).padStart(2, '0')}.png`;
+
+/**
+ * A label image as field tools read them (nnU-Net, MONAI, ITK-SNAP, 3D Slicer): one 8-bit
+ * gray channel holding the class index, 0 = background, 1 = foreground. Looks black in a
+ * photo viewer; grid.png is the picture for humans.
+ */
+export function encodeLabelPng(mask: Uint8Array, height: number, width: number): Buffer {
+  return PNG.sync.write({ width, height, data: Buffer.from(mask.buffer, mask.byteOffset, mask.byteLength) } as PNG, { colorType: 0, inputColorType: 0, inputHasAlpha: false, bitDepth: 8 });
+}
+
+/** A float32 map [H, W] as a NumPy .npy (`np.load` gives float32, shape (H, W)). */
+export function encodeFloatNpy(map: Float32Array, height: number, width: number): Uint8Array {
+  const le = new Uint8Array(map.length * 4);
+  const view = new DataView(le.buffer);
+  for (let i = 0; i < map.length; i++) view.setFloat32(4 * i, map[i] as number, true); // '<f4' on any host
+  return encodeNpy('<f4', [height, width], le);
+}
+
+/**
+ * Writes one image's samples into a temp dir, then renames it to `out`:
+ * sample-KK.png (0/1 labels), mean/std/entropy as .npy numbers and viridis .png pictures,
+ * grid.png, samples.json.
+ */
+export function writeSamples(out: string, s: ImageSamples, meta: Record<string, unknown>, overwrite = false): void {
+  const { height: h, width: w } = s;
+  const entropy = entropyMap(s.probs);
+  writeDirAtomic(out, 'samples', (tmp) => {
+    s.masks.forEach((m, k) => writeFileSync(join(tmp, sampleFileName(k)), encodeLabelPng(m, h, w)));
+    for (const [name, map] of [['mean', s.mean], ['std', s.std], ['entropy', entropy]] as const) writeFileSync(join(tmp, `${name}.npy`), encodeFloatNpy(map, h, w));
+    writeFileSync(join(tmp, 'mean.png'), encodePng(applyColormap(s.mean, { min: 0, max: 1 }), h, w));
+    writeFileSync(join(tmp, 'std.png'), encodePng(applyColormap(s.std, { min: 0, max: 0.5 }), h, w));
+    writeFileSync(join(tmp, 'entropy.png'), encodePng(applyColormap(entropy, { min: 0, max: Math.LN2 }), h, w));
+    writeFileSync(join(tmp, 'grid.png'), renderSampleGrid({ image: s.image, height: h, width: w, raters: [], samples: s.masks, mean: s.mean, std: s.std, title: String(meta.image ?? '') }));
+    const samples = s.masks.map((m, k) => ({ index: k, file: sampleFileName(k), foreground: m.reduce((a, b) => a + b, 0) }));
+    const maps = { mean: 'mean.npy', std: 'std.npy', entropy: 'entropy.npy', dtype: 'float32', shape: [h, w], entropyUnit: 'nats, H(mean)' };
+    const labels = { background: 0, foreground: 1, threshold: `p > ${FOREGROUND_THRESHOLD}` };
+    writeFileSync(join(tmp, 'samples.json'), `${JSON.stringify({ ...meta, labels, maps, priorMu: s.priorMu, priorSigma: s.priorSigma, foreground: samples.map((x) => x.foreground), samples }, null, 1)}\n`);
+  }, { overwrite });
+}
