@@ -1,6 +1,7 @@
 /**
  * Format registry: `flowseg prepare --format <name>` looks readers up here.
- * Every reader has the same signature `(input, options) => ItemStream`.
+ * Every reader has the same signature `(input, options) => ItemStream`; the readers import
+ * their types from types.ts, never from here, so the registry imports them without a circle.
  */
 import { FlowsegInputError } from '../util/errors.js';
 import { readFolder } from './folder.js';
@@ -10,25 +11,9 @@ import { readLidcPng } from './lidcPngTree.js';
 import { readNpz } from './npz.js';
 import { readRetina } from './retina.js';
 import { readSynthetic } from './synthetic.js';
-import type { ItemStream } from './types.js';
+import type { Reader } from './types.js';
 
-/** Options shared by all readers; each reader uses the ones that apply to it. */
-export interface ReaderOptions {
-  /** Target side length in pixels (resize / synthetic size); readers that cannot resize check it. */
-  size?: number;
-  /** Convert RGB inputs to one gray channel. */
-  grayscale?: boolean;
-  /** Patch side length for readers that tile large images (retina). */
-  patchSize?: number;
-  /** Seed for readers with randomness (synthetic, patch sampling). */
-  seed?: number;
-  /** Number of items for generated datasets (synthetic). */
-  items?: number;
-  /** Stop after this many items (quick looks, tests). */
-  limit?: number;
-}
-
-export type Reader = (input: string, options: ReaderOptions) => ItemStream;
+export type { Reader, ReaderOptions } from './types.js';
 
 export interface FormatInfo {
   read: Reader;

@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import jpeg from 'jpeg-js';
 import { FlowsegInputError } from '../util/errors.js';
 import { sharedDataDir } from '../util/paths.js';
-import type { ReaderOptions } from './formats.js';
+import type { ReaderOptions } from './types.js';
 import { readKvasir } from './kvasir.js';
 import type { DataItem } from './types.js';
 

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, parse } from 'node:path';
 import { FlowsegInputError } from '../util/errors.js';
-import type { ReaderOptions } from './formats.js';
+import type { ReaderOptions } from './types.js';
 import { readImageFile } from './image/decode.js';
 import { thresholdMask, toPlanes } from './image/raster.js';
 import { resizeBilinear, resizeMaskSmooth } from './image/resize.js';

@@ -4,7 +4,8 @@
  * streamed straight out of the unpickler, so the 3.4 GB original is read in bounded memory.
  */
 import { FlowsegInputError } from '../util/errors.js';
-import type { ReaderOptions } from './formats.js';
+import { checkLimit, checkPixels } from '../util/limits.js';
+import type { ReaderOptions } from './types.js';
 import { type NumericArray, ndValues } from './pickle/ndarray.js';
 import { StreamingUnpickler } from './pickle/unpickler.js';
 import { NdArray, PyDict, PyTuple, type PyValue } from './pickle/values.js';
@@ -41,10 +42,12 @@ function toItem(file: string, key: PyValue, value: PyValue, size: number | undef
   const image = value.get('image');
   if (!(image instanceof NdArray)) return bad("has no numpy array 'image'");
   const [h, w] = plane(image, bad, 'image');
+  checkPixels(w, h, `${file}: entry '${id}' image`);
   if (size !== undefined && (h !== size || w !== size)) bad(`image is ${h}×${w}, expected ${size}×${size} (--size)`);
   const masksValue = value.get('masks');
   const masks = Array.isArray(masksValue) ? masksValue : masksValue instanceof PyTuple ? masksValue.items : undefined;
   if (!masks || masks.length === 0) return bad("has no list of rater 'masks'");
+  checkLimit('maxRaters', masks.length, `${file}: entry '${id}' has ${masks.length} rater masks`, 'the file is corrupt, or pass one mask per rater');
 
   const img = new Float32Array(h * w); // [1, H, W]
   img.set(convert(image, bad, 'image'));

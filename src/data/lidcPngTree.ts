@@ -9,7 +9,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FlowsegInputError } from '../util/errors.js';
-import type { ReaderOptions } from './formats.js';
+import type { ReaderOptions } from './types.js';
 import { type FileLoader, NODULE_RE, type NoduleFiles, SLICE_RE, type TreeExpectations, noduleItems } from './lidcNodule.js';
 import { readLidcTar } from './lidcTar.js';
 import type { ItemStream } from './types.js';

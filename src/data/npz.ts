@@ -11,7 +11,8 @@ import { existsSync, statSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FlowsegInputError } from '../util/errors.js';
-import type { ReaderOptions } from './formats.js';
+import { checkLimit, checkPixels } from '../util/limits.js';
+import type { ReaderOptions } from './types.js';
 import { decodeStrings, elementReader, NPY_PREAMBLE, type NpyHeader, npyHeaderLength, parseNpyHeader } from './npzFormat.js';
 import { type ByteSource, fileRange, listZip, openMember } from './npzSource.js';
 import type { DataItem, ItemStream } from './types.js';
@@ -88,14 +89,14 @@ async function openInput(input: string, handles: FileHandle[]): Promise<Map<Arra
 
 const fmt = (s: readonly number[]): string => `(${s.join(', ')})`;
 
-/** Reads `count` strings from an optional 1-D id array. */
-async function readIds(a: OpenArray | undefined, count: number): Promise<string[] | undefined> {
+/** A reader of the next string of an optional 1-D id array, one element per item (never the whole array at once). */
+function idReader(a: OpenArray | undefined, count: number): (() => Promise<string>) | undefined {
   if (a === undefined) return undefined;
   const { shape, dtype } = a.header;
   if (shape.length !== 1 || shape[0] !== count) {
     throw new FlowsegInputError(`${a.label} has shape ${fmt(shape)}, expected (${count},) — one id per image`);
   }
-  return guard(a.label, 'save ids as strings or integers', async () => decodeStrings(dtype, await a.source.read(count * dtype.size), count));
+  return () => guard(a.label, 'save ids as strings or integers', async () => decodeStrings(dtype, await a.source.read(dtype.size), 1)[0]);
 }
 
 export async function* readNpz(input: string, options: ReaderOptions = {}): ItemStream {
@@ -118,13 +119,17 @@ export async function* readNpz(input: string, options: ReaderOptions = {}): Item
       throw new FlowsegInputError(`${masks.label} has shape ${fmt(ms)} but images are ${fmt(is)}; masks must be [${N}, R, ${H}, ${W}]`);
     }
     if (N === 0 || R === 0 || H === 0 || W === 0 || C === 0) throw new FlowsegInputError(`${images.label}: empty dataset (shape ${fmt(is)}, masks ${fmt(ms)})`);
+    // Before any item buffer is allocated: one item must fit the per-image limits.
+    checkPixels(W, H, `${images.label} (shape ${fmt(is)})`);
+    checkLimit('maxChannels', C, `${images.label}: shape ${fmt(is)} has ${C} channels`);
+    checkLimit('maxRaters', R, `${masks.label}: shape ${fmt(ms)} has ${R} raters`);
     for (const a of [images, masks]) {
       if (!['f', 'i', 'u', 'b'].includes(a.header.dtype.kind)) {
         throw new FlowsegInputError(`${a.label} has dtype ${a.header.dtype.descr}; expected numbers (float32, uint8, bool, …)`);
       }
     }
-    const ids = await readIds(arrays.get('ids'), N);
-    const patients = await readIds(arrays.get('patient_ids'), N);
+    const nextId = idReader(arrays.get('ids'), N);
+    const nextPatient = idReader(arrays.get('patient_ids'), N);
     const width = String(N - 1).length;
     const imageScale = images.header.dtype.descr.endsWith('u1') ? 1 / 255 : 1;
     const limit = Math.min(N, options.limit ?? N);
@@ -147,8 +152,9 @@ export async function* readNpz(input: string, options: ReaderOptions = {}): Item
         }
         mask[i] = v;
       }
-      const id = ids?.[n] ?? String(n).padStart(width, '0');
-      const item: DataItem = { id, patientId: patients?.[n] ?? id, channels: C, height: H, width: W, image, raters: R, masks: mask };
+      const id = nextId ? await nextId() : String(n).padStart(width, '0');
+      const patientId = nextPatient ? await nextPatient() : id;
+      const item: DataItem = { id, patientId, channels: C, height: H, width: W, image, raters: R, masks: mask };
       yield item;
     }
   } finally {

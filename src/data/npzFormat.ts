@@ -26,6 +26,11 @@ export class NpyFormatError extends Error {}
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
+const MAX_HEADER_BYTES = 1 << 20;
+
+/** Longest fixed-width string element (`<U…`, `|S…`) accepted for id arrays. */
+const MAX_STRING_BYTES = 4096;
+
 /** Bytes needed to know the header length: magic (6) + version (2) + length field (≤ 4). */
 export const NPY_PREAMBLE = 12;
 
@@ -37,7 +42,10 @@ export function npyHeaderLength(pre: Uint8Array): number {
   if (major === 1) return 10 + view.getUint16(8, true);
   if (major === 2 || major === 3) {
     if (pre.length < 12) throw new NpyFormatError('truncated header');
-    return 12 + view.getUint32(8, true);
+    const len = view.getUint32(8, true);
+    // numpy itself refuses headers over 10,000 bytes by default (max_header_size).
+    if (len > MAX_HEADER_BYTES) throw new NpyFormatError(`header claims ${len} bytes; a .npy header is a short dict (≤ ${MAX_HEADER_BYTES} bytes)`);
+    return 12 + len;
   }
   throw new NpyFormatError(`unsupported .npy version ${major}.${pre[7]}`);
 }
@@ -66,7 +74,7 @@ export function parseNpyHeader(head: Uint8Array): NpyHeader {
     .filter((s) => s.length > 0)
     .map((s) => {
       const v = Number(s.replace(/L$/, '')); // Python 2 wrote longs as `3L`
-      if (!Number.isInteger(v) || v < 0) throw new NpyFormatError(`bad shape entry "${s}"`);
+      if (!Number.isSafeInteger(v) || v < 0) throw new NpyFormatError(`bad shape entry "${s}"`);
       return v;
     });
   return { dtype: parseDtype(descr), shape, dataOffset };
@@ -81,6 +89,7 @@ export function parseDtype(descr: string): NpyDtype {
   const [, order, kind, n] = m;
   const count = Number(n);
   const size = kind === 'U' ? 4 * count : count;
+  if (size > MAX_STRING_BYTES) throw new NpyFormatError(`dtype ${descr} holds ${size} bytes per element; ids longer than ${MAX_STRING_BYTES} bytes are refused`);
   const numeric: Record<string, number[]> = { f: [2, 4, 8], i: [1, 2, 4, 8], u: [1, 2, 4, 8], b: [1] };
   if (kind in numeric && !numeric[kind].includes(size)) throw new NpyFormatError(`dtype ${descr} is not supported`);
   return { descr, kind: kind as NpyDtype['kind'], size, littleEndian: order !== '>' };

@@ -36,25 +36,37 @@ export function fileRange(fh: FileHandle, start: number, end: number): ByteSourc
   };
 }
 
-/** A raw-DEFLATE region of a file, inflated incrementally (memory ≈ one chunk + one read). */
-export function inflatedRange(fh: FileHandle, start: number, end: number): ByteSource {
+/** Input fed to the inflater per step: deflate expands at most ~1032×, so one step yields ≤ ~66 MB. */
+const INFLATE_STEP = 1 << 16;
+
+/**
+ * A raw-DEFLATE region of a file, inflated incrementally (memory ≈ one read + one step's
+ * output). `declaredSize` is the member's uncompressed size from the zip directory: a
+ * stream that inflates past it is refused, so a small file cannot become a bomb.
+ */
+export function inflatedRange(fh: FileHandle, start: number, end: number, declaredSize: number): ByteSource {
   const raw = fileRange(fh, start, end);
   let remaining = end - start;
   const pending: Uint8Array[] = [];
   let buffered = 0;
+  let produced = 0;
   let done = false;
   const inflater = new Inflate((chunk, final) => {
     pending.push(chunk);
     buffered += chunk.length;
+    produced += chunk.length;
     done ||= final;
   });
   return {
     async read(n) {
       while (buffered < n) {
         if (done || remaining === 0) throw new TruncatedError(`compressed stream ends ${n - buffered} bytes short`);
-        const take = Math.min(CHUNK, remaining);
+        const take = Math.min(INFLATE_STEP, remaining);
         remaining -= take;
         inflater.push(await raw.read(take), remaining === 0);
+        if (produced > declaredSize) {
+          throw new ZipFormatError(`the member inflates past its declared ${declaredSize} bytes (a decompression bomb or a corrupt zip)`);
+        }
       }
       const out = new Uint8Array(n);
       let got = 0;
@@ -160,6 +172,6 @@ export async function openMember(fh: FileHandle, fileSize: number, m: ZipMember)
   const end = start + m.compressedSize;
   if (end > fileSize) throw new ZipFormatError(`${m.name} runs past the end of the file (truncated)`);
   if (m.method === 0) return fileRange(fh, start, end);
-  if (m.method === 8) return inflatedRange(fh, start, end);
+  if (m.method === 8) return inflatedRange(fh, start, end, m.size);
   throw new ZipFormatError(`${m.name} uses zip method ${m.method}; re-save with np.savez or np.savez_compressed`);
 }

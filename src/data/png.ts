@@ -1,6 +1,7 @@
 /** PNG decoding for the readers (pngjs), reduced to one 8-bit gray plane. */
 import { PNG } from 'pngjs';
 import { FlowsegInputError } from '../util/errors.js';
+import { checkPngBounds } from './image/bounds.js';
 
 export interface GrayImage {
   height: number;
@@ -11,6 +12,7 @@ export interface GrayImage {
 
 /** Decodes a PNG; color PNGs are reduced to their first channel (LIDC slices are gray). */
 export function decodeGrayPng(bytes: Buffer, name: string): GrayImage {
+  checkPngBounds(bytes, name); // before pngjs allocates: size limit, interlaced deflate bombs
   let png: PNG;
   try {
     png = PNG.sync.read(bytes);

@@ -12,7 +12,7 @@
  * patch. Patches without any FOV pixel carry no vessel information and are skipped.
  */
 import { FlowsegInputError } from '../util/errors.js';
-import type { ReaderOptions } from './formats.js';
+import type { ReaderOptions } from './types.js';
 import { readImageFile } from './image/decode.js';
 import { type ChannelMode, type Raster, strictMask, toPlanes } from './image/raster.js';
 import { resizeBilinear, resizeMaskSmooth } from './image/resize.js';

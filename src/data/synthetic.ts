@@ -5,7 +5,7 @@
  * model's samples can be scored against the true distribution, not only the raters.
  */
 import { Rng } from '../util/rng.js';
-import type { ReaderOptions } from './formats.js';
+import type { ReaderOptions } from './types.js';
 import type { DataItem, Dataset, ItemStream } from './types.js';
 
 export interface SyntheticOptions {

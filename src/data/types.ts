@@ -41,3 +41,22 @@ export interface Dataset {
   get(index: number): DataItem;
   close?(): void;
 }
+
+/** Options shared by all readers; each reader uses the ones that apply to it. */
+export interface ReaderOptions {
+  /** Target side length in pixels (resize / synthetic size); readers that cannot resize check it. */
+  size?: number;
+  /** Convert RGB inputs to one gray channel. */
+  grayscale?: boolean;
+  /** Patch side length for readers that tile large images (retina). */
+  patchSize?: number;
+  /** Seed for readers with randomness (synthetic, patch sampling). */
+  seed?: number;
+  /** Number of items for generated datasets (synthetic). */
+  items?: number;
+  /** Stop after this many items (quick looks, tests). */
+  limit?: number;
+}
+
+/** Every format reader: input path (file or folder) and options → items one at a time. */
+export type Reader = (input: string, options: ReaderOptions) => ItemStream;

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { gunzipSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { FlowsegInputError } from '../../util/errors.js';
+import { checkPixels, limit } from '../../util/limits.js';
+import { checkPngBounds, gunzipBounded, jpegSize } from './bounds.js';
 import { decodePnm } from './ppm.js';
 import type { Raster } from './raster.js';
 
@@ -12,6 +13,8 @@ const require = createRequire(import.meta.url);
 interface TiffIfd {
   width?: number;
   height?: number;
+  t256?: number[];
+  t257?: number[];
   t262?: number[];
 }
 const UTIF = require('utif') as {
@@ -23,6 +26,7 @@ const { GifReader } = require('omggif') as {
   GifReader: new (buf: Uint8Array) => {
     width: number;
     height: number;
+    frameInfo(frame: number): { width: number; height: number };
     decodeAndBlitFrameRGBA(frame: number, pixels: Uint8Array): void;
   };
 };
@@ -74,19 +78,29 @@ export async function readImageFile(file: string): Promise<Raster> {
 function decodeKind(kind: Kind, b: Uint8Array, file: string): Raster {
   switch (kind) {
     case 'PNG': {
+      checkPngBounds(b, file);
       // skipRescale keeps 16-bit samples (CT, microscopy) instead of truncating to 8 bits.
       const png = PNG.sync.read(Buffer.from(b.buffer, b.byteOffset, b.byteLength), { skipRescale: true });
       const gray = png.colorType === 0 || png.colorType === 4;
       return fromRgba(png.width, png.height, png.data, gray, png.depth === 16 ? 65535 : 255);
     }
     case 'JPEG': {
+      const size = jpegSize(b);
+      if (size) checkPixels(size.width, size.height, file, 're-export the image at a smaller size');
       // tolerantDecoding off: a truncated JPEG must fail rather than yield a gray tail.
-      const j = jpeg.decode(b, { useTArray: true, tolerantDecoding: false, formatAsRGBA: true });
+      const j = jpeg.decode(b, {
+        useTArray: true,
+        tolerantDecoding: false,
+        formatAsRGBA: true,
+        maxResolutionInMP: limit('maxPixels') / 1e6,
+        maxMemoryUsageInMB: Math.ceil((limit('maxPixels') * 12) / 2 ** 20),
+      });
       return fromRgba(j.width, j.height, j.data, isGray(j.data), 255);
     }
     case 'TIFF': {
       const ifds = UTIF.decode(b);
       if (ifds.length === 0) throw new Error('no image directory');
+      checkPixels(ifds[0].t256?.[0] ?? 0, ifds[0].t257?.[0] ?? 0, file, 're-export the image at a smaller size');
       UTIF.decodeImage(b, ifds[0]);
       const { width = 0, height = 0 } = ifds[0];
       const rgba = UTIF.toRGBA8(ifds[0]);
@@ -96,14 +110,18 @@ function decodeKind(kind: Kind, b: Uint8Array, file: string): Raster {
     }
     case 'GIF': {
       const g = new GifReader(b);
+      checkPixels(g.width, g.height, file, 're-export the image at a smaller size');
+      const frame = g.frameInfo(0);
+      checkPixels(frame.width, frame.height, `${file} (frame 0)`);
       const rgba = new Uint8Array(g.width * g.height * 4);
       g.decodeAndBlitFrameRGBA(0, rgba);
       return fromRgba(g.width, g.height, rgba, isGray(rgba), 255);
     }
     case 'PNM':
-      return decodePnm(b);
+      return decodePnm(b, file);
     case 'gzip':
-      return decodeImage(gunzipSync(b), file);
+      // 16-bit RGB at the pixel limit, plus room for a header: anything longer is not one image.
+      return decodeImage(gunzipBounded(b, file, Math.min(limit('maxDecompressedBytes'), 6 * limit('maxPixels') + (1 << 20))), file);
   }
 }
 

@@ -1,7 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
-import * as nifti from 'nifti-reader-js';
+import { open } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import { Readable } from 'node:stream';
 import { FlowsegInputError } from '../../util/errors.js';
+import { checkLimit } from '../../util/limits.js';
+import { NIFTI_HEADER_BYTES, type NiftiHeader, parseNiftiHeader } from './niftiHeader.js';
 
 /** A NIfTI image as stored: x varies fastest, then y, then z (no reorientation applied). */
 export interface Volume {
@@ -13,73 +15,99 @@ export interface Volume {
   data: Float32Array;
 }
 
-/** Reads a `.nii` or `.nii.gz` file holding a 2D image or a 3D volume (one channel). */
+/**
+ * Reads a `.nii` or `.nii.gz` file holding a 2D image or a 3D volume (one channel). The header
+ * is validated first; a gzipped file is then inflated only up to the size the header implies,
+ * so a small file cannot expand into gigabytes (trailing data is ignored).
+ */
 export async function readNifti(file: string): Promise<Volume> {
-  let bytes: Uint8Array = await readFile(file);
-  const fail = (what: string, fix: string): FlowsegInputError => new FlowsegInputError(`${file}: ${what}; ${fix}`);
+  const fh = await open(file, 'r');
+  let bytes: Uint8Array;
+  try {
+    const size = (await fh.stat()).size;
+    checkLimit('maxDecompressedBytes', size, `${file} is ${size.toLocaleString('en-US')} bytes`, 'crop the volume or split it');
+    bytes = await fh.readFile();
+  } finally {
+    await fh.close();
+  }
+  let header: NiftiHeader;
+  let raw: Uint8Array;
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (e) {
-      throw fail(`cannot gunzip (${(e as Error).message})`, 'the file is corrupt or truncated, re-export it');
-    }
+    let parsed: NiftiHeader | undefined;
+    raw = await gunzipUpTo(bytes, file, (head) => {
+      parsed = parseNiftiHeader(head, file);
+      return parsed.totalBytes;
+    });
+    header = parsed as NiftiHeader;
+  } else {
+    header = parseNiftiHeader(bytes.subarray(0, NIFTI_HEADER_BYTES), file);
+    raw = bytes;
   }
-  const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  if (!nifti.isNIFTI(buf)) throw fail('not a NIfTI-1/2 file', 'export it as .nii or .nii.gz');
-  const header = nifti.readHeader(buf);
-  const dims = header.dims; // dims[0] = rank, dims[1..] = sizes
-  const rank = dims[0];
-  const [nx, ny, nz] = [dims[1], dims[2], rank >= 3 ? dims[3] : 1];
-  for (let d = 4; d <= rank; d++) {
-    if (dims[d] > 1) {
-      throw fail(
-        `has ${rank} dimensions (${dims.slice(1, rank + 1).join('×')})`,
-        'store one 2D/3D file per channel (`_0000`, `_0001`, …) and per rater',
-      );
-    }
+  if (raw.length < header.totalBytes) {
+    throw new FlowsegInputError(`${file}: truncated: ${raw.length} bytes, the header needs ${header.totalBytes}; re-export or re-download it`);
   }
-  const count = nx * ny * nz;
-  const bytesPer = header.numBitsPerVoxel / 8;
-  if (buf.byteLength < header.vox_offset + count * bytesPer) {
-    throw fail(
-      `truncated: ${buf.byteLength} bytes, header needs ${header.vox_offset + count * bytesPer}`,
-      're-export or re-download it',
-    );
+  const count = header.nx * header.ny * header.nz;
+  const data = toFloat(new DataView(raw.buffer, raw.byteOffset + header.voxOffset, count * header.bytesPerVoxel), header, count);
+  const { sclSlope: slope, sclInter: inter } = header;
+  if (slope !== 0 && Number.isFinite(slope) && Number.isFinite(inter) && (slope !== 1 || inter !== 0)) {
+    for (let i = 0; i < count; i++) data[i] = data[i] * slope + inter;
   }
-  const raw = nifti.readImage(header, buf);
-  const data = toFloat(raw, header.datatypeCode, header.littleEndian, count, fail);
-  const slope = header.scl_slope;
-  if (slope !== 0 && Number.isFinite(slope) && (slope !== 1 || header.scl_inter !== 0)) {
-    for (let i = 0; i < count; i++) data[i] = data[i] * slope + header.scl_inter;
-  }
-  return { nx, ny, nz, data };
+  return { nx: header.nx, ny: header.ny, nz: header.nz, data };
 }
 
-function toFloat(
-  raw: ArrayBuffer,
-  code: number,
-  little: boolean,
-  count: number,
-  fail: (what: string, fix: string) => FlowsegInputError,
-): Float32Array {
-  const v = new DataView(raw);
-  const out = new Float32Array(count); // [Z, Y, X]
-  const T = nifti.NIFTI1;
-  const read: ((i: number) => number) | undefined = {
-    [T.TYPE_UINT8]: (i: number) => v.getUint8(i),
-    [T.TYPE_INT8]: (i: number) => v.getInt8(i),
-    [T.TYPE_INT16]: (i: number) => v.getInt16(2 * i, little),
-    [T.TYPE_UINT16]: (i: number) => v.getUint16(2 * i, little),
-    [T.TYPE_INT32]: (i: number) => v.getInt32(4 * i, little),
-    [T.TYPE_UINT32]: (i: number) => v.getUint32(4 * i, little),
-    [T.TYPE_FLOAT32]: (i: number) => v.getFloat32(4 * i, little),
-    [T.TYPE_FLOAT64]: (i: number) => v.getFloat64(8 * i, little),
-    [T.TYPE_INT64]: (i: number) => Number(v.getBigInt64(8 * i, little)),
-    [T.TYPE_UINT64]: (i: number) => Number(v.getBigUint64(8 * i, little)),
-  }[code];
-  if (read === undefined) {
-    throw fail(`NIfTI datatype code ${code} is not supported`, 'save as uint8, int16, float32 or float64');
+/**
+ * Inflates a gzip stream into a buffer of exactly `size(head)` bytes, where `head` is the
+ * first NIFTI_HEADER_BYTES decompressed bytes (or all of them, if fewer). Stops there.
+ */
+async function gunzipUpTo(bytes: Uint8Array, file: string, size: (head: Uint8Array) => number): Promise<Uint8Array> {
+  const pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let out: Uint8Array | undefined;
+  let filled = 0;
+  const take = (chunk: Uint8Array): void => {
+    const n = Math.min(chunk.length, (out as Uint8Array).length - filled);
+    (out as Uint8Array).set(chunk.subarray(0, n), filled);
+    filled += n;
+  };
+  try {
+    for await (const chunk of Readable.from([bytes]).pipe(createGunzip())) {
+      if (out === undefined) {
+        pending.push(chunk as Buffer);
+        pendingBytes += (chunk as Buffer).length;
+        if (pendingBytes < NIFTI_HEADER_BYTES) continue;
+        out = new Uint8Array(size(Buffer.concat(pending)));
+        for (const p of pending.splice(0)) take(p);
+      } else {
+        take(chunk as Buffer);
+      }
+      if (filled === out.length) break; // the rest of the stream is never inflated
+    }
+  } catch (e) {
+    if (e instanceof FlowsegInputError) throw e;
+    throw new FlowsegInputError(`${file}: cannot gunzip (${(e as Error).message}); the file is corrupt or truncated, re-export it`);
   }
+  if (out === undefined) {
+    out = new Uint8Array(size(Buffer.concat(pending))); // a stream shorter than the NIfTI-2 header
+    for (const p of pending) take(p);
+  }
+  return out.subarray(0, filled);
+}
+
+function toFloat(v: DataView, h: NiftiHeader, count: number): Float32Array {
+  const little = h.littleEndian;
+  const out = new Float32Array(count); // [Z, Y, X]
+  const read: (i: number) => number = {
+    2: (i: number) => v.getUint8(i),
+    256: (i: number) => v.getInt8(i),
+    4: (i: number) => v.getInt16(2 * i, little),
+    512: (i: number) => v.getUint16(2 * i, little),
+    8: (i: number) => v.getInt32(4 * i, little),
+    768: (i: number) => v.getUint32(4 * i, little),
+    16: (i: number) => v.getFloat32(4 * i, little),
+    64: (i: number) => v.getFloat64(8 * i, little),
+    1024: (i: number) => Number(v.getBigInt64(8 * i, little)),
+    1280: (i: number) => Number(v.getBigUint64(8 * i, little)),
+  }[h.datatype] as (i: number) => number; // parseNiftiHeader admits only these codes
   for (let i = 0; i < count; i++) out[i] = read(i);
   return out;
 }

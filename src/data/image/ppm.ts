@@ -1,10 +1,12 @@
+import { checkPixels } from '../../util/limits.js';
 import type { Raster } from './raster.js';
 
 /**
  * Netpbm PPM/PGM (P2, P3 ASCII; P5, P6 binary), the format of STARE. Small enough to parse
- * by hand, which beats a dependency. Throws plain Errors; `decodeImage` adds the file name.
+ * by hand, which beats a dependency. Throws plain Errors (`decodeImage` adds the file name),
+ * except for the size limit, which is checked before the sample buffer is allocated.
  */
-export function decodePnm(bytes: Uint8Array): Raster {
+export function decodePnm(bytes: Uint8Array, file = 'netpbm image'): Raster {
   let pos = 0;
   // Header tokens are separated by whitespace; `#` starts a comment up to end of line.
   const token = (): string => {
@@ -22,6 +24,7 @@ export function decodePnm(bytes: Uint8Array): Raster {
   if (!['P2', 'P3', 'P5', 'P6'].includes(magic)) throw new Error(`unsupported netpbm type ${magic}`);
   const width = positiveInt(token(), 'width');
   const height = positiveInt(token(), 'height');
+  checkPixels(width, height, file, 're-export the image at a smaller size');
   const maxValue = positiveInt(token(), 'maxval');
   if (maxValue > 65535) throw new Error(`maxval ${maxValue} exceeds 65535`);
   const channels = magic === 'P3' || magic === 'P6' ? 3 : 1;

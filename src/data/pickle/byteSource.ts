@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { FlowsegInputError } from '../../util/errors.js';
+import { limit, raiseHint } from '../../util/limits.js';
 
 /**
  * Sequential reader over a file of any size: keeps one sliding window in memory and refills
@@ -14,6 +15,8 @@ export class ByteSource {
   private end = 0; // valid bytes in buf
   private bufFileOffset = 0; // file offset of buf[0]
   readonly size: number;
+  /** Largest single operand: a float64 image at the pixel limit, twice over for latin-1-as-UTF-8 text (protocol 2). */
+  private readonly maxOperand = 16 * limit('maxPixels') + (1 << 20);
 
   constructor(
     readonly path: string,
@@ -34,9 +37,25 @@ export class ByteSource {
     this.fd = -1;
   }
 
-  /** Makes at least n bytes available at `pos`, or throws a truncation error. */
+  /**
+   * Makes at least n bytes available at `pos`, or throws a truncation error. A length read
+   * from the file is checked against what the file still holds BEFORE anything is allocated.
+   */
   private need(n: number): void {
     if (this.end - this.pos >= n) return;
+    const left = this.size - this.offset;
+    if (!(Number.isSafeInteger(n) && n >= 0) || n > left) {
+      throw new FlowsegInputError(
+        `${this.path} is truncated or corrupt: an operand at offset ${this.offset} claims ${n} byte(s) but only ${left} remain; ` +
+          'copy or download the file again (or re-save it with pickle)',
+      );
+    }
+    if (n > this.maxOperand) {
+      throw new FlowsegInputError(
+        `${this.path}: one value at offset ${this.offset} is ${n} bytes, more than an image at the pixel limit needs; ` +
+          `${raiseHint('maxPixels')}`,
+      );
+    }
     const keep = this.end - this.pos;
     if (n > this.buf.length) {
       const bigger = Buffer.allocUnsafe(Math.max(n, this.buf.length * 2));

@@ -27,16 +27,21 @@ function dtype(args: readonly PyValue[]): PyValue {
   if (typeof spec !== 'string') throw new PickleShapeError('numpy.dtype expects a type string');
   const m = /^([<>|=]?)([biufc])(\d+)$/.exec(spec);
   if (!m) throw new PickleShapeError(`numpy dtype '${spec}' is not a plain numeric type (object arrays are refused)`);
+  if (!/^(b1|[iu][1248]|f[248]|c(8|16))$/.test(`${m[2]}${m[3]}`)) throw new PickleShapeError(`numpy dtype '${spec}' has no such item size`);
   const dt = new NpDType(m[2], Number(m[3]));
   if (m[1]) dt.byteOrder = m[1] as NpDType['byteOrder'];
   return dt;
 }
 
+/** A shape tuple; sizes are checked here so no later product can overflow or go negative. */
 function shapeOf(v: PyValue): number[] {
-  if (!(v instanceof PyTuple) || !v.items.every((d) => typeof d === 'number')) {
-    throw new PickleShapeError('numpy array shape must be a tuple of ints');
+  if (!(v instanceof PyTuple) || !v.items.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)) {
+    throw new PickleShapeError('numpy array shape must be a tuple of non-negative ints');
   }
-  return v.items as number[];
+  const dims = v.items as number[];
+  if (dims.length > 32) throw new PickleShapeError(`numpy array has ${dims.length} dimensions (numpy allows 32)`);
+  if (!Number.isSafeInteger(dims.reduce((a, b) => a * b, 1))) throw new PickleShapeError(`numpy array shape (${dims.join(', ')}) overflows`);
+  return dims;
 }
 
 /** Array payloads arrive as bytes (protocol ≥3) or latin-1 text (protocol 2 via `_codecs.encode`). */

@@ -5,6 +5,7 @@
  * so a multi-GB pickle is read in bounded memory.
  */
 import { FlowsegInputError } from '../../util/errors.js';
+import { limit, raiseHint } from '../../util/limits.js';
 import { ByteSource } from './byteSource.js';
 import { PickleShapeError, WHITELIST_NAMES, buildObject, callGlobal, isWhitelisted, newObject } from './globals.js';
 import { RELEASED, StreamingMemo } from './memo.js';
@@ -15,14 +16,21 @@ export class StreamingUnpickler {
   private src: ByteSource;
   private stack: PyValue[] = [];
   private metastack: PyValue[][] = [];
-  private memo = new StreamingMemo();
+  private memo: StreamingMemo;
   private root: PyValue | undefined;
+  // Work done for the entry being built; reset each time entries are handed out.
+  private objects = 0;
+  private memoRefs = 0;
+  private readonly maxObjects = limit('maxPickleObjects');
+  private readonly maxMemoRefs = limit('maxPickleMemoRefs');
+  private readonly maxDepth = limit('maxPickleDepth');
   private rootBatchOpen = false;
   private ready: [PyValue, PyValue][] = [];
   private result: PyValue | undefined;
 
   constructor(readonly path: string) {
     this.src = new ByteSource(path);
+    this.memo = new StreamingMemo(path, this.maxDepth);
   }
 
   get bytesRead(): number {
@@ -43,6 +51,8 @@ export class StreamingUnpickler {
           this.ready = [];
           for (const pair of out) yield pair;
           this.memo.release(out);
+          this.objects = 0;
+          this.memoRefs = 0;
         }
       }
       if (!(this.result instanceof PyDict)) {
@@ -70,6 +80,12 @@ export class StreamingUnpickler {
   }
 
   private push(v: PyValue): void {
+    if (++this.objects > this.maxObjects) {
+      throw new FlowsegInputError(
+        `${this.path}: one entry creates more than ${this.maxObjects} objects (at byte ${this.src.offset}; ${raiseHint('maxPickleObjects')}); ` +
+          'a data_lidc.pickle entry needs about 100 — the file is corrupt or hostile',
+      );
+    }
     if (this.root === undefined && this.metastack.length === 0 && this.stack.length === 0) this.root = v;
     this.stack.push(v);
   }
@@ -94,6 +110,12 @@ export class StreamingUnpickler {
   }
 
   private memoGet(slot: number, at: number): PyValue {
+    if (++this.memoRefs > this.maxMemoRefs) {
+      throw new FlowsegInputError(
+        `${this.path}: one entry makes more than ${this.maxMemoRefs} memo references (at byte ${at}; ${raiseHint('maxPickleMemoRefs')}); ` +
+          'the file repeats shared objects like a memo bomb — re-save it with plain copies',
+      );
+    }
     const v = this.memo.get(slot);
     if (v === undefined) this.fail(`memo slot ${slot} is referenced before it is set`, at);
     if (v === RELEASED) {
@@ -151,6 +173,9 @@ export class StreamingUnpickler {
         if (this.metastack.length === 0 && this.stack.length === 1 && this.stack[0] === this.root && this.root instanceof PyDict) {
           this.rootBatchOpen = true;
         }
+        if (this.metastack.length >= this.maxDepth) {
+          this.fail(`MARKs nested more than ${this.maxDepth} deep (${raiseHint('maxPickleDepth')})`, at);
+        }
         this.metastack.push(this.stack);
         this.stack = [];
         return;
@@ -186,7 +211,7 @@ export class StreamingUnpickler {
         this.push(decodeLong(s.bytes(s.u8())));
         return;
       case OP.LONG4:
-        this.push(decodeLong(s.bytes(s.i32())));
+        this.push(decodeLong(s.bytes(this.length(s.i32(), MAX_LONG_BYTES, 'LONG4 integer', at))));
         return;
       case OP.BINFLOAT:
         this.push(s.f64be());
@@ -195,7 +220,7 @@ export class StreamingUnpickler {
         this.push(s.latin1(s.u8()));
         return;
       case OP.BINSTRING:
-        this.push(s.latin1(s.i32()));
+        this.push(s.latin1(this.length(s.i32(), Number.MAX_SAFE_INTEGER, 'BINSTRING', at)));
         return;
       case OP.SHORT_BINUNICODE:
         this.push(s.utf8(s.u8()));
@@ -283,12 +308,12 @@ export class StreamingUnpickler {
         const items = this.popMark(at);
         const set = this.top(at);
         if (!(set instanceof PySet)) this.fail(`ADDITEMS on a ${typeName(set)}`, at);
-        set.items.push(...items);
+        for (const v of items) set.items.push(v); // no spread: 100k items would overflow the call stack
         return;
       }
       case OP.FROZENSET: {
         const set = new PySet(true);
-        set.items.push(...this.popMark(at));
+        for (const v of this.popMark(at)) set.items.push(v);
         this.push(set);
         return;
       }
@@ -360,6 +385,13 @@ export class StreamingUnpickler {
     }
   }
 
+  /** A signed length operand: refuses negative values and values over `max` before anything is read. */
+  private length(n: number, max: number, what: string, at: number): number {
+    if (n < 0) this.fail(`${what} has a negative length ${n}`, at);
+    if (n > max) this.fail(`${what} is ${n} bytes long, more than the ${max} flowseg accepts`, at);
+    return n;
+  }
+
   private global(module: string, name: string, at: number): PyGlobal {
     const qualified = `${module}.${name}`;
     if (!isWhitelisted(qualified)) {
@@ -372,6 +404,9 @@ export class StreamingUnpickler {
     return new PyGlobal(qualified);
   }
 }
+
+/** Python ints in real data are small; a long LONG4 would only make BigInt decoding crawl. */
+const MAX_LONG_BYTES = 1024;
 
 /** Two's-complement little-endian integer (LONG1/LONG4). */
 function decodeLong(bytes: Uint8Array): number | bigint {
