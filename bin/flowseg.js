@@ -5,5 +5,13 @@ if (!existsSync(entry)) {
   console.error('flowseg: not built yet — run `npm run setup` (installs deps, builds the addon and TypeScript)');
   process.exit(2);
 }
-const { runCli } = await import(entry.href);
+let runCli;
+try {
+  ({ runCli } = await import(entry.href));
+} catch (err) {
+  // A broken build or install: one line, the stack only on request (as in src/cli/main.ts).
+  console.error(`flowseg: internal error: cannot load ${entry.pathname} (${String(err?.message ?? err).split('\n')[0]}) — rebuild with \`npm run build\``);
+  if (process.argv.includes('--debug') || process.env.FLOWSEG_DEBUG === '1') console.error(err?.stack ?? err);
+  process.exit(1);
+}
 await runCli(process.argv);

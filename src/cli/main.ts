@@ -39,18 +39,61 @@ function unavailable(err: unknown): string {
   return `${message.split('\n')[0]} — this command needs the libtorch addon (README: "Install"); \`view\`, \`sample --engine onnx\` and \`report\` work without it`;
 }
 
-/** Entry point: one-line errors with exit code 2 for bad input, stack traces only for bugs. */
+/**
+ * How the CLI ends on an error (docs/cli.md "Exit codes"): exit 2 and one line for anything the
+ * user can fix — a FlowsegInputError, a file-system error such as ENOENT, EACCES or ENOSPC;
+ * exit 1 and one line for an internal error (a bug: please report it). The stack trace is
+ * printed only with `--debug` or FLOWSEG_DEBUG=1.
+ */
+export function describeFailure(err: unknown): { exitCode: 1 | 2; message: string } {
+  if (err instanceof FlowsegInputError) return { exitCode: 2, message: oneLine(err.message) };
+  const e = err as { code?: unknown; syscall?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : undefined;
+  const message = oneLine(typeof e?.message === 'string' ? e.message : String(err));
+  if (code !== undefined && typeof e?.syscall === 'string' && /^E[A-Z0-9]+$/.test(code)) {
+    return { exitCode: 2, message: `${message}${SYSTEM_FIXES[code] ?? ''}` };
+  }
+  if (code === 'ERR_FS_FILE_TOO_LARGE') return { exitCode: 2, message: `${message}; the file is too large to read at once` };
+  return { exitCode: 1, message: `internal error: ${message} — please report it (rerun with --debug for the stack trace)` };
+}
+
+const SYSTEM_FIXES: Record<string, string> = {
+  ENOENT: ' — check the path',
+  EACCES: ' — check the file permissions',
+  EPERM: ' — check the file permissions',
+  ENOSPC: ' — the disk is full: free space (or choose another --out) and run again',
+  EDQUOT: ' — the disk quota is exceeded: free space and run again',
+  EISDIR: ' — a folder was given where a file is expected',
+  ENOTDIR: ' — a file was given where a folder is expected',
+  EMFILE: ' — too many open files: raise `ulimit -n`',
+  EROFS: ' — the file system is read-only: choose another --out',
+};
+
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/** Prints the failure as one line (plus the stack with --debug) and exits. */
+function fail(err: unknown, debug: boolean): never {
+  const { exitCode, message } = describeFailure(err);
+  process.stderr.write(`flowseg: ${message}\n`);
+  if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  process.exit(exitCode);
+}
+
+/** Entry point: `--debug` (anywhere) or FLOWSEG_DEBUG=1 adds stack traces to error messages. */
 export async function runCli(argv: string[]): Promise<void> {
+  const debug = argv.includes('--debug') || process.env.FLOWSEG_DEBUG === '1';
+  const args = argv.filter((a) => a !== '--debug');
+  // Errors raised outside the command's promise (stream and server callbacks) end the same way.
+  process.on('uncaughtException', (err) => fail(err, debug));
+  process.on('unhandledRejection', (err) => fail(err, debug));
   try {
-    await (await buildProgram(argv)).parseAsync(argv);
+    await (await buildProgram(args)).parseAsync(args);
   } catch (err) {
     if (err instanceof CommanderError) {
       process.exit(err.exitCode === 0 ? 0 : 2);
     }
-    if (err instanceof FlowsegInputError) {
-      process.stderr.write(`flowseg: ${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
+    fail(err, debug);
   }
 }

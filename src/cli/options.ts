@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { LIMITS, limit } from '../util/limits.js';
 
 /** Commander value parsers that reject bad values with a message naming the flag's expectation. */
 export function positiveInt(value: string): number {
@@ -36,4 +37,19 @@ export function oneOf<T extends string>(choices: readonly T[]): (value: string) 
     if (!(choices as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${choices.join(', ')}, got '${value}'`);
     return value as T;
   };
+}
+
+/** `-n` of sample/evaluate: a positive integer up to the samples-per-image limit (each sample is a full mask in memory). */
+export function samplesPerImage(value: string): number {
+  const n = positiveInt(value);
+  const max = limit('maxSamples');
+  if (n > max) throw new InvalidArgumentError(`${n} samples per image is more than the limit of ${max} (set ${LIMITS.maxSamples.env} to raise it)`);
+  return n;
+}
+
+/** A TCP port: 0 (any free port) to 65535. */
+export function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`expected a port 0–65535 (0 = any free port), got '${value}'`);
+  return n;
 }

@@ -4,7 +4,7 @@ import { checkOutputDir } from '../util/outputDir.js';
 import { loadModelInput } from '../infer/modelInput.js';
 import type { ImageSamples } from '../infer/types.js';
 import { FlowsegInputError } from '../util/errors.js';
-import { nonNegativeInt, oneOf, positiveInt } from './options.js';
+import { nonNegativeInt, oneOf, samplesPerImage } from './options.js';
 import { writeSamples } from './sampleFiles.js';
 
 export { writeSamples } from './sampleFiles.js';
@@ -41,7 +41,7 @@ export function register(program: Command): void {
     .description('sample n plausible segmentations of one image; writes sample-00.png… (0/1 label PNGs), mean/std/entropy .npy + .png, grid.png, samples.json')
     .requiredOption('--checkpoint <run dir|file>', 'run dir of `flowseg train` (its best checkpoint) or a checkpoint file')
     .requiredOption('--image <png|jpg>', 'input image (resized to the model input size)')
-    .option('-n, --n <N>', 'number of samples', positiveInt, 16)
+    .option('-n, --n <N>', 'number of samples (limit 1000; FLOWSEG_MAX_SAMPLES raises it)', samplesPerImage, 16)
     .requiredOption('--out <dir>', 'output folder: new, empty, or an earlier `flowseg sample` output (replaced)')
     .option('--overwrite', 'also write into a folder flowseg did not create (only its own files are replaced)')
     .option('--seed <S>', 'seed of the prior noise (same seed → same masks on every engine and in the viewer)', nonNegativeInt, 0)

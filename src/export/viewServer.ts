@@ -69,6 +69,7 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
   const distDir = resolve(options.distDir ?? defaultViewerDist());
   const modelPath = resolve(options.modelPath);
   if (!existsSync(modelPath)) throw new FlowsegInputError(`--model ${options.modelPath}: no such file (write one with \`flowseg export\`)`);
+  if (!statSync(modelPath).isFile()) throw new FlowsegInputError(`--model ${options.modelPath} is a folder; pass the .onnx file written by \`flowseg export\``);
   ensureViewerBuilt(distDir);
   const server = createServer((req, res) => {
     try {
@@ -78,8 +79,12 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
     }
   });
   await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen(options.port ?? 0, '127.0.0.1', ok);
+    server.once('error', (err: NodeJS.ErrnoException) => fail(listenError(err, options.port ?? 0)));
+    try {
+      server.listen(options.port ?? 0, '127.0.0.1', ok);
+    } catch (err) {
+      fail(listenError(err as NodeJS.ErrnoException, options.port ?? 0)); // ERR_SOCKET_BAD_PORT is thrown, not emitted
+    }
   });
   const port = (server.address() as AddressInfo).port;
   return {
@@ -91,6 +96,14 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
         server.close(() => ok());
       }),
   };
+}
+
+/** Listen failures a user can fix become one-line input errors naming --port. */
+function listenError(err: NodeJS.ErrnoException, port: number): Error {
+  if (err.code === 'EADDRINUSE') return new FlowsegInputError(`--port ${port} is already in use; stop the other server or pass another port (--port 0 picks a free one)`);
+  if (err.code === 'EACCES') return new FlowsegInputError(`--port ${port} needs extra privileges; use a port above 1023 (e.g. --port 8080)`);
+  if (err.code === 'ERR_SOCKET_BAD_PORT') return new FlowsegInputError(`--port ${port} is not a port; use 0–65535 (0 picks a free one)`);
+  return err;
 }
 
 function handle(req: IncomingMessage, res: ServerResponse, distDir: string, modelPath: string): void {
@@ -109,7 +122,8 @@ function handle(req: IncomingMessage, res: ServerResponse, distDir: string, mode
 
 function sendFile(res: ServerResponse, file: string): void {
   res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': statSync(file).size, 'Cache-Control': 'no-cache', ...ISOLATION });
-  createReadStream(file).pipe(res);
+  // A read error (file removed or replaced meanwhile) ends this response, never the server.
+  createReadStream(file).on('error', () => res.destroy()).pipe(res);
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {
