@@ -81,6 +81,19 @@ def case_probunet_planar2_train():
 
 
 def case_sample16():
+    """16 samples of one image, U-Net and prior once, fcomb over the 16 (the strong baseline)."""
+    torch.manual_seed(0)
+    model = ProbUNet(1, FILTERS, latent=6, flow=("planar", 2)).eval()
+    x = torch.rand(1, 1, H, W)
+
+    def step():
+        model.sample(x, 16)
+
+    return step, 16  # 16 samples of one image per step
+
+
+def case_sample16_recompute():
+    """What the public repos do: the whole U-Net again for every sample (a weak baseline)."""
     torch.manual_seed(0)
     model = ProbUNet(1, FILTERS, latent=6, flow=("planar", 2)).eval()
     x = torch.rand(1, 1, H, W)
@@ -88,7 +101,7 @@ def case_sample16():
     def step():
         model.sample_like_public_repos(x, 16)
 
-    return step, 16  # 16 samples of one image per step
+    return step, 16
 
 
 CASES = {
@@ -96,6 +109,7 @@ CASES = {
     "unet_forward": case_unet_forward,
     "probunet_planar2_train": case_probunet_planar2_train,
     "sample16": case_sample16,
+    "sample16_recompute": case_sample16_recompute,
 }
 
 

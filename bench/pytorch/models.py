@@ -44,6 +44,13 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 LOG_2PI = math.log(2.0 * math.pi)
+# |log sigma| bound of the prior / posterior (src/models/constants.ts LOG_SIGMA_BOUND).
+LOG_SIGMA_BOUND = 10.0
+
+
+def bound_log_sigma(raw: torch.Tensor) -> torch.Tensor:
+    """log sigma = B * tanh(raw / B): smooth, bounded, gradient alive everywhere (src/models/logSigma.ts)."""
+    return LOG_SIGMA_BOUND * torch.tanh(raw / LOG_SIGMA_BOUND)
 
 
 def init_conv(m: nn.Module) -> None:
@@ -114,7 +121,7 @@ class UNet(nn.Module):
 
 
 class GaussianEncoder(nn.Module):
-    """Prior / posterior net: down path -> spatial mean -> 1x1 conv -> (mu, log_sigma)."""
+    """Prior / posterior net: down path -> spatial mean -> 1x1 conv -> (mu, bounded log_sigma)."""
 
     def __init__(self, in_ch: int, filters, latent: int, convs_per_block: int = 3):
         super().__init__()
@@ -130,7 +137,7 @@ class GaussianEncoder(nn.Module):
             x = run_block(block, x)
         h = x.mean(dim=(2, 3), keepdim=True)  # [B, C, 1, 1]
         out = self.head(h).flatten(1)  # [B, 2L]
-        mu, log_sigma = out[:, : self.latent], out[:, self.latent :]
+        mu, log_sigma = out[:, : self.latent], bound_log_sigma(out[:, self.latent :])
         return mu, log_sigma, h.flatten(1)  # h: [B, C] -- flow context
 
 
@@ -380,6 +387,18 @@ class ProbUNet(nn.Module):
         ce = F.binary_cross_entropy_with_logits(logits, mask, reduction="sum") / image.shape[0]
         kl, logdet = kl.mean(), logdet.mean()
         return {"ce": ce, "kl": kl, "logdet": logdet, "loss": ce + self.beta * kl, "logits": logits}
+
+    @torch.no_grad()
+    def sample(self, image, n):
+        """The strong baseline: U-Net features and prior once per image, fcomb per sample
+        (features expanded over the n samples, one batched fcomb call). -> probs [B, n, H, W]"""
+        b = image.shape[0]
+        features = self.unet(image)  # [B, F, H, W]
+        mu_p, ls_p, _ = self.prior(image)
+        z = mu_p[:, None] + torch.exp(ls_p)[:, None] * torch.randn(b, n, self.latent)  # [B, n, L]
+        tiled = features[:, None].expand(b, n, *features.shape[1:]).reshape(b * n, *features.shape[1:])
+        logits = self.fcomb(tiled, z.reshape(b * n, -1))  # [B*n, 1, H, W]
+        return torch.sigmoid(logits).view(b, n, *features.shape[2:])
 
     @torch.no_grad()
     def sample_like_public_repos(self, image, n):

@@ -1,6 +1,7 @@
 import { zeros } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module } from '../nn/module.js';
+import { ModuleList } from '../nn/moduleList.js';
 
 export interface FlowOutput {
   /** [B, L] */
@@ -20,8 +21,7 @@ export class FlowChain extends Module {
   readonly steps: FlowStep[];
   constructor(steps: FlowStep[]) {
     super();
-    const list = this.child('steps', new StepList());
-    this.steps = steps.map((s, k) => list.add(String(k), s));
+    this.steps = this.child('steps', new ModuleList(steps)).items;
   }
   forward(z: Tensor, ctx: Tensor): FlowOutput {
     let out: FlowOutput = { z, logDet: zeros([z.shape[0] as number], { dtype: z.dtype, device: z.device }) }; // K = 0: identity
@@ -30,11 +30,5 @@ export class FlowChain extends Module {
       out = { z: next.z, logDet: out.logDet.add(next.logDet) };
     }
     return out;
-  }
-}
-
-class StepList extends Module {
-  add<S extends FlowStep>(name: string, step: S): S {
-    return this.child(name, step);
   }
 }

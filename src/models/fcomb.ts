@@ -1,40 +1,79 @@
 import { cat } from '../tensor/create.js';
+import { scope } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module } from '../nn/module.js';
+import { ModuleList } from '../nn/moduleList.js';
+import { chain } from '../nn/chain.js';
 import { Conv2d, type LayerOptions } from '../nn/layers.js';
+import type { OnnxEmitter } from '../nn/onnx.js';
+import { FCOMB_LAYERS } from './constants.js';
 
-/** Tile z over H×W, concat with the U-Net features, 3 × (1×1 conv + ReLU), 1×1 conv → 1 logit. */
+/**
+ * Samples go through the per-sample layers in chunks of about this many pixels (all channels
+ * of a chunk stay in cache; one image's 16 samples at once would stream 33 MB per layer).
+ */
+const CHUNK_PIXELS = 1 << 14;
+
+/**
+ * Kohl's fcomb: tile z over H×W, concat with the U-Net features, FCOMB_LAYERS × (1×1 conv + ReLU),
+ * 1×1 conv → 1 logit. Computed in an equivalent, cheaper form: the first layer's weight splits
+ * as [W_f | W_z], so W·[f; z] + b = (W_f·f + b) + W_z·z — the feature half runs once per image,
+ * only W_z·z (L numbers) per sample; the 1×1 convs run as GEMMs on channels-last pixels.
+ * Params `layers.{k}.*`, `last.*` (Conv2d weights, as the reference).
+ */
 export class Fcomb extends Module {
-  private readonly layers: Conv2d[];
+  private readonly layers: ModuleList<Conv2d>;
   private readonly last: Conv2d;
+  private readonly featureChannels: number;
 
-  constructor(featureChannels: number, latent: number, layers = 3, opts: LayerOptions = {}) {
+  constructor(featureChannels: number, latent: number, layers = FCOMB_LAYERS, opts: LayerOptions = {}) {
     super();
-    const list = this.child('layers', new ConvList());
-    this.layers = Array.from({ length: layers }, (_, k) => list.add(String(k), new Conv2d(k === 0 ? featureChannels + latent : featureChannels, featureChannels, 1, opts)));
+    this.layers = this.child('layers', new ModuleList(Array.from({ length: layers }, (_, k) => new Conv2d(k === 0 ? featureChannels + latent : featureChannels, featureChannels, 1, opts))));
     this.last = this.child('last', new Conv2d(featureChannels, 1, 1, opts));
+    this.featureChannels = featureChannels;
   }
 
-  /** features [B, F, H, W], z [B, L] → logits [B, 1, H, W] */
+  /** Training form, one z per image: features [B, F, H, W], z [B, L] → logits [B, 1, H, W] */
   forward(features: Tensor, z: Tensor): Tensor {
-    const [b, , h, w] = features.shape as [number, number, number, number];
-    const tiled = z.reshape([b, z.shape[1] as number, 1, 1]).expand([b, z.shape[1] as number, h, w]); // [B, L, H, W]
-    let x = cat([features, tiled], 1);
-    tiled.dispose();
-    for (const conv of this.layers) {
-      const pre = conv.forward(x);
-      x.dispose();
-      x = pre.relu();
-      pre.dispose();
-    }
-    const logits = this.last.forward(x);
-    x.dispose();
-    return logits;
+    return this.sample(features, z.unsqueeze(1));
   }
-}
 
-class ConvList extends Module {
-  add(name: string, conv: Conv2d): Conv2d {
-    return this.child(name, conv);
+  /** features [B, F, H, W] (once per image), z [B, n, L] → logits [B, n, H, W] */
+  sample(features: Tensor, z: Tensor): Tensor {
+    const [b, f, h, w] = features.shape as [number, number, number, number];
+    const [, n, L] = z.shape as [number, number, number];
+    const [first, ...rest] = this.layers.items as [Conv2d, ...Conv2d[]];
+    const perChunk = Math.max(1, Math.floor(CHUNK_PIXELS / (h * w)));
+    return scope(() => {
+      const shared = first.pointwise(features.flatten(2).transpose(1, 2), [0, f]); // W_f·f + b: [B, HW, F]
+      const perSample = first.pointwise(z, [f, f + L], false); // W_z·z: [B, n, F]
+      const layers = [...rest.map((conv) => (x: Tensor) => conv.pointwise(x).relu()), (x: Tensor) => this.last.pointwise(x)];
+      const chunks: Tensor[] = [];
+      for (let i = 0; i < b; i++) {
+        for (let s = 0; s < n; s += perChunk) {
+          const c = Math.min(perChunk, n - s);
+          const zPart = perSample.slice(0, i, i + 1).slice(1, s, s + c).reshape([c, 1, this.featureChannels]); // [c, 1, F]
+          chunks.push(scope(() => chain(shared.slice(0, i, i + 1).add(zPart).relu(), layers))); // [c, HW, 1]
+        }
+      }
+      return cat(chunks, 0).reshape([b, n, h, w]);
+    });
+  }
+
+  /** ONNX twin of sample: features [B, F, H, W], z [B, n, L] → logits [B, n, H, W] (same decomposition, MatMuls). */
+  onnx(g: OnnxEmitter, features: string, z: string, prefix: string): string {
+    const [first, ...rest] = this.layers.items as [Conv2d, ...Conv2d[]];
+    const f = this.featureChannels;
+    const L = (first.weight.shape[1] as number) - f;
+    const at = (conv: Conv2d): string => `${this.prefixOf(this.layers, prefix)}${this.layers.items.indexOf(conv)}.`;
+    const pixels = g.op('Transpose', [g.op('Reshape', [features, g.ints([0, f, -1])])], { perm: [0, 2, 1] }); // [B, HW, F]
+    const shared = g.op('Unsqueeze', [first.pointwiseOnnx(g, pixels, at(first), [0, f]), g.ints([1])]); // [B, 1, HW, F]
+    const perSample = g.op('Unsqueeze', [first.pointwiseOnnx(g, z, at(first), [f, f + L], false), g.ints([2])]); // [B, n, 1, F]
+    let x = g.op('Relu', [g.op('Add', [shared, perSample])]); // [B, n, HW, F]
+    for (const conv of rest) x = g.op('Relu', [conv.pointwiseOnnx(g, x, at(conv))]);
+    const logits = this.last.pointwiseOnnx(g, x, this.prefixOf(this.last, prefix)); // [B, n, HW, 1]
+    const bn = g.op('Slice', [g.op('Shape', [z]), g.ints([0]), g.ints([2])]);
+    const hw = g.op('Slice', [g.op('Shape', [features]), g.ints([2]), g.ints([4])]);
+    return g.op('Reshape', [logits, g.op('Concat', [bn, hw], { axis: 0 })]); // [B, n, H, W]
   }
 }

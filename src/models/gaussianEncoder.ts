@@ -1,26 +1,18 @@
+import { scope } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module } from '../nn/module.js';
 import { Conv2d, type LayerOptions } from '../nn/layers.js';
+import type { OnnxEmitter } from '../nn/onnx.js';
 import { DownPath } from './blocks.js';
+import { boundLogSigma, boundLogSigmaOnnx } from './logSigma.js';
 
 export interface GaussianParams {
   /** [B, L] */
   mu: Tensor;
-  /** [B, L] */
+  /** [B, L], bounded (logSigma.ts) */
   logSigma: Tensor;
   /** [B, C] spatially averaged last encoder features: the flows' context h. */
   context: Tensor;
-}
-
-// Keeps σ = exp(log σ) finite and positive; the public repos' users mostly report KL blow-ups.
-const LOG_SIGMA_LIMIT = 10;
-
-/**
- * Values clamped to [−limit, limit], gradient passed straight through: a hard clamp would zero
- * the gradient outside the range and a collapsed σ could never recover (seen as a KL plateau).
- */
-export function straightThroughClamp(x: Tensor, limit: number): Tensor {
-  return x.add(x.clamp(-limit, limit).sub(x).detach());
 }
 
 /** Prior / posterior net: down path → spatial mean → 1×1 conv → (μ, log σ). Params `down.*`, `head.*`. */
@@ -38,15 +30,22 @@ export class GaussianEncoder extends Module {
 
   /** x [B, Cin, H, W] → μ, log σ [B, L], context [B, C] */
   forward(x: Tensor): GaussianParams {
-    const levels = this.down.forward(x);
-    const h = (levels[levels.length - 1] as Tensor).mean([2, 3], true); // [B, C, 1, 1]
-    for (const level of levels) level.dispose(); // only the pooled features are needed from here
+    // only the pooled features leave the inner scope: every level is freed there
+    const h = scope(() => (this.down.forward(x).at(-1) as Tensor).mean([2, 3], true)); // [B, C, 1, 1]
     const out = this.head.forward(h).flatten(1); // [B, 2L]
     const L = this.latent;
+    return { mu: out.slice(1, 0, L), logSigma: boundLogSigma(out.slice(1, L, 2 * L)), context: h.flatten(1) };
+  }
+
+  /** ONNX twin of forward (μ and log σ; the context is only used by posterior flows). */
+  onnx(g: OnnxEmitter, x: string, prefix: string): { mu: string; logSigma: string } {
+    const L = this.latent;
+    const levels = this.down.onnx(g, x, this.prefixOf(this.down, prefix));
+    const pooled = g.op('ReduceMean', [levels.at(-1) as string], { axes: [2, 3], keepdims: 1 }); // [B, C, 1, 1]
+    const out = g.op('Reshape', [this.head.onnx(g, pooled, this.prefixOf(this.head, prefix)), g.ints([0, -1])]); // [B, 2L]
     return {
-      mu: out.slice(1, 0, L),
-      logSigma: straightThroughClamp(out.slice(1, L, 2 * L), LOG_SIGMA_LIMIT),
-      context: h.flatten(1),
+      mu: g.op('Slice', [out, g.ints([0]), g.ints([L]), g.ints([1])]),
+      logSigma: boundLogSigmaOnnx(g, g.op('Slice', [out, g.ints([L]), g.ints([2 * L]), g.ints([1])])),
     };
   }
 }

@@ -1,14 +1,17 @@
 import { cat, randn, zeros } from '../tensor/create.js';
+import { scope } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module } from '../nn/module.js';
+import type { OnnxEmitter } from '../nn/onnx.js';
 import { elbo, type ElboParts } from '../losses/elbo.js';
 import { pixelSumBce } from '../losses/bce.js';
 import { createFlow, type FlowChain } from '../flows/index.js';
 import type { ModelConfig } from './config.js';
+import { FCOMB_LAYERS, POSTERIOR_MASK_SHIFT } from './constants.js';
 import { UNet } from './unet.js';
 import { GaussianEncoder, type GaussianParams } from './gaussianEncoder.js';
 import { Fcomb } from './fcomb.js';
-import type { LossOptions, SampleOptions, Samples, SegmentationModel } from './segmentationModel.js';
+import type { LatentDiagnostics, LossOptions, OnnxSampleNodes, SampleOptions, Samples, SegmentationModel } from './segmentationModel.js';
 
 /** Probabilistic U-Net (Kohl 2018) with an optional normalizing flow on the posterior (Valiuddin 2021, Selvan 2020). */
 export class ProbUNet extends Module implements SegmentationModel {
@@ -27,7 +30,7 @@ export class ProbUNet extends Module implements SegmentationModel {
     this.unet = this.child('unet', new UNet(inChannels, filters, convsPerBlock, opts));
     this.prior = this.child('prior', new GaussianEncoder(inChannels, filters, latent, convsPerBlock, opts));
     this.posterior = this.child('posterior', new GaussianEncoder(inChannels + 1, filters, latent, convsPerBlock, opts));
-    this.fcomb = this.child('fcomb', new Fcomb(filters[0] as number, latent, 3, opts));
+    this.fcomb = this.child('fcomb', new Fcomb(filters[0] as number, latent, FCOMB_LAYERS, opts));
     this.flow =
       config.flow !== 'none' && config.flowSteps > 0
         ? this.child('flow', createFlow(config.flow, config.flowSteps, latent, filters[filters.length - 1] as number, opts))
@@ -36,10 +39,10 @@ export class ProbUNet extends Module implements SegmentationModel {
 
   /** The posterior sees image ⊕ (mask − 0.5) (Kohl's shift). */
   encodePosterior(images: Tensor, masks: Tensor): GaussianParams {
-    return this.posterior.forward(cat([images, masks.sub(0.5)], 1));
+    return this.posterior.forward(cat([images, masks.sub(POSTERIOR_MASK_SHIFT)], 1));
   }
 
-  loss(images: Tensor, masks: Tensor, options: LossOptions = {}): ElboParts & { logits: Tensor } {
+  loss(images: Tensor, masks: Tensor, options: LossOptions = {}): ElboParts & LatentDiagnostics & { logits: Tensor } {
     const features = this.unet.forward(images); // [B, F, H, W]
     const p = this.prior.forward(images);
     const q = this.encodePosterior(images, masks);
@@ -60,20 +63,31 @@ export class ProbUNet extends Module implements SegmentationModel {
       klMode: this.config.klMode,
       hasFlow: this.flow !== undefined,
     });
-    return { ...parts, logits };
+    return { ...parts, logits, priorLogSigma: p.logSigma, posteriorLogSigma: q.logSigma };
   }
 
+  /** U-Net and prior once per image; z = μp + σp·ε and fcomb per sample. */
   sample(images: Tensor, n: number, options: SampleOptions = {}): Samples {
-    const [b, , h, w] = images.shape as [number, number, number, number];
+    const [b] = images.shape as [number];
     const L = this.config.latent;
-    const features = this.unet.forward(images); // [B, F, H, W] — once per image
-    const p = this.prior.forward(images);
-    const sigma = p.logSigma.exp(); // [B, L]
-    const eps = options.eps ?? randn([b, n, L], { dtype: this.config.dtype as 'float32' | 'float64', generator: options.generator });
-    const z = p.mu.unsqueeze(1).add(sigma.unsqueeze(1).mul(eps)).reshape([b * n, L]); // [B·n, L]
-    const f = features.shape[1] as number;
-    const tiled = features.unsqueeze(1).expand([b, n, f, h, w]).reshape([b * n, f, h, w]); // [B·n, F, H, W]
-    const logits = this.fcomb.forward(tiled, z).reshape([b, n, h, w]);
-    return { probs: logits.sigmoid(), logits, priorMu: p.mu, priorSigma: sigma };
+    return scope(() => {
+      const features = this.unet.forward(images); // [B, F, H, W]
+      const p = this.prior.forward(images);
+      const sigma = p.logSigma.exp(); // [B, L]
+      const eps = options.eps ?? randn([b, n, L], { dtype: this.config.dtype as 'float32' | 'float64', generator: options.generator });
+      const z = p.mu.unsqueeze(1).add(sigma.unsqueeze(1).mul(eps)); // [B, n, L]
+      const logits = this.fcomb.sample(features, z); // [B, n, H, W]
+      return { probs: logits.sigmoid(), logits, priorMu: p.mu, priorSigma: sigma };
+    });
+  }
+
+  /** ONNX twin of sample: image [B, C, H, W], eps [B, n, L]. */
+  onnxSample(g: OnnxEmitter, image: string, eps: string): OnnxSampleNodes {
+    const features = this.unet.onnx(g, image, this.prefixOf(this.unet, '')); // [B, F, H, W]
+    const p = this.prior.onnx(g, image, this.prefixOf(this.prior, ''));
+    const sigma = g.op('Exp', [p.logSigma]); // [B, L]
+    const unsqueeze = (x: string): string => g.op('Unsqueeze', [x, g.ints([1])]);
+    const z = g.op('Add', [unsqueeze(p.mu), g.op('Mul', [unsqueeze(sigma), eps])]); // [B, n, L]
+    return { logits: this.fcomb.onnx(g, features, z, this.prefixOf(this.fcomb, '')), priorMu: p.mu, priorSigma: sigma };
   }
 }

@@ -1,5 +1,6 @@
 import type { Tensor } from '../tensor/tensor.js';
 import type { Module } from '../nn/module.js';
+import type { OnnxEmitter } from '../nn/onnx.js';
 import type { ElboParts } from '../losses/elbo.js';
 import type { ModelConfig } from './config.js';
 import type { Generator } from '../tensor/create.js';
@@ -25,11 +26,28 @@ export interface Samples {
   priorSigma: Tensor;
 }
 
+/** log σ of the prior and posterior [B, L], for training-health logging (absent for the deterministic U-Net). */
+export interface LatentDiagnostics {
+  priorLogSigma?: Tensor;
+  posteriorLogSigma?: Tensor;
+}
+
+/** Node names of the ONNX sampling graph's results (export/buildGraph.ts adds inputs and outputs). */
+export interface OnnxSampleNodes {
+  /** [B, n, H, W] */
+  logits: string;
+  /** [B, L] */
+  priorMu: string;
+  priorSigma: string;
+}
+
 /** What training and evaluation need from any model variant. */
 export interface SegmentationModel extends Module {
   readonly config: ModelConfig;
   /** images [B, C, H, W], masks [B, 1, H, W] (0/1 float) → loss and its logged parts. */
-  loss(images: Tensor, masks: Tensor, options?: LossOptions): ElboParts;
+  loss(images: Tensor, masks: Tensor, options?: LossOptions): ElboParts & LatentDiagnostics;
   /** n segmentations per image; the U-Net runs once per image, only prior sampling + fcomb per sample. */
   sample(images: Tensor, n: number, options?: SampleOptions): Samples;
+  /** The ONNX twin of `sample`: image [B, C, H, W], eps [B, n, L] node names → result nodes. */
+  onnxSample(g: OnnxEmitter, image: string, eps: string): OnnxSampleNodes;
 }

@@ -1,8 +1,12 @@
 import { cat } from '../tensor/create.js';
 import { interpolateBilinear } from '../tensor/functional.js';
+import { scope } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module } from '../nn/module.js';
+import { ModuleList } from '../nn/moduleList.js';
+import { chain } from '../nn/chain.js';
 import type { LayerOptions } from '../nn/layers.js';
+import type { OnnxEmitter } from '../nn/onnx.js';
 import { ConvBlock, DownPath } from './blocks.js';
 
 /**
@@ -12,44 +16,40 @@ import { ConvBlock, DownPath } from './blocks.js';
  */
 export class UNet extends Module {
   private readonly down: DownPath;
-  private readonly up: ConvBlock[];
+  private readonly up: ModuleList<ConvBlock>;
   readonly outChannels: number;
 
   constructor(inChannels: number, filters: readonly number[], convs: number, opts: LayerOptions = {}) {
     super();
-    // Params must be named `down.{i}.*`: the DownPath's own children are its blocks.
     this.down = this.child('down', new DownPath(inChannels, filters, convs, opts));
-    const n = filters.length;
-    const upModule = this.child('up', new UpBlocks());
-    this.up = [];
-    for (let level = n - 2; level >= 0; level--) {
-      const f = filters[level] as number;
-      this.up.push(upModule.add(String(n - 2 - level), new ConvBlock((filters[level + 1] as number) + f, f, convs, opts)));
-    }
+    const levels = Array.from({ length: filters.length - 1 }, (_, i) => filters.length - 2 - i); // deepest decoder first
+    this.up = this.child('up', new ModuleList(levels.map((l) => new ConvBlock((filters[l + 1] as number) + (filters[l] as number), filters[l] as number, convs, opts))));
     this.outChannels = filters[0] as number;
   }
 
   /** [B, Cin, H, W] → [B, filters[0], H, W] */
   forward(x: Tensor): Tensor {
-    const skips = this.down.forward(x);
-    let y = skips[skips.length - 1] as Tensor;
-    this.up.forEach((block, i) => {
-      const skip = skips[skips.length - 2 - i] as Tensor; // [B, f, h, w]
-      const upsampled = interpolateBilinear(y, [skip.shape[2] as number, skip.shape[3] as number], true);
-      const joined = cat([upsampled, skip], 1);
-      upsampled.dispose();
-      if (i > 0) y.dispose(); // the previous decoder output (skips are disposed below)
-      y = block.forward(joined);
-      joined.dispose();
+    return scope(() => {
+      const skips = this.down.forward(x); // freed when this scope ends
+      const deepest = skips[skips.length - 1] as Tensor;
+      // bilinear up to the skip's size (align_corners), concat, block; each decoder output lives until the next has used it
+      const steps = this.up.items.map((block, i) => (y: Tensor) => {
+        const skip = skips[skips.length - 2 - i] as Tensor; // [B, f, h, w]
+        return block.forward(cat([interpolateBilinear(y, [skip.shape[2] as number, skip.shape[3] as number], true), skip], 1));
+      });
+      return chain(deepest, steps);
     });
-    for (const s of skips) if (s !== y) s.dispose();
-    return y;
   }
-}
 
-/** A named list of decoder blocks (children '0', '1', …). */
-class UpBlocks extends Module {
-  add(name: string, block: ConvBlock): ConvBlock {
-    return this.child(name, block);
+  /** ONNX twin of forward. */
+  onnx(g: OnnxEmitter, x: string, prefix: string): string {
+    const skips = this.down.onnx(g, x, this.prefixOf(this.down, prefix));
+    return this.up.items.reduce((y, block, i) => {
+      const skip = skips[skips.length - 2 - i] as string;
+      // Resize sizes = [B, C of y, H and W of the skip]: torch interpolates to the skip's size (odd sizes too).
+      const sizes = g.op('Concat', [g.op('Slice', [g.op('Shape', [y]), g.ints([0]), g.ints([2])]), g.op('Slice', [g.op('Shape', [skip]), g.ints([2]), g.ints([4])])], { axis: 0 });
+      const up = g.op('Resize', [y, '', '', sizes], { mode: 'linear', coordinate_transformation_mode: 'align_corners' });
+      return block.onnx(g, g.op('Concat', [up, skip], { axis: 1 }), `${this.prefixOf(this.up, prefix)}${i}.`);
+    }, skips[skips.length - 1] as string);
   }
 }

@@ -22,6 +22,12 @@ export abstract class Module {
     return module;
   }
 
+  /** `prefix` + the name `module` was registered under + '.': its parameters' state_dict prefix (also the ONNX initializer names). */
+  protected prefixOf(module: Module, prefix: string): string {
+    for (const [name, m] of this.children) if (m === module) return `${prefix}${name}.`;
+    throw new Error(`prefixOf: not a child of this ${this.constructor.name}`);
+  }
+
   /** All parameters, depth first, in registration order (stable: used for optimizer state). */
   namedParameters(prefix = ''): Map<string, Tensor> {
     const out = new Map<string, Tensor>();

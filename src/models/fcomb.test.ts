@@ -1,0 +1,68 @@
+// The decomposed, chunked fcomb (feature half of layer 0 once per image, GEMMs on channels-last
+// pixels) against Kohl's literal form: tile z, concat, 1×1 convs (float64, random weights).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cat, conv2d, manualSeed, noGrad, randn, scope, type Tensor } from '../tensor/index.js';
+import { Fcomb } from './fcomb.js';
+
+function literal(fc: Fcomb, features: Tensor, z: Tensor): Tensor {
+  const [b, , h, w] = features.shape as [number, number, number, number];
+  const L = z.shape[1] as number;
+  let x = cat([features, z.reshape([b, L, 1, 1]).expand([b, L, h, w])], 1);
+  const p = fc.namedParameters();
+  for (let k = 0; k < 3; k++) x = conv2d(x, p.get(`layers.${k}.weight`) as Tensor, p.get(`layers.${k}.bias`) as Tensor).relu();
+  return conv2d(x, p.get('last.weight') as Tensor, p.get('last.bias') as Tensor);
+}
+
+const maxDiff = (a: Tensor, b: Tensor): number => a.sub(b).abs().max().item();
+
+test('fcomb.sample: n samples per image equal the literal tile-concat-conv fcomb per (image, z), also across chunk boundaries', () => {
+  manualSeed(4);
+  const fc = new Fcomb(5, 3, 3, { dtype: 'float64' });
+  try {
+    scope(() =>
+      noGrad(() => {
+        for (const [b, n, h, w] of [[2, 3, 6, 7], [1, 5, 130, 129]] as const) { // 130·129 px > one chunk
+          const features = randn([b, 5, h, w], { dtype: 'float64' });
+          const z = randn([b, n, 3], { dtype: 'float64' });
+          const fast = fc.sample(features, z); // [B, n, H, W]
+          assert.deepEqual(fast.shape, [b, n, h, w]);
+          for (let i = 0; i < b; i++) {
+            for (let s = 0; s < n; s++) {
+              const ref = literal(fc, features.slice(0, i, i + 1), z.slice(0, i, i + 1).slice(1, s, s + 1).reshape([1, 3])); // [1, 1, H, W]
+              const d = maxDiff(fast.slice(0, i, i + 1).slice(1, s, s + 1), ref);
+              assert.ok(d < 1e-12, `image ${i} sample ${s}: |Δ| ${d}`);
+            }
+          }
+        }
+      }),
+    );
+  } finally {
+    fc.dispose();
+  }
+});
+
+test('fcomb.forward: gradients w.r.t. features, z and weights equal the literal form', () => {
+  manualSeed(5);
+  const fc = new Fcomb(4, 2, 3, { dtype: 'float64' });
+  try {
+    scope(() => {
+      const features = randn([3, 4, 5, 6], { dtype: 'float64' }).setRequiresGrad(true);
+      const z = randn([3, 2], { dtype: 'float64' }).setRequiresGrad(true);
+      const grads = (f: () => Tensor): Tensor[] => {
+        for (const p of fc.parameters()) p.zeroGrad();
+        features.zeroGrad();
+        z.zeroGrad();
+        f().square().sum().backward();
+        return [features, z, ...fc.parameters()].map((t) => (t.grad as Tensor).clone());
+      };
+      const a = grads(() => fc.forward(features, z));
+      const b = grads(() => literal(fc, features, z));
+      a.forEach((g, k) => {
+        assert.ok(maxDiff(g, b[k] as Tensor) < 1e-10, `gradient ${k}`);
+      });
+    });
+  } finally {
+    fc.dispose();
+  }
+});
