@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { scope, tensor, saveSafetensors, loadSafetensors, loadRawSafetensors } from './index.js';
+import { expectTensors } from './safetensors.js';
+import { FlowsegInputError } from '../util/errors.js';
 import { packageRoot } from '../util/paths.js';
 
 test('safetensors round trip of every dtype, atomic write leaves no temp files', () => {
@@ -57,4 +59,52 @@ test('files written by flowseg are readable by the Python reference reader', (t)
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /\[2, 3\] 21\.0/);
   void reader;
+});
+
+/** A file with a hand-written header and `dataBytes` zero bytes of data. */
+function rawFile(dir: string, name: string, header: unknown, dataBytes = 16): string {
+  const json = Buffer.from(JSON.stringify(header));
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(json.length));
+  const path = join(dir, name);
+  writeFileSync(path, Buffer.concat([len, json, Buffer.alloc(dataBytes)]));
+  return path;
+}
+
+test('hostile headers (offsets, shapes, dtypes, lengths) are one input error naming the file and key', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fs-st-'));
+  const cases: [unknown, RegExp][] = [
+    [{ w: { dtype: 'F32', shape: [2], data_offsets: [8, 0] } }, /tensor 'w' has data_offsets \[8, 0\] in reverse order/],
+    [{ w: { dtype: 'F32', shape: [2], data_offsets: [-8, 0] } }, /tensor 'w' has data_offsets \[-8,0\]/],
+    [{ w: { dtype: 'F32', shape: [2], data_offsets: [0, 1e12] } }, /truncated \(tensor 'w' runs past the end/],
+    [{ w: { dtype: 'F32', shape: 'big', data_offsets: [0, 8] } }, /tensor 'w' has shape "big"/],
+    [{ w: { dtype: 'F32', shape: [-2], data_offsets: [0, 8] } }, /tensor 'w' has shape \[-2\]/],
+    [{ w: { dtype: 'F32', shape: [1e9, 1e9, 1e9], data_offsets: [0, 8] } }, /tensor 'w' has shape .* which overflows/],
+    [{ w: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, /tensor 'w' holds 8 bytes but F32 \[3\] needs 12/],
+    [{ w: { dtype: 'C64', shape: [1], data_offsets: [0, 8] } }, /tensor 'w' has unsupported dtype "C64"/],
+    [{ w: null }, /tensor 'w' is not an object/],
+    [[1, 2], /header is not a JSON object/],
+    [{ __metadata__: { a: 1 } }, /__metadata__ is not a map of strings/],
+  ];
+  cases.forEach(([header, re], i) => {
+    const path = rawFile(dir, `h${i}.safetensors`, header);
+    assert.throws(() => loadRawSafetensors(path), (e: unknown) => e instanceof FlowsegInputError && re.test(e.message) && e.message.includes(path), `case ${i}: ${JSON.stringify(header)}`);
+  });
+  const huge = join(dir, 'len.safetensors');
+  const len = Buffer.alloc(16);
+  len.writeBigUInt64LE(2n ** 63n);
+  writeFileSync(huge, len);
+  assert.throws(() => loadRawSafetensors(huge), /corrupt safetensors header length/);
+});
+
+test('expect: a tensor stored as I32 where the model has F32 is refused before its data is read', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fs-st-'));
+  const path = rawFile(dir, 'i32.safetensors', { w: { dtype: 'I32', shape: [2, 2], data_offsets: [0, 16] } });
+  assert.equal(loadRawSafetensors(path).tensors.get('w')?.dtype, 'int32'); // without expectations it loads
+  const expect = new Map([['w', { dtype: 'float32' as const, shape: [2, 2] }]]);
+  assert.throws(() => loadRawSafetensors(path, { expect }), /tensor 'w' is stored as I32 but the model expects F32/);
+  const found = loadRawSafetensors(path).tensors;
+  assert.throws(() => expectTensors(found, new Map([['w', { dtype: 'int32' as const, shape: [4] }]]), 'ck'), /ck: tensor 'w' has shape \[2,2\] but the model expects \[4\]/);
+  assert.throws(() => expectTensors(found, new Map([['v', { dtype: 'int32' as const, shape: [4] }]]), 'ck'), /ck: tensor 'v' is missing/);
+  assert.doesNotThrow(() => expectTensors(found, new Map([['w', { dtype: 'int32' as const, shape: [2, 2] }]]), 'ck'));
 });

@@ -46,8 +46,88 @@ export interface SafetensorsFile {
   tensors: Map<string, RawTensor>;
 }
 
-/** Reads a whole safetensors file into TypedArrays (no engine needed). */
-export function loadRawSafetensors(path: string): SafetensorsFile {
+/** What a reader expects of one tensor (a model parameter has exactly these two fields). */
+export interface TensorSpec {
+  dtype: DType;
+  shape: readonly number[];
+}
+
+export interface LoadOptions {
+  /**
+   * Tensors the caller needs, checked against the header BEFORE any data is read: each must
+   * be present with this dtype and shape (other tensors in the file are still loaded).
+   */
+  expect?: ReadonlyMap<string, TensorSpec>;
+}
+
+/** The safetensors format caps its JSON header at 100 MB. */
+const MAX_HEADER_BYTES = 100_000_000;
+const ITEM_BYTES: Record<DType, number> = { float32: 4, float64: 8, int64: 8, int32: 4, uint8: 1, bool: 1 };
+
+interface Entry {
+  dtype: DType;
+  shape: number[];
+  start: number;
+  end: number;
+}
+
+/**
+ * Validates the JSON header: dtypes, shapes (non-negative integers whose product does not
+ * overflow) and data_offsets (in order, inside the file, matching dtype × shape), so a
+ * hostile header ends in one message naming the file and the key, never a RangeError.
+ */
+function parseHeader(path: string, json: unknown, dataBytes: number): { metadata: Record<string, string>; entries: Map<string, Entry> } {
+  const corrupt = (what: string): never => {
+    throw new FlowsegInputError(`${path}: ${what} — the file is corrupt; re-save it (or use another checkpoint)`);
+  };
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return corrupt('the header is not a JSON object');
+  let metadata: Record<string, string> = {};
+  const entries = new Map<string, Entry>();
+  for (const [name, raw] of Object.entries(json as Record<string, unknown>)) {
+    if (name === '__metadata__') {
+      if (typeof raw !== 'object' || raw === null || Object.values(raw).some((v) => typeof v !== 'string')) corrupt('__metadata__ is not a map of strings');
+      metadata = raw as Record<string, string>;
+      continue;
+    }
+    const e = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown } | null;
+    const at = `tensor '${name}'`;
+    if (typeof e !== 'object' || e === null) return corrupt(`${at} is not an object`);
+    const dtype = typeof e.dtype === 'string' ? FROM_ST[e.dtype] : undefined;
+    if (dtype === undefined) throw new FlowsegInputError(`${path}: ${at} has unsupported dtype ${JSON.stringify(e.dtype)}; flowseg reads ${Object.keys(FROM_ST).join(', ')}`);
+    const shape = e.shape;
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) return corrupt(`${at} has shape ${JSON.stringify(shape)}, expected a list of non-negative integers`);
+    const count = (shape as number[]).reduce((a, b) => a * b, 1);
+    if (!Number.isSafeInteger(count * ITEM_BYTES[dtype])) return corrupt(`${at} has shape [${shape}], which overflows`);
+    const off = e.data_offsets;
+    if (!Array.isArray(off) || off.length !== 2 || !off.every((o) => Number.isSafeInteger(o) && o >= 0)) return corrupt(`${at} has data_offsets ${JSON.stringify(off)}, expected [start, end]`);
+    const [start, end] = off as [number, number];
+    if (end < start) return corrupt(`${at} has data_offsets [${start}, ${end}] in reverse order`);
+    if (end > dataBytes) throw new FlowsegInputError(`${path}: truncated (${at} runs past the end of the file: bytes ${start}–${end} of ${dataBytes}); copy the file again`);
+    if (end - start !== count * ITEM_BYTES[dtype]) return corrupt(`${at} holds ${end - start} bytes but ${e.dtype} [${shape}] needs ${count * ITEM_BYTES[dtype]}`);
+    entries.set(name, { dtype, shape: shape as number[], start, end });
+  }
+  return { metadata, entries };
+}
+
+/** Throws unless every expected tensor is present with the expected dtype and shape. */
+export function expectTensors(found: ReadonlyMap<string, TensorSpec>, expected: ReadonlyMap<string, TensorSpec>, source: string): void {
+  for (const [name, want] of expected) {
+    const got = found.get(name);
+    if (!got) throw new FlowsegInputError(`${source}: tensor '${name}' is missing (was it saved from another model configuration?)`);
+    if (got.dtype !== want.dtype) {
+      throw new FlowsegInputError(
+        `${source}: tensor '${name}' is stored as ${TO_ST[got.dtype]} but the model expects ${TO_ST[want.dtype]}; ` +
+          'the file is corrupt or not a flowseg checkpoint for this model',
+      );
+    }
+    if (got.shape.join(',') !== want.shape.join(',')) {
+      throw new FlowsegInputError(`${source}: tensor '${name}' has shape [${got.shape}] but the model expects [${want.shape}]`);
+    }
+  }
+}
+
+/** Reads a whole safetensors file into TypedArrays (no engine needed), validating the header first. */
+export function loadRawSafetensors(path: string, options: LoadOptions = {}): SafetensorsFile {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -58,39 +138,33 @@ export function loadRawSafetensors(path: string): SafetensorsFile {
     const size = fstatSync(fd).size;
     const lenBuf = Buffer.alloc(8);
     if (size < 8 || readSync(fd, lenBuf, 0, 8, 0) !== 8) throw new FlowsegInputError(`${path}: not a safetensors file (too short)`);
-    const headerLen = Number(lenBuf.readBigUInt64LE());
-    if (headerLen <= 0 || 8 + headerLen > size) throw new FlowsegInputError(`${path}: corrupt safetensors header length — re-save the file`);
-    const headerBuf = Buffer.alloc(headerLen);
-    readSync(fd, headerBuf, 0, headerLen, 8);
-    let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] } | Record<string, string>>;
+    const headerLen = lenBuf.readBigUInt64LE();
+    if (headerLen <= 0n || headerLen > BigInt(Math.min(MAX_HEADER_BYTES, size - 8))) {
+      throw new FlowsegInputError(`${path}: corrupt safetensors header length ${headerLen} (file is ${size} bytes) — re-save the file`);
+    }
+    const headerBuf = Buffer.alloc(Number(headerLen));
+    readSync(fd, headerBuf, 0, headerBuf.length, 8);
+    let json: unknown;
     try {
-      header = JSON.parse(headerBuf.toString('utf8'));
+      json = JSON.parse(headerBuf.toString('utf8'));
     } catch {
       throw new FlowsegInputError(`${path}: corrupt safetensors header (invalid JSON) — re-save the file`);
     }
-    const base = 8 + headerLen;
+    const base = 8 + headerBuf.length;
+    const { metadata, entries } = parseHeader(path, json, size - base);
+    if (options.expect) expectTensors(entries, options.expect, path);
     const out = new Map<string, RawTensor>();
-    let metadata: Record<string, string> = {};
-    for (const [name, entry] of Object.entries(header)) {
-      if (name === '__metadata__') {
-        metadata = entry as Record<string, string>;
-        continue;
-      }
-      const e = entry as { dtype: string; shape: number[]; data_offsets: [number, number] };
-      const dtype = FROM_ST[e.dtype];
-      if (dtype === undefined) throw new FlowsegInputError(`${path}: tensor ${name} has unsupported dtype ${e.dtype}`);
-      const [start, end] = e.data_offsets;
-      if (base + end > size) throw new FlowsegInputError(`${path}: truncated (tensor ${name} runs past the end of the file)`);
-      const bytes = Buffer.alloc(end - start);
-      readSync(fd, bytes, 0, end - start, base + start);
+    for (const [name, e] of entries) {
+      const bytes = Buffer.alloc(e.end - e.start);
+      readSync(fd, bytes, 0, bytes.length, base + e.start);
       const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
       const data =
-        dtype === 'float32' ? new Float32Array(ab)
-        : dtype === 'float64' ? new Float64Array(ab)
-        : dtype === 'int64' ? new BigInt64Array(ab)
-        : dtype === 'int32' ? new Int32Array(ab)
+        e.dtype === 'float32' ? new Float32Array(ab)
+        : e.dtype === 'float64' ? new Float64Array(ab)
+        : e.dtype === 'int64' ? new BigInt64Array(ab)
+        : e.dtype === 'int32' ? new Int32Array(ab)
         : new Uint8Array(ab);
-      out.set(name, { dtype, shape: e.shape, data });
+      out.set(name, { dtype: e.dtype, shape: e.shape, data });
     }
     return { metadata, tensors: out };
   } finally {
@@ -99,8 +173,8 @@ export function loadRawSafetensors(path: string): SafetensorsFile {
 }
 
 /** Reads a safetensors file into engine tensors. */
-export function loadSafetensors(path: string): { metadata: Record<string, string>; tensors: Map<string, Tensor> } {
-  const file = loadRawSafetensors(path);
+export function loadSafetensors(path: string, options: LoadOptions = {}): { metadata: Record<string, string>; tensors: Map<string, Tensor> } {
+  const file = loadRawSafetensors(path, options);
   const tensors = new Map<string, Tensor>();
   for (const [name, t] of file.tensors) tensors.set(name, tensor(t.data, t.shape, { dtype: t.dtype }));
   return { metadata: file.metadata, tensors };
