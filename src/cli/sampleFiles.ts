@@ -1,24 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PNG } from 'pngjs';
 import { encodeNpy } from '../data/npzFormat.js';
 import { entropyMap } from '../metrics/index.js';
 import type { ImageSamples } from '../infer/types.js';
 import { FOREGROUND_THRESHOLD } from '../infer/threshold.js';
 import { applyColormap, encodePng, renderSampleGrid } from '../eval/render/index.js';
 import { writeDirAtomic } from '../util/outputDir.js';
+import { encodeLabelPng } from '../infer/labelPng.js';
+
+export { encodeLabelPng } from '../infer/labelPng.js';
 
 /** `sample-00.png` … : samples are numbered from 0 in files, grid.png, samples.json and the viewer. */
 export const sampleFileName = (k: number): string => `sample-${String(k).padStart(2, '0')}.png`;
-
-/**
- * A label image as field tools read them (nnU-Net, MONAI, ITK-SNAP, 3D Slicer): one 8-bit
- * gray channel holding the class index, 0 = background, 1 = foreground. Looks black in a
- * photo viewer; grid.png is the picture for humans.
- */
-export function encodeLabelPng(mask: Uint8Array, height: number, width: number): Buffer {
-  return PNG.sync.write({ width, height, data: Buffer.from(mask.buffer, mask.byteOffset, mask.byteLength) } as PNG, { colorType: 0, inputColorType: 0, inputHasAlpha: false, bitDepth: 8 });
-}
 
 /** A float32 map [H, W] as a NumPy .npy (`np.load` gives float32, shape (H, W)). */
 export function encodeFloatNpy(map: Float32Array, height: number, width: number): Uint8Array {

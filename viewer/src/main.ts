@@ -4,19 +4,21 @@ import { zipSync } from 'fflate';
 import { meanMap, stdMap } from '../../src/metrics/index.js';
 import { decodeImage, toModelInput, type DecodedImage } from './image.js';
 import { loadModel, runModel, type LoadedModel } from './model.js';
-import { priorNoise, type NoiseSource } from './noise.js';
-import { colourBar, drawImage, drawMap, drawSample, maskPng, type Picture, type SampleView } from './render.js';
+import { colourBar, drawImage, drawMap, drawSample, type Picture, type SampleView } from './render.js';
 import { FOREGROUND_THRESHOLD, toMask } from '../../src/infer/threshold.js';
+// The same seeded ε and label files as `flowseg sample` (pure TS, shared with Node).
+import { priorNoise } from '../../src/infer/noise.js';
+import { encodeLabelPng } from '../../src/infer/labelPng.js';
 
 /** What the page exposes for scripts and the end-to-end test (`window.__flowseg`). */
 interface Summary {
   n: number;
   seed: number;
-  noise: NoiseSource;
   backend: string;
   variant: string;
   height: number;
   width: number;
+  /** Wall time of ε + one session.run for all n samples. */
   ms: number;
   foreground: number[];
   meanSum: number;
@@ -42,7 +44,7 @@ interface Hook {
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const params = new URLSearchParams(location.search);
-const state: { model: LoadedModel | null; image: DecodedImage | null; epsUrl: string | null; result: Result | null } = { model: null, image: null, epsUrl: null, result: null };
+const state: { model: LoadedModel | null; image: DecodedImage | null; result: Result | null } = { model: null, image: null, result: null };
 const hook: Hook = { ready: false, error: null, lastResult: null, sample: (n, seed) => sample(n, seed), probs: () => (state.result ? state.result.probs.flatMap((p) => Array.from(p)) : []) };
 (window as unknown as { __flowseg: Hook }).__flowseg = hook;
 
@@ -58,9 +60,7 @@ async function setModel(bytes: Uint8Array, name: string): Promise<void> {
   state.model = await loadModel(bytes, name, params.get('ep') === 'wasm');
   const m = state.model.metadata;
   $('model-info').textContent = `${m.variant} · input ${m.inputShape.join('×')} · L=${m.latent} · ${state.model.backend}`;
-  $('noise-note').textContent = state.epsUrl
-    ? 'Noise ε comes from the flowseg server (libtorch generator): a seed gives the same samples as `flowseg sample --seed`.'
-    : 'Static mode: ε is drawn by the page’s own seeded generator, so samples for a seed differ from `flowseg sample --seed` (same model, different z).';
+  $('noise-note').textContent = 'ε comes from flowseg’s seeded generator (the same code as in Node): a seed gives the same samples as `flowseg sample --seed`.';
   status(`model ${name} ready`);
 }
 
@@ -91,8 +91,8 @@ async function sample(n: number, seed: number): Promise<Summary> {
   $<HTMLInputElement>('seed').value = String(seed);
   status(`sampling ${n}…`);
   const t0 = performance.now();
-  const noise = await priorNoise(n, model.metadata.latent, seed, state.epsUrl);
-  const out = await runModel(model, p.planes, noise.eps, n);
+  const eps = priorNoise(n, model.metadata.latent, seed); // [n, L]
+  const out = await runModel(model, p.planes, eps, n); // one session.run: U-Net once, fcomb for all n
   const ms = performance.now() - t0;
   const hw = p.height * p.width;
   const probs = Array.from({ length: n }, (_, k) => out.probs.slice(k * hw, (k + 1) * hw));
@@ -101,13 +101,13 @@ async function sample(n: number, seed: number): Promise<Summary> {
   const std = stdMap(probs);
   const sum = (a: Float32Array): number => a.reduce((s, v) => s + v, 0);
   const summary: Summary = {
-    n, seed, noise: noise.source, backend: model.backend, variant: model.metadata.variant, height: p.height, width: p.width, ms,
+    n, seed, backend: model.backend, variant: model.metadata.variant, height: p.height, width: p.width, ms,
     foreground: masks.map((m) => m.reduce((s, v) => s + v, 0)), meanSum: sum(mean), stdSum: sum(std),
     priorMu: Array.from(out.priorMu), priorSigma: Array.from(out.priorSigma),
   };
   state.result = { summary, picture: p, probs, masks, mean, std };
   render();
-  status(`${n} samples in ${ms.toFixed(0)} ms · ${model.backend} · ε from ${noise.source === 'server' ? 'server' : 'browser PRNG'} (seed ${seed})`);
+  status(`${n} samples in ${ms.toFixed(0)} ms · ${model.backend} · seed ${seed}`);
   hook.lastResult = summary;
   return summary;
 }
@@ -132,10 +132,10 @@ function render(): void {
     const link = document.createElement('a');
     link.href = '#';
     link.textContent = 'PNG';
-    link.title = `download sample ${k} as a binary mask PNG`;
+    link.title = `download sample ${k} as a 0/1 label PNG (like flowseg sample's ${sampleFile(k)})`;
     link.onclick = (e) => {
       e.preventDefault();
-      void maskPng(mask, h, w).then((b) => save(b, `sample-${String(k).padStart(2, '0')}.png`));
+      save(new Blob([encodeLabelPng(mask, h, w)], { type: 'image/png' }), sampleFile(k));
     };
     caption.append(`#${k} · ${r.summary.foreground[k]} px`, link);
     tile.append(canvas, caption);
@@ -143,6 +143,9 @@ function render(): void {
   });
   $('grid-note').textContent = `n = ${r.summary.n} · seed ${r.summary.seed} · ${r.summary.foreground.filter((v) => v > 0).length} non-empty · red = foreground (p > ${FOREGROUND_THRESHOLD})`;
 }
+
+/** Numbered from 0, as `flowseg sample` and grid.png number them. */
+const sampleFile = (k: number): string => `sample-${String(k).padStart(2, '0')}.png`;
 
 function save(blob: Blob, name: string): void {
   const a = document.createElement('a');
@@ -152,11 +155,11 @@ function save(blob: Blob, name: string): void {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
-async function downloadAll(): Promise<void> {
+function downloadAll(): void {
   const r = state.result;
   if (!r) return;
   const files: Record<string, Uint8Array> = {};
-  for (const [k, m] of r.masks.entries()) files[`sample-${String(k).padStart(2, '0')}.png`] = new Uint8Array(await (await maskPng(m, r.picture.height, r.picture.width)).arrayBuffer());
+  for (const [k, m] of r.masks.entries()) files[sampleFile(k)] = encodeLabelPng(m, r.picture.height, r.picture.width);
   files['samples.json'] = new TextEncoder().encode(`${JSON.stringify({ ...r.summary, image: state.image?.name, model: state.model?.name }, null, 1)}\n`);
   save(new Blob([zipSync(files)], { type: 'application/zip' }), `flowseg-samples-seed${r.summary.seed}.zip`);
 }
@@ -172,7 +175,7 @@ function wire(): void {
   $('run').onclick = run;
   $('view').onchange = render;
   $('tint').onchange = renderInput;
-  $('download').onclick = () => void downloadAll();
+  $('download').onclick = downloadAll;
   $('use-sample').onclick = () => void fetch('lidc-sample.png').then((r) => r.blob()).then((b) => setImage(b, 'lidc-sample.png')).then(run);
   $<HTMLInputElement>('file').onchange = (e) => {
     const f = (e.target as HTMLInputElement).files?.[0];
@@ -200,18 +203,8 @@ async function init(): Promise<void> {
   wire();
   colourBar($('mean-bar'), 0, 1);
   colourBar($('std-bar'), 0, 0.5);
-  // Served by `flowseg view`? It answers /api/config; as static files nothing does.
-  let modelUrl = params.get('model') ?? 'model.onnx';
-  try {
-    const r = await fetch('api/config');
-    if (r.ok && (r.headers.get('content-type') ?? '').includes('json')) {
-      const cfg = (await r.json()) as { model: string; eps: string };
-      modelUrl = params.get('model') ?? cfg.model;
-      state.epsUrl = cfg.eps;
-    }
-  } catch {
-    // static hosting
-  }
+  // `flowseg view` serves the model as model.onnx; on a static host put it beside index.html.
+  const modelUrl = params.get('model') ?? 'model.onnx';
   await setImage(await (await fetch('lidc-sample.png')).blob(), 'lidc-sample.png');
   try {
     await setModel(await fetchBytes(modelUrl), modelUrl);

@@ -95,15 +95,3 @@ export function colourBar(el: HTMLElement, min: number, max: number): void {
   }
   el.append(bar, ticks);
 }
-
-/** A binary mask as an 8-bit gray PNG (0 / 255), like `flowseg sample`'s sample-XX.png. */
-export function maskPng(mask: Uint8Array, h: number, w: number): Promise<Blob> {
-  const canvas = document.createElement('canvas');
-  put(canvas, h, w, (d) => {
-    for (let k = 0; k < h * w; k++) {
-      const v = mask[k] ? 255 : 0;
-      d.set([v, v, v, 255], 4 * k);
-    }
-  });
-  return new Promise((ok, fail) => canvas.toBlob((b) => (b ? ok(b) : fail(new Error('PNG encoding failed'))), 'image/png'));
-}
