@@ -32,6 +32,30 @@ export interface NativeOptimizer {
 }
 
 export type NativeGenerator = { getState(): NativeTensor; setState(state: NativeTensor): void };
+
+/** An in-flight c10d collective (src/distributed). */
+export interface NativeWork {
+  wait(): void;
+  isCompleted(): boolean;
+}
+/** A c10d process group: TCPStore rendezvous + Gloo/NCCL (native/src/distributed.cc). */
+export interface NativeProcessGroup {
+  rank(): number;
+  size(): number;
+  backend(): string;
+  allreduce(tensors: NativeTensor[], op: 'sum' | 'avg'): void;
+  allreduceAsync(tensor: NativeTensor, op: 'sum' | 'avg'): NativeWork;
+  broadcast(tensors: NativeTensor[], root: number): void;
+  barrier(): void;
+  shutdown(): void;
+}
+/** Bucketed gradient all-reduce (native/src/distributed_reducer.cc). */
+export interface NativeGradReducer {
+  begin(weight: number): void;
+  finish(): number;
+  reduce(weight: number): number;
+  bucketSizes(): number[];
+}
 type T = NativeTensor;
 type TN = NativeTensor | number;
 
@@ -39,6 +63,9 @@ type TN = NativeTensor | number;
 export interface NativeBinding {
   NativeOptimizer: new (kind: string, params: T[], options: Record<string, number>) => NativeOptimizer;
   NativeGenerator: new (seed: number) => NativeGenerator;
+  NativeProcessGroup: new (backend: string, masterAddr: string, masterPort: number, rank: number, worldSize: number, timeoutMs: number) => NativeProcessGroup;
+  NativeGradReducer: new (group: NativeProcessGroup, params: T[], capBytes: number) => NativeGradReducer;
+  ncclBuilt: boolean;
   fromArray(data: ArrayBufferView, shape: number[], dtype: string, device: string): T;
   zeros(shape: number[], dtype: string, device: string): T;
   ones(shape: number[], dtype: string, device: string): T;
@@ -129,7 +156,8 @@ export interface NativeBinding {
 }
 
 function loadBinding(): NativeBinding {
-  const path = join(packageRoot(), 'native', 'build', 'Release', 'flowseg_native.node');
+  // FLOWSEG_NATIVE_PATH loads another build of the addon (native development in a copy).
+  const path = process.env.FLOWSEG_NATIVE_PATH || join(packageRoot(), 'native', 'build', 'Release', 'flowseg_native.node');
   if (!existsSync(path)) {
     throw new Error(`flowseg: the native engine is not built (${path} missing) — run \`npm run setup\``);
   }
