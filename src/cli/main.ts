@@ -32,11 +32,12 @@ export async function buildProgram(argv: string[] = process.argv): Promise<Comma
   return program;
 }
 
-/** The libtorch addon is optional (see scripts/install.mjs); other load errors are bugs. */
+/** The libtorch addon is optional (scripts/install.mjs builds it when libtorch is found); other load errors are bugs. */
 function unavailable(err: unknown): string {
   const message = (err as Error).message ?? String(err);
   if (!/native engine is not built|flowseg_native|libtorch|libc10/.test(message)) throw err;
-  return `${message.split('\n')[0]} — this command needs the libtorch addon (README: "Install"); \`view\`, \`sample --engine onnx\` and \`report\` work without it`;
+  const build = `node ${join(packageRoot(), 'scripts', 'install.mjs')}`;
+  return `needs the libtorch addon, which did not load (${message.split('\n')[0].replace(/^flowseg: /, '')}); build it with \`${build}\` once libtorch is installed (apt-get install libtorch-dev, pip install torch, or LIBTORCH_DIR=…); \`view\`, \`sample --engine onnx\` and \`report\` work without it`;
 }
 
 /**
