@@ -12,7 +12,9 @@ interface CvFlags {
   filters?: number[];
   batchSize?: number;
   lr?: number;
-  maxEpochs?: number;
+  epochs?: number;
+  samples?: number;
+  maxImages?: number;
   maxSteps?: number;
   maxMinutes?: number;
   listJobs?: boolean;
@@ -35,8 +37,8 @@ const shown = (p: string): string => relative(process.cwd(), p) || p;
 
 function options(f: CvFlags): CvOptions {
   const preset = resolvePreset(f.preset, { variants: f.variants, filters: f.filters, batchSize: f.batchSize, lr: f.lr });
-  const budget: Budget = { maxEpochs: f.maxEpochs, maxSteps: f.maxSteps, maxMinutes: f.maxMinutes };
-  return { preset, data: f.data, out: f.out, foldsToRun: f.foldsToRun, budget, job: f.job, progress: true, overwrite: f.overwrite };
+  const budget: Budget = { maxEpochs: f.epochs, maxSteps: f.maxSteps, maxMinutes: f.maxMinutes };
+  return { preset, data: f.data, out: f.out, foldsToRun: f.foldsToRun, budget, job: f.job, progress: true, overwrite: f.overwrite, samples: f.samples, maxImages: f.maxImages };
 }
 
 /** `flowseg cv`: the papers' protocols as (variant × fold) jobs that scale out (docs/scale-out.md). */
@@ -53,7 +55,9 @@ export function register(program: Command): void {
     .option('--filters <list>', 'override the U-Net filters per level (e.g. 16,32,64,96 on CPU)', intList)
     .option('--batch-size <B>', 'override the batch size', positiveInt)
     .option('--lr <x>', 'override the Adam learning rate', positiveNumber)
-    .option('--max-epochs <N>', 'per-job epoch budget (default: the preset\'s epochs)', positiveInt)
+    .option('--epochs <N>', 'per-job epoch budget (default: the preset\'s epochs), as in flowseg train', positiveInt)
+    .option('-n, --samples <N>', 'prior samples per test image (default: the preset\'s)', positiveInt)
+    .option('--max-images <N>', 'evaluate only the first N test images of each job', positiveInt)
     .option('--max-steps <N>', 'per-job optimizer-step budget', positiveInt)
     .option('--max-minutes <M>', 'per-job training-time budget (cumulative over resumes)', positiveNumber)
     .option('--list-jobs', 'print one line per job: index, variant, fold, status (done | partial | pending)')

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadTrainedModel } from '../train/loadModel.js';
+import { loadTrainedModel } from '../run/loadModel.js';
 import { evaluate } from '../eval/evaluate.js';
 import { nonNegativeInt, oneOf, positiveInt } from './options.js';
 

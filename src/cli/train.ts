@@ -1,118 +1,150 @@
 import type { Command } from 'commander';
-import { train, DEFAULT_TRAIN, readCheckpoint, disposeCheckpoint, LAST, type TrainConfig } from '../train/index.js';
-import { DEFAULT_MODEL_CONFIG, FLOW_NAMES, variantName, type FlowName, type ModelKind } from '../models/config.js';
-import { join } from 'node:path';
+import { buildTrainConfig, readConfigLayer, type TrainConfigLayer } from '../experiments/trainConfig.js';
+import { FLOW_NAMES, DEFAULT_MODEL_CONFIG, type FlowName, type ModelKind } from '../models/config.js';
+import { disposeCheckpoint, readCheckpoint, runFile, type TrainConfig } from '../run/index.js';
+import { DEFAULT_TRAIN, train } from '../train/index.js';
+import { FlowsegInputError } from '../util/errors.js';
 import { intList, nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber } from './options.js';
 
+/** The flags as commander parses them: undefined unless given (defaults come from the config builder). */
 export interface TrainFlags {
-  data: string;
-  model: ModelKind;
-  flow: FlowName;
-  flowSteps?: number;
   out: string;
-  seed: number;
+  config?: string;
+  data?: string;
+  model?: ModelKind;
+  flow?: FlowName;
+  flowSteps?: number;
+  seed?: number;
   fold?: number;
-  folds: number;
+  folds?: number;
+  valFraction?: number;
   epochs?: number;
   maxSteps?: number;
   maxMinutes?: number;
-  batchSize: number;
-  lr: number;
-  weightDecay: number;
-  raters: 'all' | 'single';
-  patience: number;
-  monitor: 'loss' | 'ged';
-  filters: number[];
-  latent: number;
-  beta: number;
-  kl: 'analytic' | 'mc';
+  batchSize?: number;
+  lr?: number;
+  weightDecay?: number;
+  gradClip?: number;
+  raters?: 'all' | 'single';
+  patience?: number;
+  monitor?: 'loss' | 'ged';
+  valEvery?: number;
+  valSamples?: number;
+  maxValImages?: number;
+  filters?: number[];
+  latent?: number;
+  beta?: number;
+  kl?: 'analytic' | 'mc';
   augment?: boolean;
+  syntheticItems?: number;
+  syntheticSize?: number;
   resume?: boolean;
   overwrite?: boolean;
-  syntheticItems: number;
-  syntheticSize: number;
-  maxValImages: number;
   json?: boolean;
 }
 
-/** Builds the run's TrainConfig from CLI flags (defaults: MODEL.md / the papers, scaled for CPU where noted). */
-export function trainConfigFromFlags(f: TrainFlags): TrainConfig {
-  const flowSteps = f.flow === 'none' || f.model === 'detunet' ? 0 : (f.flowSteps ?? 2);
-  const modelConfig = { ...DEFAULT_MODEL_CONFIG, model: f.model, flow: f.model === 'detunet' ? 'none' : f.flow, flowSteps, filters: f.filters, latent: f.latent, beta: f.beta, klMode: f.kl } as const;
+/** The layer the given flags contribute (only what the user typed). */
+export function flagsLayer(f: TrainFlags): TrainConfigLayer {
+  const flowSteps = f.flowSteps ?? (f.flow !== undefined && f.flow !== 'none' ? 2 : f.flow === 'none' ? 0 : undefined);
   return {
-    ...DEFAULT_TRAIN,
-    data: f.data,
-    modelConfig: { ...modelConfig },
-    variant: variantName(modelConfig),
+    modelConfig: { model: f.model, flow: f.flow, flowSteps, filters: f.filters, latent: f.latent, beta: f.beta, klMode: f.kl },
     seed: f.seed,
-    split: f.fold !== undefined ? { kind: 'kfold', fold: f.fold, folds: f.folds } : DEFAULT_TRAIN.split,
+    split: f.fold !== undefined ? { kind: 'kfold', fold: f.fold, folds: f.folds ?? 10 } : undefined,
+    valFraction: f.valFraction,
     raters: f.raters,
-    augment: f.augment === true,
+    augment: f.augment,
     batchSize: f.batchSize,
     lr: f.lr,
     weightDecay: f.weightDecay,
-    epochs: f.epochs ?? DEFAULT_TRAIN.epochs,
-    maxSteps: f.maxSteps ?? null,
-    maxMinutes: f.maxMinutes ?? null,
+    gradClip: f.gradClip,
+    epochs: f.epochs,
+    maxSteps: f.maxSteps,
+    maxMinutes: f.maxMinutes,
     patience: f.patience,
     monitor: f.monitor,
+    valEverySteps: f.valEvery,
+    valSamples: f.valSamples,
     maxValImages: f.maxValImages,
-    synthetic: { ...DEFAULT_TRAIN.synthetic, items: f.syntheticItems, size: f.syntheticSize },
+    synthetic: { items: f.syntheticItems, size: f.syntheticSize },
   };
 }
 
+/** defaults ← --config file ← flags. */
+export function trainConfigFromFlags(f: TrainFlags): TrainConfig {
+  if (f.folds !== undefined && f.fold === undefined) throw new FlowsegInputError('--folds needs --fold k (the fold used as test set)');
+  const file = f.config ? readConfigLayer(f.config) : undefined;
+  return buildTrainConfig({ data: f.data ?? (file as { data?: string } | undefined)?.data ?? 'synthetic', file, flags: flagsLayer(f) });
+}
+
+/** Flags a resumed run may change: its budgets. Any other given flag is refused by name. */
+const RESUMABLE = new Set(['out', 'resume', 'json', 'epochs', 'maxSteps', 'maxMinutes']);
+
+function resumedConfig(flags: TrainFlags, cmd: Command): TrainConfig {
+  const given = (name: string): boolean => cmd.getOptionValueSource(name) === 'cli';
+  const changed = cmd.options.map((o) => o.attributeName()).find((name) => given(name) && !RESUMABLE.has(name));
+  if (changed) {
+    const flag = cmd.options.find((o) => o.attributeName() === changed)?.long ?? changed;
+    throw new FlowsegInputError(`${flag} cannot change a run being resumed (only --epochs, --max-steps and --max-minutes can); drop ${flag}, or start a new run in another --out`);
+  }
+  const ckpt = readCheckpoint(runFile(flags.out, 'last'), 'last');
+  disposeCheckpoint(ckpt);
+  return {
+    ...ckpt.config,
+    epochs: flags.epochs ?? ckpt.config.epochs,
+    maxSteps: flags.maxSteps ?? ckpt.config.maxSteps,
+    maxMinutes: flags.maxMinutes ?? ckpt.config.maxMinutes,
+  };
+}
+
+const d = DEFAULT_TRAIN;
 export function addTrainOptions(cmd: Command): Command {
   return cmd
-    .option('--data <dir|synthetic>', 'prepared data dir (flowseg prepare) or "synthetic"', 'synthetic')
-    .option('--model <kind>', 'detunet | probunet', oneOf(['detunet', 'probunet'] as const), 'probunet')
-    .option('--flow <name>', FLOW_NAMES.join(' | '), oneOf(FLOW_NAMES), 'none')
+    .option('--config <file>', 'a JSON/YAML file of training-config keys (docs/run-format.md); flags override it')
+    .option('--data <dir|synthetic>', 'prepared data dir (flowseg prepare) or "synthetic" (default)')
+    .option('--model <kind>', 'detunet | probunet (default)', oneOf(['detunet', 'probunet'] as const))
+    .option('--flow <name>', `${FLOW_NAMES.join(' | ')} (default none)`, oneOf(FLOW_NAMES))
     .option('--flow-steps <K>', 'flow steps (default 2 when a flow is chosen)', nonNegativeInt)
-    .option('--seed <S>', 'random seed (weights, data order, split)', nonNegativeInt, 1)
-    .option('--fold <k>', 'k-fold CV by patient: use fold k as test (default: 60/20/20 split)', nonNegativeInt)
-    .option('--folds <N>', 'number of folds with --fold', positiveInt, 10)
-    .option('--epochs <N>', 'maximum epochs', positiveInt)
+    .option('--seed <S>', `random seed: weights, data order, split (default ${d.seed})`, nonNegativeInt)
+    .option('--fold <k>', 'k-fold CV by patient (the papers\' 90/10 protocol): fold k is the test set, a --val-fraction of the rest validates (default: 60/20/20 split)', nonNegativeInt)
+    .option('--folds <N>', 'number of folds with --fold (default 10)', positiveInt)
+    .option('--val-fraction <x>', `share of training patients held out for validation when the split has none (default ${d.valFraction})`, nonNegativeNumber)
+    .option('--epochs <N>', `maximum epochs (default ${d.epochs})`, positiveInt)
     .option('--max-steps <N>', 'stop after N optimizer steps', positiveInt)
-    .option('--max-minutes <M>', 'stop after M minutes of training', positiveNumber)
-    .option('--batch-size <B>', 'batch size', positiveInt, DEFAULT_TRAIN.batchSize)
-    .option('--lr <x>', 'Adam learning rate', positiveNumber, DEFAULT_TRAIN.lr)
-    .option('--weight-decay <x>', 'L2 weight decay', nonNegativeNumber, DEFAULT_TRAIN.weightDecay)
-    .option('--raters <mode>', 'all (random rater per draw) | single (rater 0)', oneOf(['all', 'single'] as const), 'all')
-    .option('--patience <N>', 'early-stopping patience in epochs', positiveInt, DEFAULT_TRAIN.patience)
-    .option('--monitor <m>', 'validation metric for early stopping: loss | ged', oneOf(['loss', 'ged'] as const), 'loss')
-    .option('--filters <list>', 'U-Net filters per level', intList, DEFAULT_MODEL_CONFIG.filters)
-    .option('--latent <L>', 'latent size', positiveInt, DEFAULT_MODEL_CONFIG.latent)
-    .option('--beta <x>', 'weight of the KL term', nonNegativeNumber, 1)
-    .option('--kl <mode>', 'vanilla PU-Net KL: analytic | mc', oneOf(['analytic', 'mc'] as const), 'analytic')
+    .option('--max-minutes <M>', 'stop after M minutes of training (validation included)', positiveNumber)
+    .option('--batch-size <B>', `batch size (default ${d.batchSize})`, positiveInt)
+    .option('--lr <x>', `Adam learning rate (default ${d.lr})`, positiveNumber)
+    .option('--weight-decay <x>', `L2 weight decay (default ${d.weightDecay})`, nonNegativeNumber)
+    .option('--grad-clip <x>', 'clip the global gradient norm to x (default: no clipping)', positiveNumber)
+    .option('--raters <mode>', 'all (random rater per draw, default) | single (rater 0)', oneOf(['all', 'single'] as const))
+    .option('--patience <N>', `early-stopping patience in validation rounds (default ${d.patience})`, positiveInt)
+    .option('--monitor <m>', 'validation metric for early stopping: loss (default) | ged', oneOf(['loss', 'ged'] as const))
+    .option('--val-every <steps>', 'validate every N optimizer steps (default: once per epoch)', positiveInt)
+    .option('--val-samples <N>', `prior samples per image for the GED monitor (default ${d.valSamples})`, positiveInt)
+    .option('--max-val-images <N>', `validation images per round (default ${d.maxValImages})`, positiveInt)
+    .option('--filters <list>', `U-Net filters per level (default ${DEFAULT_MODEL_CONFIG.filters.join(',')})`, intList)
+    .option('--latent <L>', `latent size (default ${DEFAULT_MODEL_CONFIG.latent})`, positiveInt)
+    .option('--beta <x>', 'weight of the KL term (default 1)', nonNegativeNumber)
+    .option('--kl <mode>', 'vanilla PU-Net KL: analytic (default) | mc', oneOf(['analytic', 'mc'] as const))
     .option('--augment', 'random flips (off by default)')
-    .option('--max-val-images <N>', 'validation images per epoch', positiveInt, 200)
-    .option('--synthetic-items <N>', 'items in the synthetic set', positiveInt, DEFAULT_TRAIN.synthetic.items)
-    .option('--synthetic-size <px>', 'side of synthetic images', positiveInt, DEFAULT_TRAIN.synthetic.size);
+    .option('--synthetic-items <N>', `items in the synthetic set (default ${d.synthetic.items})`, positiveInt)
+    .option('--synthetic-size <px>', `side of synthetic images (default ${d.synthetic.size})`, positiveInt);
 }
 
 export function register(program: Command): void {
   addTrainOptions(program.command('train').description('train a model; writes checkpoint-last/best, config.json, split.json, log.jsonl to --out'))
-    .requiredOption('--out <dir>', 'run directory')
+    .requiredOption('--out <dir>', 'run directory (new or empty)')
     .option('--resume', 'continue the run in --out exactly where it stopped (budgets may be raised)')
     .option('--overwrite', 'also train into a non-empty folder flowseg did not create (your files there are kept)')
     .option('--json', 'print a JSON summary at the end')
     .action((flags: TrainFlags, cmd: Command) => {
-      let config = trainConfigFromFlags(flags);
-      if (flags.resume) {
-        const ckpt = readCheckpoint(join(flags.out, LAST), 'last');
-        disposeCheckpoint(ckpt);
-        const given = (name: string): boolean => cmd.getOptionValueSource(name) === 'cli';
-        config = {
-          ...ckpt.config,
-          epochs: given('epochs') ? config.epochs : ckpt.config.epochs,
-          maxSteps: given('maxSteps') ? config.maxSteps : ckpt.config.maxSteps,
-          maxMinutes: given('maxMinutes') ? config.maxMinutes : ckpt.config.maxMinutes,
-        };
-      } else {
-        process.stderr.write(`flowseg train: ${config.variant} on ${config.data} → ${flags.out}\n${JSON.stringify(config)}\n`);
-      }
+      // Validated in full before anything is printed or written.
+      const config = flags.resume ? resumedConfig(flags, cmd) : trainConfigFromFlags(flags);
+      if (!flags.resume) process.stderr.write(`flowseg train: ${config.variant} on ${config.data} → ${flags.out}\n${JSON.stringify(config)}\n`);
       const result = train({ config, outDir: flags.out, resume: flags.resume, overwrite: flags.overwrite, progress: true });
-      const summary = { out: flags.out, variant: config.variant, steps: result.state.step, epochs: result.state.epoch, stopReason: result.stopReason, bestEpoch: result.state.bestEpoch, bestMetric: result.state.bestMetric };
-      process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : `trained ${summary.variant}: ${summary.steps} steps, ${summary.epochs} epochs (${summary.stopReason}); best epoch ${summary.bestEpoch}; checkpoints in ${flags.out}\n`);
+      const s = result.state;
+      const best = s.bestEpoch < 0 ? 'no validation round yet' : `best at epoch ${s.bestEpoch}`;
+      const summary = { out: flags.out, variant: config.variant, steps: s.step, epochs: s.epoch, stopReason: result.stopReason, bestEpoch: s.bestEpoch < 0 ? null : s.bestEpoch, bestMetric: s.bestMetric };
+      process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : `trained ${summary.variant}: ${summary.steps} steps, ${summary.epochs} full epochs (${summary.stopReason}); ${best}; checkpoints in ${flags.out}\n`);
       result.model.dispose();
     });
 }

@@ -112,3 +112,44 @@ export function loadSplit(path: string): Split {
   }
   return parsed.data;
 }
+
+export interface SplitIndices {
+  split: Split;
+  train: number[];
+  val: number[];
+  test: number[];
+}
+
+/** How a run splits its data (TrainConfig's split, seed and valFraction). */
+export interface SplitPlan {
+  split: { kind: 'kfold'; fold: number; folds: number } | { kind: 'fractions'; train: number; val: number; test: number };
+  seed: number;
+  /** Share of training patients held out for early stopping when the split has no val part. */
+  valFraction: number;
+}
+
+/** A run's split by patient; a k-fold split gets a validation part carved from its training patients. */
+export function splitDataset(dataset: SplitSource, config: SplitPlan): SplitIndices {
+  const s = config.split;
+  let split =
+    s.kind === 'kfold'
+      ? kfoldSplit(dataset, { fold: s.fold, folds: s.folds, seed: config.seed })
+      : fractionSplit(dataset, { train: s.train, val: s.val, test: s.test, seed: config.seed });
+  if (split.val.length === 0 && config.valFraction > 0) split = carveValidation(dataset, split, config.valFraction, config.seed);
+  const idx = splitIndices(split, dataset);
+  if (idx.train.length === 0) throw new FlowsegInputError('the training split is empty — the dataset has too few patients for this split');
+  return { split, ...idx };
+}
+
+function carveValidation(dataset: SplitSource, split: Split, fraction: number, seed: number): Split {
+  const patientOf = new Map(dataset.ids.map((id, i) => [id, dataset.patientIds[i] as string]));
+  const patients = new Rng(seed + 7919).shuffle([...new Set(split.train.map((id) => patientOf.get(id) as string))]);
+  const nVal = Math.max(1, Math.round(patients.length * fraction));
+  if (patients.length - nVal < 1) return split;
+  const valPatients = new Set(patients.slice(0, nVal));
+  return {
+    ...split,
+    train: split.train.filter((id) => !valPatients.has(patientOf.get(id) as string)),
+    val: split.train.filter((id) => valPatients.has(patientOf.get(id) as string)),
+  };
+}

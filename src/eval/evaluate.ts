@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkOutputDir, writeDirAtomic } from '../util/outputDir.js';
 import { execFileSync } from 'node:child_process';
@@ -7,14 +7,15 @@ import { scope } from '../tensor/scope.js';
 import { noGrad } from '../tensor/engine.js';
 import type { SegmentationModel } from '../models/segmentationModel.js';
 import type { Dataset } from '../data/types.js';
-import { loadSplit, splitIndices } from '../data/splits.js';
+import { splitDataset, splitIndices } from '../data/splits.js';
+import { openDataset } from '../data/open.js';
+import { evalFile, loadRunSplit, METRIC_KEYS, type TrainConfig } from '../run/index.js';
+import { FlowsegInputError } from '../util/errors.js';
 import { gedFromPairwise, meanMap, stdMap } from '../metrics/index.js';
-import { openTrainingData, makeSplit } from '../train/dataset.js';
-import type { TrainConfig } from '../train/config.js';
 import { renderSampleGrid, renderLinePlot, renderScatter } from './render/index.js';
 import { evaluateImage, meanStd, type ImageMetrics } from './imageMetrics.js';
 import { pearson } from './report/stats.js';
-import { stepProgress } from '../train/progress.js';
+import { countProgress } from '../util/progress.js';
 import { packageRoot } from '../util/paths.js';
 import { toMask } from '../infer/threshold.js';
 
@@ -35,13 +36,11 @@ export interface EvaluateOptions {
   overwrite?: boolean;
 }
 
-const METRIC_KEYS = ['ged_excl', 'ged_incl', 'hm_iou', 'iou', 'dice', 'cll', 'ncc'] as const;
-
 function pickIndices(dataset: Dataset, o: EvaluateOptions): number[] {
   if (o.split === 'all') return dataset.ids.map((_, i) => i);
   const sameData = o.data === undefined || o.data === o.config.data;
-  const splitFile = o.runDir ? join(o.runDir, 'split.json') : undefined;
-  const parts = sameData && splitFile && existsSync(splitFile) ? splitIndices(loadSplit(splitFile), dataset) : makeSplit(dataset, o.config);
+  const saved = sameData && o.runDir ? loadRunSplit(o.runDir) : null;
+  const parts = saved ? splitIndices(saved, dataset) : splitDataset(dataset, o.config);
   return parts[o.split];
 }
 
@@ -60,19 +59,26 @@ function gitCommit(): string | null {
  */
 export function evaluate(o: EvaluateOptions): { summary: Record<string, unknown>; rows: ImageMetrics[] } {
   checkOutputDir(o.out, 'evaluation', { overwrite: o.overwrite }); // before any work
-  const dataset = openTrainingData({ ...o.config, data: o.data ?? o.config.data });
+  const dataset = openDataset({ ...o.config, data: o.data ?? o.config.data });
   let indices = pickIndices(dataset, o);
   if (o.maxImages !== undefined) indices = indices.slice(0, o.maxImages);
   const { channels: c, height: h, width: w } = dataset.shape;
+  const where = o.data ?? o.config.data;
+  if (indices.length === 0) {
+    throw new FlowsegInputError(`--split ${o.split}: the ${o.split} part of ${where} has no images (${dataset.shape.patients} patients in all); evaluate another --split or use a dataset with more patients`);
+  }
+  if (c !== o.model.config.inChannels) {
+    throw new FlowsegInputError(`--data ${where}: images have ${c} channel(s) but the model was trained on ${o.model.config.inChannels}; evaluate on data of the kind it was trained on`);
+  }
   const n = o.samples;
   const L = o.model.config.latent;
   return writeDirAtomic(o.out, 'evaluation', (tmp) => {
-    mkdirSync(join(tmp, 'examples'), { recursive: true });
+    mkdirSync(evalFile(tmp, 'examples'), { recursive: true });
     const gen = new Generator(o.seed);
     const counts = [1, 2, 4, 8, 16, 32, 64, 100].filter((k) => k < n).concat([n]);
     const curve = counts.map(() => ({ excl: [] as number[], incl: [] as number[] }));
     const rows: ImageMetrics[] = [];
-    const bar = stepProgress('evaluate', indices.length, o.progress ?? false);
+    const bar = countProgress({ label: 'evaluate', total: indices.length, unit: 'images', enabled: o.progress ?? false });
     const batchSize = Math.max(1, Math.floor(64 / Math.max(1, n / 4)));
     for (let start = 0; start < indices.length; start += batchSize) {
       const idx = indices.slice(start, start + batchSize);
@@ -102,12 +108,12 @@ export function evaluate(o: EvaluateOptions): { summary: Record<string, unknown>
             });
             if (rows.length <= o.examples) {
               const png = renderSampleGrid({ image: item.image, height: h, width: w, raters, samples: masks, mean: meanMap(probs), std: stdMap(probs), title: `${item.id} — GED ${e.metrics.ged_incl.toFixed(3)}` });
-              writeFileSync(join(tmp, 'examples', `${String(rows.length - 1).padStart(2, '0')}.png`), png);
+              writeFileSync(join(evalFile(tmp, 'examples'), `${String(rows.length - 1).padStart(2, '0')}.png`), png);
             }
           });
         }),
       );
-      bar.update(Math.min(indices.length, start + idx.length), { loss: rows.at(-1)?.ged_incl ?? 0, epoch: 0 });
+      bar.update(Math.min(indices.length, start + idx.length), `GED (incl) so far ${meanStd(rows.map((r) => r.ged_incl)).mean.toFixed(3)}`);
     }
     bar.stop();
     const summary: Record<string, unknown> = {};
@@ -126,16 +132,16 @@ export function evaluate(o: EvaluateOptions): { summary: Record<string, unknown>
       images: rows.length,
     });
     const gedCurve = counts.map((m, j) => ({ samples: m, ged_excl: meanStd(curve[j]?.excl ?? []), ged_incl: meanStd(curve[j]?.incl ?? []) }));
-    writeFileSync(join(tmp, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-    writeFileSync(join(tmp, 'per_image.json'), `${JSON.stringify(rows)}\n`);
+    writeFileSync(evalFile(tmp, 'summary'), `${JSON.stringify(summary, null, 2)}\n`);
+    writeFileSync(evalFile(tmp, 'perImageJson'), `${JSON.stringify(rows)}\n`);
     const cols: (keyof ImageMetrics)[] = ['id', ...METRIC_KEYS, 'prior_sigma', 'rater_disagreement'];
-    writeFileSync(join(tmp, 'per_image.csv'), `${cols.join(',')}\n${rows.map((row) => cols.map((k) => (k === 'id' ? JSON.stringify(row.id) : String(row[k]))).join(',')).join('\n')}\n`);
-    writeFileSync(join(tmp, 'ged_vs_samples.json'), `${JSON.stringify(gedCurve, null, 1)}\n`);
-    writeFileSync(join(tmp, 'ged_vs_samples.png'), renderLinePlot({ title: 'GED vs number of samples', xLabel: 'samples', yLabel: 'GED', series: [
+    writeFileSync(evalFile(tmp, 'perImageCsv'), `${cols.join(',')}\n${rows.map((row) => cols.map((k) => (k === 'id' ? JSON.stringify(row.id) : String(row[k]))).join(',')).join('\n')}\n`);
+    writeFileSync(evalFile(tmp, 'gedVsSamplesJson'), `${JSON.stringify(gedCurve, null, 1)}\n`);
+    writeFileSync(evalFile(tmp, 'gedVsSamplesPng'), renderLinePlot({ title: 'GED vs number of samples', xLabel: 'samples', yLabel: 'GED', series: [
       { name: 'GED (excl)', points: gedCurve.map((g) => [g.samples, g.ged_excl.mean] as const) },
       { name: 'GED (incl)', points: gedCurve.map((g) => [g.samples, g.ged_incl.mean] as const) },
     ] }));
-    writeFileSync(join(tmp, 'sigma_vs_disagreement.png'), renderScatter({ title: 'Prior σ vs rater disagreement', xLabel: 'rater disagreement (mean 1 − IoU)', yLabel: 'mean prior σ', points, annotation: `Pearson r = ${r.toFixed(3)} (n = ${rows.length})`, trendLine: true }));
+    writeFileSync(evalFile(tmp, 'sigmaVsDisagreementPng'), renderScatter({ title: 'Prior σ vs rater disagreement', xLabel: 'rater disagreement (mean 1 − IoU)', yLabel: 'mean prior σ', points, annotation: `Pearson r = ${r.toFixed(3)} (n = ${rows.length})`, trendLine: true }));
     return { summary, rows };
   }, { overwrite: o.overwrite });
 }

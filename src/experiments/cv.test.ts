@@ -7,7 +7,7 @@ import { runCommandCapturingStdout } from '../cli/testing.js';
 import { setNumThreads } from '../tensor/index.js';
 import { FlowsegInputError } from '../util/errors.js';
 import { register } from '../cli/cv.js';
-import { CV_LOG, DONE, listJobs, readDone, resolvePreset, runCv, type CvOptions, type PresetOverrides } from './index.js';
+import { CV_LOG, RUN_FILES, listJobs, readDone, resolvePreset, runCv, type CvOptions, type PresetOverrides } from './index.js';
 
 setNumThreads(1); // tiny tensors: intra-op threads only add synchronisation on a busy box
 
@@ -38,7 +38,7 @@ test('valiuddin2021 end to end (2 folds, 2 steps per job): run dirs, done marker
   for (const variant of ['probunet', 'probunet+planar2', 'probunet+planar4', 'probunet+radial2', 'probunet+radial4']) {
     for (const fold of [0, 1]) {
       const dir = join(o.out, variant, `fold_${fold}`);
-      for (const f of ['config.json', 'log.jsonl', 'checkpoint-last.safetensors', 'eval/summary.json', DONE]) assert.ok(existsSync(join(dir, f)), `${dir}/${f}`);
+      for (const f of ['config.json', 'log.jsonl', 'checkpoint-last.safetensors', 'eval/summary.json', RUN_FILES.done]) assert.ok(existsSync(join(dir, f)), `${dir}/${f}`);
       const done = readDone(dir);
       assert.equal(done?.steps, 2);
       assert.equal(done?.stopReason, 'max-steps');
@@ -87,7 +87,7 @@ test('job list statuses; --job runs exactly one job; a partial job resumes from 
   // Interrupted job: it trained (checkpoint-last) but never wrote its done marker.
   runCv({ ...o, job: 2 });
   const dir = join(o.out, 'probunet', 'fold_1');
-  rmSync(join(dir, DONE));
+  rmSync(join(dir, RUN_FILES.done));
   assert.equal(status()[2], '2:probunet:1:partial');
   runCv({ ...o, job: 2, budget: { maxSteps: 4 } });
   const steps = jsonLines(join(dir, 'log.jsonl')).filter((l) => l.kind === 'step').map((l) => l.step);

@@ -8,9 +8,11 @@ import { join, relative, sep } from 'node:path';
 import { checkOutputDir, markOutputDir } from '../util/outputDir.js';
 import { METRICS } from '../eval/report/aggregate.js';
 import { buildReport, type ReportResult } from '../eval/report/buildReport.js';
-import { makeSplit, openTrainingData } from '../train/index.js';
+import { openDataset } from '../data/open.js';
+import { splitDataset } from '../data/splits.js';
 import { FlowsegInputError } from '../util/errors.js';
-import { jobStatus, planJobs, readDone, type Budget, type Job, type JobStatus } from './jobs.js';
+import { jobStatus, planJobs, type Budget, type Job, type JobStatus } from './jobs.js';
+import { readDone } from '../run/index.js';
 import { checkPlan, PLAN, writePlan } from './plan.js';
 import type { Preset } from './presets.js';
 import { cvProgress, type PlannedJob } from './progress.js';
@@ -32,6 +34,12 @@ export interface CvOptions {
   examples?: number;
   /** Also run in a folder flowseg did not create (its files there are kept). */
   overwrite?: boolean;
+  /** Prior samples per test image (default: the preset's). */
+  samples?: number;
+  /** Evaluate only the first N test images of each job. */
+  maxImages?: number;
+  /** Build <out>/report when every job is done (default true). */
+  report?: boolean;
 }
 
 export interface JobListing {
@@ -64,7 +72,7 @@ export function listJobs(o: CvOptions): JobListing[] {
 function plannedJobs(jobs: readonly Job[], budget: Budget): PlannedJob[] {
   const first = jobs[0];
   if (!first) return [];
-  const dataset = openTrainingData(first.config);
+  const dataset = openDataset(first.config);
   const trainSize = new Map<number, number>();
   try {
     return jobs.map((job) => {
@@ -72,7 +80,7 @@ function plannedJobs(jobs: readonly Job[], budget: Budget): PlannedJob[] {
       const done = readDone(job.dir);
       if (done) return { label, steps: done.steps, capSeconds: null, done: true };
       const c = effectiveConfig(job, budget);
-      if (!trainSize.has(job.fold)) trainSize.set(job.fold, makeSplit(dataset, c).train.length);
+      if (!trainSize.has(job.fold)) trainSize.set(job.fold, splitDataset(dataset, c).train.length);
       const perEpoch = Math.ceil((trainSize.get(job.fold) ?? 0) / c.batchSize);
       return { label, steps: Math.min(c.maxSteps ?? Number.POSITIVE_INFINITY, c.epochs * perEpoch), capSeconds: c.maxMinutes === null ? null : c.maxMinutes * 60, done: false };
     });
@@ -110,7 +118,7 @@ export function runCv(o: CvOptions): CvResult {
         return;
       }
       try {
-        const r = runJob(job, o.preset, { budget: o.budget, examples: o.examples ?? 4 }, {
+        const r = runJob(job, o.preset, { budget: o.budget, examples: o.examples ?? 4, samples: o.samples, maxImages: o.maxImages }, {
           log,
           onStep: (step) => bar.step(i, step),
           onEvaluate: () => bar.evaluating(i),
@@ -129,7 +137,7 @@ export function runCv(o: CvOptions): CvResult {
   } finally {
     bar.stop();
   }
-  if (o.job === undefined && result.failed.length === 0) {
+  if (o.job === undefined && result.failed.length === 0 && o.report !== false) {
     result.report = buildReport([o.out], join(o.out, 'report'));
     log({ kind: 'report', dir: result.report.outDir, runs: result.report.runs });
   }

@@ -8,7 +8,7 @@ import { basename, extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { FLOW_NAMES, type FlowName, type ModelKind } from '../models/config.js';
-import { METRIC_KEYS } from '../eval/report/runFormat.js';
+import { METRIC_KEYS } from '../run/schemas.js';
 import { FlowsegInputError } from '../util/errors.js';
 import { BUILTIN_PRESETS, defaultVariantName, type Preset, type VariantSpec } from './presets.js';
 

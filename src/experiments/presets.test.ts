@@ -54,7 +54,7 @@ test('variant names parse both ways; overrides keep the preset order', () => {
   assert.deepEqual(p.variants.map((v) => v.name), ['probunet', 'probunet+radial2']);
   assert.deepEqual([p.training.filters, p.training.batchSize, p.training.lr], [[8, 16], 12, 1e-3]);
   assert.throws(() => resolvePreset('valiuddin2021', { variants: ['probunet+glow9'] }), /--variants probunet\+glow9: not in preset valiuddin2021/);
-  assert.throws(() => resolvePreset('nope'), /not a built-in preset \(valiuddin2021, selvan2020\)/);
+  assert.throws(() => resolvePreset('nope'), /not a built-in preset \(valiuddin2021, selvan2020, main\)/);
 });
 
 test('user presets: YAML extending a built-in, and a standalone JSON preset', () => {

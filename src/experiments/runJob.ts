@@ -2,48 +2,19 @@
  * One (variant, fold) job: train (fresh, or resumed from checkpoint-last), evaluate the best
  * checkpoint on the fold's test patients into `eval/`, then write the `done` marker last.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { checkOutputDir } from '../util/outputDir.js';
-import { join } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
 import { evaluate } from '../eval/evaluate.js';
-import { loadTrainedModel, train, type TrainConfig } from '../train/index.js';
-import { writeFileAtomic } from '../util/atomicWrite.js';
-import { jobStatus, writeDone, type Budget, type DoneMarker, type Job } from './jobs.js';
+import { lastLogLine, loadTrainedModel, readRunConfig, runEvalDir, runFile, writeDone, writeRunConfig, type DoneMarker, type TrainConfig } from '../run/index.js';
+import { train } from '../train/index.js';
+import { checkOutputDir } from '../util/outputDir.js';
+import { jobStatus, type Budget, type Job } from './jobs.js';
 import type { Preset } from './presets.js';
 
-interface LogLine {
-  kind?: string;
-  step?: number;
-  epoch?: number;
-  reason?: string;
-  seconds?: number;
-}
-
-/**
- * The last log.jsonl line of one of `kinds`. Checkpoint-last is saved right after every
- * `epoch` line and before every `stop` line, so with `['epoch', 'stop']` this is where a
- * resumed run continues (step lines after it were lost with the interruption).
- */
-function lastLogLine(dir: string, kinds: readonly string[]): LogLine | null {
-  const file = join(dir, 'log.jsonl');
-  if (!existsSync(file)) return null;
-  const lines = readFileSync(file, 'utf8').split('\n');
-  for (let i = lines.length - 1; i >= 0; i--) {
-    try {
-      const line = JSON.parse(lines[i] as string) as LogLine;
-      if (kinds.includes(line.kind ?? '')) return line;
-    } catch {
-      // blank, or cut by a kill
-    }
-  }
-  return null;
-}
-
 function savedBudget(dir: string): Budget {
-  const file = join(dir, 'config.json');
+  const file = runFile(dir, 'config');
   if (!existsSync(file)) return {};
-  const b = (JSON.parse(readFileSync(file, 'utf8')) as { budget?: { maxEpochs?: number | null; maxSteps?: number | null; maxMinutes?: number | null } }).budget;
-  return { maxEpochs: b?.maxEpochs ?? undefined, maxSteps: b?.maxSteps ?? undefined, maxMinutes: b?.maxMinutes ?? undefined };
+  const b = readRunConfig(file).budget;
+  return { maxEpochs: b.maxEpochs, maxSteps: b.maxSteps ?? undefined, maxMinutes: b.maxMinutes ?? undefined };
 }
 
 /**
@@ -63,10 +34,9 @@ export function effectiveConfig(job: Job, given: Budget): TrainConfig {
 
 /** config.json states the budget the run was last trained with (train writes it on a fresh start only). */
 function recordBudget(dir: string, c: TrainConfig): void {
-  const file = join(dir, 'config.json');
-  const json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  json.budget = { maxEpochs: c.epochs, maxSteps: c.maxSteps, maxMinutes: c.maxMinutes };
-  writeFileAtomic(file, `${JSON.stringify(json, null, 2)}\n`);
+  const file = runFile(dir, 'config');
+  const saved = readRunConfig(file);
+  writeRunConfig(file, { ...saved, epochs: c.epochs, maxSteps: c.maxSteps, maxMinutes: c.maxMinutes }, { preset: saved.preset, samples: saved.samples });
 }
 
 export interface JobEvents {
@@ -89,14 +59,15 @@ export interface JobResult extends DoneMarker {
   evalSeconds: number;
 }
 
-export function runJob(job: Job, preset: Preset, o: { budget: Budget; examples: number }, events: JobEvents): JobResult {
+export function runJob(job: Job, preset: Preset, o: { budget: Budget; examples: number; samples?: number; maxImages?: number }, events: JobEvents): JobResult {
+  const samples = o.samples ?? preset.samples;
   const resumed = jobStatus(job.dir) === 'partial';
   // A pending job's folder holds at most leftovers of a run killed before its first checkpoint.
   // Removed only when flowseg marked it as its own run folder (checkOutputDir refuses anything else).
   if (!resumed && existsSync(job.dir) && checkOutputDir(job.dir, 'run') === 'own') rmSync(job.dir, { recursive: true });
   const config = effectiveConfig(job, o.budget);
   const before = resumed ? lastLogLine(job.dir, ['epoch', 'stop']) : null;
-  const fromStep = before?.step ?? 0;
+  const fromStep = typeof before?.step === 'number' ? before.step : 0;
   const base = { index: job.index, variant: job.variant, fold: job.fold };
   events.log({ kind: 'job-start', ...base, dir: job.dir, resumed, fromStep, budget: { maxEpochs: config.epochs, maxSteps: config.maxSteps, maxMinutes: config.maxMinutes } });
   events.onStart?.(fromStep);
@@ -104,9 +75,9 @@ export function runJob(job: Job, preset: Preset, o: { budget: Budget; examples: 
   let trained: { steps: number; epochs: number; stopReason: string };
   if (before?.kind === 'stop' && before.reason === 'early-stopping') {
     // Training converged before the interruption; resuming would train past the patience limit.
-    trained = { steps: before.step ?? 0, epochs: before.epoch ?? 0, stopReason: 'early-stopping' };
+    trained = { steps: fromStep, epochs: Number(before.epoch ?? 0), stopReason: 'early-stopping' };
   } else {
-    const extraConfig = { preset: preset.name, raters: config.raters, samples: preset.samples };
+    const extraConfig = { preset: preset.name, samples };
     const r = train({ config, outDir: job.dir, resume: resumed, progress: false, extraConfig, onStep: (step) => events.onStep?.(step) });
     r.model.dispose();
     trained = { steps: r.state.step, epochs: r.state.epoch, stopReason: r.stopReason };
@@ -117,7 +88,7 @@ export function runJob(job: Job, preset: Preset, o: { budget: Budget; examples: 
   const { model, config: saved } = loadTrainedModel(job.dir);
   let summary: Record<string, unknown>;
   try {
-    summary = evaluate({ model, config: saved, runDir: job.dir, split: 'test', samples: preset.samples, out: join(job.dir, 'eval'), seed: 0, examples: o.examples, progress: false }).summary;
+    summary = evaluate({ model, config: saved, runDir: job.dir, split: 'test', samples, maxImages: o.maxImages, out: runEvalDir(job.dir), seed: 0, examples: o.examples, progress: false }).summary;
   } finally {
     model.dispose();
   }
@@ -128,7 +99,7 @@ export function runJob(job: Job, preset: Preset, o: { budget: Budget; examples: 
     metrics[k] = mean !== undefined && Number.isFinite(mean) ? mean : null;
   }
   const stop = lastLogLine(job.dir, ['stop']);
-  const marker: DoneMarker = { finishedAt: new Date().toISOString(), ...trained, minutes: round((stop?.seconds ?? (t1 - t0) / 1000) / 60), metrics };
+  const marker: DoneMarker = { finishedAt: new Date().toISOString(), ...trained, minutes: round((typeof stop?.seconds === 'number' ? stop.seconds : (t1 - t0) / 1000) / 60), metrics };
   writeDone(job.dir, marker);
   const result: JobResult = { ...marker, resumed, fromStep, sessionSteps: trained.steps - fromStep, trainSeconds: (t1 - t0) / 1000, evalSeconds: (t2 - t1) / 1000 };
   events.log({ kind: 'job-end', ...base, steps: trained.steps, epochs: trained.epochs, stopReason: trained.stopReason, minutes: marker.minutes, sessionMinutes: round((t2 - t0) / 60000), evalMinutes: round(result.evalSeconds / 60), metrics });

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { loadTrainedModel } from '../train/loadModel.js';
+import { loadTrainedModel } from '../run/loadModel.js';
 import { noGrad, rand, scope, tensor, manualSeed } from '../tensor/index.js';
 import { DEFAULT_MODEL_CONFIG, ProbUNet, type FlowName, type ModelKind } from '../models/index.js';
 import { priorNoise } from '../infer/noise.js';
@@ -12,7 +12,7 @@ import { packageRoot } from '../util/paths.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { exportCheckpoint, modelToOnnx } from './exportOnnx.js';
 import { OnnxSampler } from './onnxSampler.js';
-import { calibrateRun, trainTinyRun, writeTestPng } from './testing.js';
+import { calibrateRun, trainTinyRun, writeTestPng } from '../testing/tinyRun.js';
 import type { SegmentationModel } from '../models/segmentationModel.js';
 
 const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {

@@ -1,22 +1,22 @@
-import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
-import { checkOutputDir, markOutputDir } from '../util/outputDir.js';
-import { join } from 'node:path';
-import { scope } from '../tensor/scope.js';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { manualSeed } from '../tensor/engine.js';
 import { Optimizer } from '../tensor/optimizer.js';
 import { createModel } from '../models/create.js';
 import type { SegmentationModel } from '../models/segmentationModel.js';
-import { saveSplit } from '../data/splits.js';
-import { writeFileAtomic } from '../util/atomicWrite.js';
+import { openDataset } from '../data/open.js';
+import { splitDataset } from '../data/splits.js';
+import {
+  appendLog, disposeCheckpoint, lockRun, readCheckpoint, restore, rollbackLog, RUN_ENTRIES, runFile, saveCheckpoint, saveRunSplit,
+  writeRunConfig, type LogLine, type TrainConfig, type TrainState,
+} from '../run/index.js';
 import { FlowsegInputError } from '../util/errors.js';
+import { checkOutputDir, markOutputDir, OUTPUT_MARKER } from '../util/outputDir.js';
 import { Rng } from '../util/rng.js';
-import type { TrainConfig } from './config.js';
-import { openTrainingData, makeSplit } from './dataset.js';
-import { chunk, makeBatch } from './batches.js';
-import { BEST, LAST, saveCheckpoint, readCheckpoint, restore, disposeCheckpoint, type TrainState } from './checkpoint.js';
+import { chunk } from './batches.js';
+import { SATURATION_SHARE } from './health.js';
+import { countProgress } from '../util/progress.js';
+import { trainStep } from './step.js';
 import { validate } from './validate.js';
-import { stepProgress } from './progress.js';
-import { TrainingDivergedError } from './errors.js';
 
 export interface TrainOptions {
   config: TrainConfig;
@@ -26,10 +26,12 @@ export interface TrainOptions {
   overwrite?: boolean;
   /** Show a progress bar / periodic lines on stderr. */
   progress?: boolean;
-  /** Extra fields for config.json (e.g. the budget of a cv job). */
-  extraConfig?: Record<string, unknown>;
+  /** Extra fields for config.json (the preset and samples of a cv job). */
+  extraConfig?: { preset?: string; samples?: number };
   /** Called after every optimizer step (e.g. an overall progress bar across cv jobs). */
   onStep?: (step: number, loss: number) => void;
+  /** Warnings (saturated σ, no validation patients); default: stderr. */
+  onWarning?: (message: string) => void;
 }
 
 export type StopReason = 'epochs' | 'early-stopping' | 'max-steps' | 'max-minutes';
@@ -40,113 +42,173 @@ export interface TrainResult {
   stopReason: StopReason;
 }
 
-/** What a run folder holds (docs/run-format.md): the entries flowseg owns there. */
-const RUN_ENTRIES = ['config.json', 'split.json', 'log.jsonl', LAST, BEST, 'eval'];
-
 function freshState(): TrainState {
   return { epoch: 0, batchInEpoch: 0, step: 0, epochOrder: [], epochLossSum: 0, epochLossCount: 0, dataRng: [], bestMetric: null, bestEpoch: -1, epochsWithoutImprovement: 0, elapsedSeconds: 0, optimizerSteps: 0 };
 }
 
-/** Trains one model; checkpoints `last` (every epoch and at a budget stop) and `best` (on validation improvement). */
+/**
+ * Trains one model. Validation runs every `valEverySteps` steps (or once per epoch) on at most
+ * `maxValImages` images; after each, checkpoint `last` is saved (and `best` on improvement),
+ * so a resumed run continues from the last validation. The run folder is locked while training.
+ */
 export function train(opts: TrainOptions): TrainResult {
   const { outDir } = opts;
-  let config = opts.config;
-  const lastPath = join(outDir, LAST);
+  const warn = opts.onWarning ?? ((m: string) => process.stderr.write(`flowseg train: warning: ${m}\n`));
+  const lastPath = runFile(outDir, 'last');
   if (!opts.resume && existsSync(lastPath)) throw new FlowsegInputError(`--out ${outDir} already holds a run — pass --resume to continue it, or choose another --out`);
   if (opts.resume && !existsSync(lastPath)) throw new FlowsegInputError(`--resume: ${lastPath} not found — start without --resume`);
-  if (!opts.resume) checkOutputDir(outDir, 'run', { overwrite: opts.overwrite });
-  const dataset = openTrainingData(config);
-  const parts = makeSplit(dataset, config);
-  mkdirSync(outDir, { recursive: true });
-  markOutputDir(outDir, 'run', RUN_ENTRIES);
+  const mode = opts.resume ? 'own' : checkOutputDir(outDir, 'run', { overwrite: opts.overwrite });
+  // Everything that can fail on bad input happens before the first file is written.
+  const dataset = openDataset(opts.config);
+  const parts = splitDataset(dataset, opts.config);
   const { channels, height, width } = dataset.shape;
-  config = { ...config, inputShape: [channels, height, width] };
+  const config: TrainConfig = { ...opts.config, inputShape: [channels, height, width] };
+  const minSide = 2 ** (config.modelConfig.filters.length - 1);
+  if (height < minSide || width < minSide) {
+    throw new FlowsegInputError(`images are ${height}×${width}, too small for ${config.modelConfig.filters.length} U-Net levels (need ≥ ${minSide} px per side); use larger images or fewer --filters`);
+  }
+  if (parts.val.length === 0) warn('no validation patients: early stopping and the best checkpoint follow the training loss (use more patients or --fold)');
   manualSeed(config.seed);
-  const model = createModel({ ...config.modelConfig, inChannels: dataset.shape.channels });
+  const model = createModel({ ...config.modelConfig, inChannels: channels });
   const optimizer = new Optimizer('adam', model.parameters(), { lr: config.lr, weightDecay: config.weightDecay });
   const dataRng = new Rng(config.seed);
   let state = freshState();
-  if (opts.resume) {
-    const ckpt = readCheckpoint(lastPath, 'last');
-    restore(ckpt, model, optimizer, lastPath);
-    state = ckpt.state;
-    disposeCheckpoint(ckpt);
-    dataRng.setState(state.dataRng);
-  } else {
-    const budget = { maxEpochs: config.epochs, maxSteps: config.maxSteps, maxMinutes: config.maxMinutes };
-    const fold = config.split.kind === 'kfold' ? config.split.fold : null;
-    writeFileAtomic(join(outDir, 'config.json'), `${JSON.stringify({ ...config, ...config.modelConfig, fold, budget, ...opts.extraConfig }, null, 2)}\n`);
-    saveSplit(join(outDir, 'split.json'), parts.split);
+
+  const created = !existsSync(outDir);
+  mkdirSync(outDir, { recursive: true });
+  const lock = lockRun(outDir);
+  let checkpointed = opts.resume === true;
+  try {
+    if (opts.resume) {
+      const ckpt = readCheckpoint(lastPath, 'last');
+      restore(ckpt, model, optimizer, lastPath);
+      state = ckpt.state;
+      disposeCheckpoint(ckpt);
+      dataRng.setState(state.dataRng);
+      rollbackLog(outDir, state.step);
+    } else {
+      markOutputDir(outDir, 'run', RUN_ENTRIES);
+      writeRunConfig(runFile(outDir, 'config'), config, opts.extraConfig);
+      saveRunSplit(outDir, parts.split);
+    }
+    const result = loop({ ...opts, config, warn }, model, optimizer, dataset, parts, dataRng, state, () => {
+      checkpointed = true;
+    });
+    return result;
+  } catch (err) {
+    model.dispose();
+    lock.release();
+    // A fresh run that failed before its first checkpoint leaves nothing behind.
+    if (!checkpointed && mode !== 'merge') removeFreshRun(outDir, created);
+    throw err;
+  } finally {
+    lock.release();
+    dataset.close?.();
   }
-  const log = (line: Record<string, unknown>): void => appendFileSync(join(outDir, 'log.jsonl'), `${JSON.stringify(line)}\n`);
+}
+
+function removeFreshRun(outDir: string, created: boolean): void {
+  for (const f of ['config', 'split', 'log'] as const) rmSync(runFile(outDir, f), { force: true });
+  const left = readdirSync(outDir).filter((e) => e !== OUTPUT_MARKER);
+  if (left.length === 0) {
+    rmSync(`${outDir}/${OUTPUT_MARKER}`, { force: true });
+    if (created) rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+type Parts = ReturnType<typeof splitDataset>;
+
+function loop(
+  opts: TrainOptions & { config: TrainConfig; warn: (m: string) => void },
+  model: SegmentationModel,
+  optimizer: Optimizer,
+  dataset: ReturnType<typeof openDataset>,
+  parts: Parts,
+  dataRng: Rng,
+  initial: TrainState,
+  onCheckpoint: () => void,
+): TrainResult {
+  const { config, outDir } = opts;
+  let state = initial;
+  const log = (line: LogLine): void => appendLog(outDir, line);
   const batchesPerEpoch = Math.ceil(parts.train.length / config.batchSize);
   const total = Math.min(config.maxSteps ?? Number.POSITIVE_INFINITY, config.epochs * batchesPerEpoch);
-  const bar = stepProgress(config.variant, total, opts.progress ?? false, config.maxMinutes === null ? null : config.maxMinutes * 60 - state.elapsedSeconds);
+  const bar = countProgress({ label: config.variant, total, unit: 'steps', enabled: opts.progress ?? false, maxSeconds: config.maxMinutes === null ? null : config.maxMinutes * 60 - state.elapsedSeconds });
   const startedAt = performance.now() - state.elapsedSeconds * 1000;
   const elapsed = (): number => (performance.now() - startedAt) / 1000;
-  const save = (path: string): void => saveCheckpoint(path, model, optimizer, config, { ...state, elapsedSeconds: elapsed(), optimizerSteps: optimizer.stepCount });
+  const save = (file: 'last' | 'best'): void => {
+    saveCheckpoint(runFile(outDir, file), model, optimizer, config, { ...state, dataRng: dataRng.getState(), elapsedSeconds: elapsed(), optimizerSteps: optimizer.stepCount });
+    if (file === 'last') onCheckpoint();
+  };
+  const valIndices = config.maxValImages === null ? parts.val : parts.val.slice(0, config.maxValImages);
+  let saturationWarned = false;
   let stopReason: StopReason = 'epochs';
+
+  /** Validation round: early-stopping bookkeeping, checkpoints. Returns true when patience ran out. */
+  const validationRound = (epochEnd: boolean): boolean => {
+    bar.status('validating');
+    const t0 = performance.now();
+    const v = validate(model, dataset, valIndices.length > 0 ? valIndices : parts.train.slice(0, config.maxValImages ?? undefined), { batchSize: config.batchSize, withGed: config.monitor === 'ged', samples: config.valSamples, seed: config.seed + 1 });
+    const metric = config.monitor === 'ged' ? (v.ged as number) : v.loss;
+    const improved = state.bestMetric === null || metric < state.bestMetric || Number.isNaN(state.bestMetric);
+    const trainLoss = state.epochLossSum / Math.max(1, state.epochLossCount);
+    if (epochEnd) state = { ...state, epoch: state.epoch + 1, batchInEpoch: 0, epochOrder: [], epochLossSum: 0, epochLossCount: 0 };
+    if (improved) {
+      state.bestMetric = metric;
+      state.bestEpoch = epochEnd ? state.epoch : state.epoch + 1;
+      state.epochsWithoutImprovement = 0;
+      save('best');
+    } else state.epochsWithoutImprovement++;
+    // Epochs are counted from 1 in the log (the epoch just completed, or the one in progress).
+    log({ kind: 'epoch', epoch: epochEnd ? state.epoch : state.epoch + 1, partial: !epochEnd, step: state.step, trainLoss, valLoss: v.loss, valGed: v.ged, best: improved, valSeconds: Number(((performance.now() - t0) / 1000).toFixed(3)), seconds: Number(elapsed().toFixed(3)) });
+    save('last');
+    bar.status('');
+    return state.epochsWithoutImprovement >= config.patience;
+  };
 
   outer: while (state.epoch < config.epochs) {
     if (state.epochOrder.length === 0) state.epochOrder = dataRng.shuffle([...parts.train]);
     const batches = chunk(state.epochOrder, config.batchSize);
-    for (; state.batchInEpoch < batches.length; ) {
-      if (config.maxSteps !== null && state.step >= config.maxSteps) (stopReason = 'max-steps');
-      else if (config.maxMinutes !== null && elapsed() >= config.maxMinutes * 60) (stopReason = 'max-minutes');
+    while (state.batchInEpoch < batches.length) {
+      if (config.maxSteps !== null && state.step >= config.maxSteps) stopReason = 'max-steps';
+      else if (config.maxMinutes !== null && elapsed() >= config.maxMinutes * 60) stopReason = 'max-minutes';
       if (stopReason !== 'epochs') break outer;
       const idx = batches[state.batchInEpoch] as number[];
-      const values = scope(() => {
-        optimizer.zeroGrad();
-        const batch = makeBatch(dataset, idx, config.raters, dataRng, config.augment, model.config.dtype);
-        const p = model.loss(batch.images, batch.masks);
-        const v = { loss: p.loss.item(), ce: p.ce.item(), kl: p.kl.item(), logDet: p.logDet.item() };
-        const bad = (['ce', 'kl', 'logDet'] as const).find((k) => !Number.isFinite(v[k]));
-        if (bad || !Number.isFinite(v.loss)) {
-          throw new TrainingDivergedError(
-            `loss became ${v.loss} at step ${state.step + 1} (epoch ${state.epoch}, batch ${state.batchInEpoch}, items ${idx.slice(0, 4).join(',')}…): ` +
-              `the ${bad ?? 'total'} term is ${bad ? v[bad] : v.loss} — lower --lr or check the data; last good weights are in ${LAST}`,
-          );
-        }
-        p.loss.backward();
-        optimizer.step();
-        return v;
-      });
+      const values = trainStep({ model, optimizer, dataset, config, dataRng, where: { step: state.step + 1, epoch: state.epoch + 1, batch: state.batchInEpoch, lastCheckpoint: runFile(outDir, 'last') } }, idx);
       state.step++;
       state.batchInEpoch++;
       state.epochLossSum += values.loss;
       state.epochLossCount++;
-      log({ kind: 'step', step: state.step, epoch: state.epoch, ...values, seconds: Number(elapsed().toFixed(3)) });
-      bar.update(state.step, { loss: values.loss, epoch: state.epoch });
+      const h = values.health;
+      log({ kind: 'step', step: state.step, epoch: state.epoch + 1, loss: values.loss, ce: values.ce, kl: values.kl, logDet: values.logDet, gradNorm: round(values.gradNorm), ...(h ? { priorLogSigma: round(h.priorLogSigma), posteriorLogSigma: round(h.posteriorLogSigma), sigmaAtBound: round(h.atBound) } : {}), seconds: round(elapsed()) });
+      if (h && h.atBound > SATURATION_SHARE && !saturationWarned) {
+        saturationWarned = true;
+        const msg = `step ${state.step}: ${(100 * h.atBound).toFixed(0)}% of the latent log σ sit at their bound (prior mean log σ ${h.priorLogSigma.toFixed(2)}); the prior may be degenerate — lower --lr or set --grad-clip`;
+        log({ kind: 'warning', step: state.step, message: msg });
+        opts.warn(msg);
+      }
+      bar.update(state.step, `epoch ${state.epoch + 1} | loss ${values.loss.toFixed(2)}`);
       opts.onStep?.(state.step, values.loss);
+      const periodic = config.valEverySteps !== null && state.step % config.valEverySteps === 0 && state.batchInEpoch < batches.length;
+      if (periodic && validationRound(false)) {
+        stopReason = 'early-stopping';
+        break outer;
+      }
     }
-    const v = validate(model, dataset, limit(parts.val, config.maxValImages), { batchSize: config.batchSize, withGed: config.monitor === 'ged', samples: config.valSamples, seed: config.seed + 1 });
-    const trainLoss = state.epochLossSum / Math.max(1, state.epochLossCount);
-    const metric = config.monitor === 'ged' ? (v.ged as number) : v.loss;
-    const improved = state.bestMetric === null || metric < state.bestMetric || Number.isNaN(state.bestMetric);
-    state = { ...state, epoch: state.epoch + 1, batchInEpoch: 0, epochOrder: [], epochLossSum: 0, epochLossCount: 0, dataRng: dataRng.getState() };
-    if (improved) {
-      state.bestMetric = metric;
-      state.bestEpoch = state.epoch - 1;
-      state.epochsWithoutImprovement = 0;
-      save(join(outDir, BEST));
-    } else state.epochsWithoutImprovement++;
-    log({ kind: 'epoch', epoch: state.epoch - 1, step: state.step, trainLoss: trainLoss, valLoss: v.loss, valGed: v.ged, best: improved, seconds: Number(elapsed().toFixed(3)) });
-    save(lastPath);
-    if (state.epochsWithoutImprovement >= config.patience) {
+    if (validationRound(true)) {
       stopReason = 'early-stopping';
       break;
     }
   }
-  state.dataRng = dataRng.getState();
   if (stopReason === 'max-steps' || stopReason === 'max-minutes') {
-    save(lastPath);
-    if (!existsSync(join(outDir, BEST))) save(join(outDir, BEST));
+    // A budget stop before any validation validates once, so `best` is a real choice.
+    if (state.bestMetric === null && state.step > 0) validationRound(false);
+    else save('last');
   }
   bar.stop();
-  log({ kind: 'stop', reason: stopReason, step: state.step, epoch: state.epoch, seconds: Number(elapsed().toFixed(3)) });
+  log({ kind: 'stop', reason: stopReason, step: state.step, epoch: state.epoch, seconds: round(elapsed()) });
+  state.dataRng = dataRng.getState();
   return { model, state, stopReason };
 }
 
-function limit(indices: number[], max: number | null): number[] {
-  return max === null ? indices : indices.slice(0, max);
-}
+const round = (x: number): number => Number(x.toFixed(4));

@@ -1,5 +1,5 @@
 import type { RunRecord } from './readRun.js';
-import { METRIC_KEYS, type Budget, type MetricKey } from './runFormat.js';
+import { METRIC_KEYS, type Budget, type MetricKey } from '../../run/schemas.js';
 import { finite, mean, sampleStd } from './stats.js';
 
 export interface MetricInfo {

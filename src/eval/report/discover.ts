@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FlowsegInputError } from '../../util/errors.js';
+import { runFile, runSummaryFile } from '../../run/paths.js';
 
 export interface Discovery {
   /** Run folders with an evaluation, absolute, in a stable order. */
@@ -10,7 +11,7 @@ export interface Discovery {
 }
 
 const isRunDir = (d: string): boolean =>
-  existsSync(join(d, 'eval', 'summary.json')) || (existsSync(join(d, 'config.json')) && existsSync(join(d, 'log.jsonl')));
+  existsSync(runSummaryFile(d)) || (existsSync(runFile(d, 'config')) && existsSync(runFile(d, 'log')));
 
 /**
  * Expands the user's paths into run folders. A path that is a run folder is taken as is
@@ -25,7 +26,7 @@ export function findRunDirs(paths: readonly string[]): Discovery {
     const real = realpathSync(dir);
     if (seen.has(real)) return;
     seen.add(real);
-    if (existsSync(join(dir, 'eval', 'summary.json'))) {
+    if (existsSync(runSummaryFile(dir))) {
       runs.push(dir);
       return;
     }

@@ -2,10 +2,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { FlowsegInputError } from '../../util/errors.js';
+import { readLog } from '../../run/log.js';
+import { EVAL_FILES, evalFile, runEvalDir, runFile } from '../../run/paths.js';
 import {
-  configSchema, epochLineSchema, gedVsSamplesSchema, perImageSchema, stepLineSchema, summarySchema,
+  configSchema, gedVsSamplesSchema, perImageSchema, summarySchema,
   type EpochLine, type GedVsSamples, type PerImage, type RunConfig, type StepLine, type Summary,
-} from './runFormat.js';
+} from '../../run/schemas.js';
 
 /** Everything the report needs from one run folder. */
 export interface RunRecord {
@@ -50,40 +52,9 @@ function validate<S extends z.ZodTypeAny>(where: string, schema: S, raw: unknown
 /** The variant name: `config.variant`, else built from model/flow/flowSteps (e.g. `probunet+planar2`). */
 function variantOf(config: RunConfig, file: string): string {
   if (config.variant) return config.variant;
+  if (config.modelConfig) return variantOf({ ...config, ...config.modelConfig, variant: undefined, modelConfig: undefined }, file);
   if (config.model) return config.flow ? `${config.model}+${config.flow}${config.flowSteps ?? ''}` : config.model;
   throw new FlowsegInputError(`${file} has neither "variant" nor "model"; add "variant" (e.g. "probunet+planar2")`);
-}
-
-/** Reads log.jsonl; a truncated *last* line (a run killed mid-write) is tolerated and noted. */
-function readLog(file: string, notes: string[]): { steps: StepLine[]; epochs: EpochLine[] } {
-  const steps: StepLine[] = [];
-  const epochs: EpochLine[] = [];
-  if (!existsSync(file)) {
-    notes.push(`${file} is missing: no training curves for this run`);
-    return { steps, epochs };
-  }
-  const lines = readFileSync(file, 'utf8').split('\n');
-  while (lines.length && lines[lines.length - 1].trim() === '') lines.pop();
-  lines.forEach((line, i) => {
-    if (line.trim() === '') return;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(line);
-    } catch {
-      if (i === lines.length - 1) {
-        notes.push(`${file}: last line ${i + 1} is truncated (interrupted run?); ignored`);
-        return;
-      }
-      throw new FlowsegInputError(`${file}: line ${i + 1} is not valid JSON; fix or delete that line`);
-    }
-    const where = `${file}: line ${i + 1}`;
-    const kind = (raw as { kind?: unknown } | null)?.kind;
-    const fix = 'fix or delete that line';
-    if (kind === 'step') steps.push(validate(where, stepLineSchema, raw, fix));
-    else if (kind === 'epoch') epochs.push(validate(where, epochLineSchema, raw, fix));
-    else if (typeof kind !== 'string') throw new FlowsegInputError(`${where}: no "kind" field; ${fix}`);
-  });
-  return { steps, epochs };
 }
 
 const EVALUATE = 'run `flowseg evaluate` on this run folder to (re)create it';
@@ -91,17 +62,17 @@ const EVALUATE = 'run `flowseg evaluate` on this run folder to (re)create it';
 /** Reads and validates one run folder (see docs/run-format.md). */
 export function readRun(dir: string): RunRecord {
   const notes: string[] = [];
-  const configFile = join(dir, 'config.json');
+  const configFile = runFile(dir, 'config');
   const config = parseJsonFile(configFile, configSchema, 'it is written by `flowseg train`; retrain or restore it');
-  const evalDir = join(dir, 'eval');
-  const summary = parseJsonFile(join(evalDir, 'summary.json'), summarySchema, EVALUATE);
-  const opt = <S extends z.ZodTypeAny>(name: string, schema: S): z.infer<S> | undefined => {
-    const file = join(evalDir, name);
+  const evalDir = runEvalDir(dir);
+  const summary = parseJsonFile(evalFile(evalDir, 'summary'), summarySchema, EVALUATE);
+  const opt = <S extends z.ZodTypeAny>(name: keyof typeof EVAL_FILES, schema: S): z.infer<S> | undefined => {
+    const file = evalFile(evalDir, name);
     if (existsSync(file)) return parseJsonFile(file, schema, EVALUATE);
     notes.push(`${file} is missing`);
     return undefined;
   };
-  const exDir = join(evalDir, 'examples');
+  const exDir = evalFile(evalDir, 'examples');
   const examples = existsSync(exDir)
     ? readdirSync(exDir).filter((f) => f.toLowerCase().endsWith('.png')).sort().map((f) => join(exDir, f))
     : [];
@@ -110,11 +81,13 @@ export function readRun(dir: string): RunRecord {
     variant: variantOf(config, configFile),
     fold: config.fold ?? null,
     config,
-    ...readLog(join(dir, 'log.jsonl'), notes),
+    ...pickCurves(readLog(dir, notes)),
     summary,
-    perImage: opt('per_image.json', perImageSchema),
-    gedVsSamples: opt('ged_vs_samples.json', gedVsSamplesSchema),
+    perImage: opt('perImageJson', perImageSchema),
+    gedVsSamples: opt('gedVsSamplesJson', gedVsSamplesSchema),
     examples,
     notes,
   };
 }
+
+const pickCurves = (log: { steps: StepLine[]; epochs: EpochLine[] }): { steps: StepLine[]; epochs: EpochLine[] } => ({ steps: log.steps, epochs: log.epochs });

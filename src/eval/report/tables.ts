@@ -1,6 +1,6 @@
 import { METRICS, type Cell, type MetricInfo, type VariantRow } from './aggregate.js';
 import { relative } from 'node:path';
-import { METRIC_KEYS } from './runFormat.js';
+import { METRIC_KEYS } from '../../run/schemas.js';
 
 /** The results table as plain strings, shared by the Markdown and HTML writers. */
 export interface TextTable {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
 /**
- * The files `flowseg train` and `flowseg evaluate` write into a run folder, as the report
- * reads them (documented in docs/run-format.md). Extra keys are allowed everywhere, so
- * newer writers stay readable.
+ * The files `flowseg train` and `flowseg evaluate` write into a run folder, as readers of the
+ * folder (the report, cv) validate them (docs/run-format.md). Extra keys are allowed
+ * everywhere, so newer writers stay readable.
  */
 
 /** Summary metrics the report tabulates, in table order. */
@@ -18,9 +18,11 @@ export const budgetSchema = z
   .passthrough();
 export type Budget = z.infer<typeof budgetSchema>;
 
+/** config.json as the report reads it: loose, so runs written by older versions stay readable. */
 export const configSchema = z
   .object({
     variant: z.string().min(1).optional(),
+    modelConfig: z.object({ model: z.string(), flow: z.string(), flowSteps: z.number() }).passthrough().optional(),
     model: z.string().optional(),
     flow: z.string().nullable().optional(),
     flowSteps: z.number().nullable().optional(),

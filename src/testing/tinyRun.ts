@@ -1,11 +1,11 @@
-// Test helpers shared by the export, CLI and browser tests: a tiny trained run and a test image.
+// Test fixtures shared by the export, CLI and browser tests (test code only: may import every layer): a tiny trained run and a test image.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { train, DEFAULT_TRAIN, type TrainConfig } from '../train/index.js';
 import { DEFAULT_MODEL_CONFIG, type FlowName, type ModelKind } from '../models/config.js';
-import { readCheckpoint, restore, disposeCheckpoint, saveCheckpoint, BEST } from '../train/checkpoint.js';
+import { readCheckpoint, restore, disposeCheckpoint, saveCheckpoint, BEST } from '../run/checkpoint.js';
 import { createModel } from '../models/create.js';
 import { loadModelInput, sampleImage } from '../infer/index.js';
 import { noGrad, scope, type Tensor } from '../tensor/index.js';

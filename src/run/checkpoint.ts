@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { RUN_FILES } from './paths.js';
 import { saveSafetensors, loadSafetensors } from '../tensor/safetensors.js';
 import { getRngState, setRngState } from '../tensor/engine.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Optimizer } from '../tensor/optimizer.js';
 import type { SegmentationModel } from '../models/segmentationModel.js';
-import type { TrainConfig } from './config.js';
+import { parseTrainConfig, runConfigFile, type TrainConfig } from './config.js';
 import { FlowsegInputError } from '../util/errors.js';
 
 /** Loop position and bookkeeping saved with the weights, so `--resume` continues exactly. */
@@ -26,8 +27,9 @@ export interface TrainState {
   optimizerSteps: number;
 }
 
-export const LAST = 'checkpoint-last.safetensors';
-export const BEST = 'checkpoint-best.safetensors';
+export const LAST = RUN_FILES.last;
+export const BEST = RUN_FILES.best;
+const FORMAT = 'flowseg-checkpoint-1';
 
 /** Weights + optimizer + torch RNG + loop state + config, in one atomic safetensors file. */
 export function saveCheckpoint(path: string, model: SegmentationModel, optimizer: Optimizer | null, config: TrainConfig, state: TrainState): void {
@@ -43,7 +45,7 @@ export function saveCheckpoint(path: string, model: SegmentationModel, optimizer
   extra.push(rng);
   tensors.set('rng.torch', rng);
   try {
-    saveSafetensors(path, tensors, { format: 'flowseg-checkpoint-1', config: JSON.stringify(config), state: JSON.stringify(state) });
+    saveSafetensors(path, tensors, { format: FORMAT, config: JSON.stringify(runConfigFile(config)), state: JSON.stringify(state) });
   } finally {
     for (const t of extra) t.dispose();
   }
@@ -65,11 +67,16 @@ export function readCheckpoint(pathOrRunDir: string, prefer: 'best' | 'last' = '
     path = found;
   }
   const { metadata, tensors } = loadSafetensors(path);
-  if (metadata.format !== 'flowseg-checkpoint-1' || !metadata.config || !metadata.state) {
+  try {
+    if (metadata.format !== FORMAT || !metadata.config || !metadata.state) {
+      throw new FlowsegInputError(`${path}: not a flowseg checkpoint (missing metadata) — was it written by \`flowseg train\`?`);
+    }
+    const config = parseTrainConfig(parseJson(metadata.config, path), `${path} (config)`);
+    return { config, state: parseJson(metadata.state, path) as TrainState, tensors };
+  } catch (err) {
     for (const t of tensors.values()) t.dispose();
-    throw new FlowsegInputError(`${path}: not a flowseg checkpoint (missing metadata) — was it written by \`flowseg train\`?`);
+    throw err;
   }
-  return { config: JSON.parse(metadata.config) as TrainConfig, state: JSON.parse(metadata.state) as TrainState, tensors };
 }
 
 /** Restores weights (and optimizer + torch RNG when given) from a loaded checkpoint. */
@@ -82,4 +89,12 @@ export function restore(ckpt: LoadedCheckpoint, model: SegmentationModel, optimi
 
 export function disposeCheckpoint(ckpt: LoadedCheckpoint): void {
   for (const t of ckpt.tensors.values()) t.dispose();
+}
+
+function parseJson(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new FlowsegInputError(`${path}: damaged checkpoint metadata (not JSON); use the other checkpoint of the run or retrain`);
+  }
 }

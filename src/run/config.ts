@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { FLOW_NAMES, type FlowName, type ModelConfig } from '../models/config.js';
+import { writeFileAtomic } from '../util/atomicWrite.js';
+import { FlowsegInputError } from '../util/errors.js';
+
+export type Monitor = 'loss' | 'ged';
+
+/**
+ * One training run's settings: printed at start, saved as the run's config.json and inside
+ * every checkpoint — one shape for both (nanoGPT's single config object).
+ */
+const modelConfigSchema = z.object({
+  model: z.enum(['detunet', 'probunet']),
+  inChannels: z.number().int().positive(),
+  filters: z.array(z.number().int().positive()).min(1),
+  convsPerBlock: z.number().int().positive(),
+  latent: z.number().int().positive(),
+  flow: z.enum(FLOW_NAMES as [FlowName, ...FlowName[]]),
+  flowSteps: z.number().int().min(0),
+  beta: z.number().min(0),
+  klMode: z.enum(['analytic', 'mc']),
+  dtype: z.enum(['float32', 'float64']),
+});
+
+const splitConfigSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('kfold'), fold: z.number().int().min(0), folds: z.number().int().min(2) }),
+  z.object({ kind: z.literal('fractions'), train: z.number().min(0), val: z.number().min(0), test: z.number().min(0) }),
+]);
+
+const nullableCount = z.number().int().positive().nullable();
+
+export const trainConfigSchema = z.object({
+  /** Prepared data dir, or `synthetic` for the embedded default. */
+  data: z.string().min(1),
+  modelConfig: modelConfigSchema,
+  variant: z.string().min(1),
+  seed: z.number().int().min(0),
+  /** k-fold by patient (seed 000) when kind = kfold, else train/val/test fractions (seed 001). */
+  split: splitConfigSchema,
+  /** Share of training patients held out for early stopping when the split has no val part. */
+  valFraction: z.number().min(0).max(0.9),
+  raters: z.enum(['all', 'single']),
+  augment: z.boolean(),
+  batchSize: z.number().int().positive(),
+  lr: z.number().positive(),
+  weightDecay: z.number().min(0),
+  epochs: z.number().int().positive(),
+  maxSteps: nullableCount,
+  maxMinutes: z.number().positive().nullable(),
+  patience: z.number().int().positive(),
+  monitor: z.enum(['loss', 'ged']),
+  /** Samples per image for the GED monitor. */
+  valSamples: z.number().int().positive(),
+  /** Cap on validation images per validation round (keeps it short on CPU); null = all. */
+  maxValImages: nullableCount,
+  /** Validate every N optimizer steps; null = once per epoch. */
+  valEverySteps: nullableCount.default(null),
+  /** Clip the global gradient norm to this value; null = no clipping. */
+  gradClip: z.number().positive().nullable().default(null),
+  /** [C, H, W] of the training images (filled in by train(); inference resizes inputs to it). */
+  inputShape: z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]).optional(),
+  /** Synthetic set options when data = synthetic. */
+  synthetic: z.object({ items: z.number().int().positive(), size: z.number().int().min(8), disagreement: z.number().min(0).max(1) }),
+});
+
+export type TrainConfig = Omit<z.infer<typeof trainConfigSchema>, 'modelConfig'> & { modelConfig: ModelConfig };
+
+/** What config.json holds: the TrainConfig, plus facts derived from it for readers of the folder. */
+export interface RunConfigFile extends TrainConfig {
+  fold: number | null;
+  budget: { maxEpochs: number; maxSteps: number | null; maxMinutes: number | null };
+  /** Set by `flowseg cv`: the preset the job belongs to. */
+  preset?: string;
+  samples?: number;
+}
+
+export function runConfigFile(config: TrainConfig, extra: { preset?: string; samples?: number } = {}): RunConfigFile {
+  return {
+    ...config,
+    fold: config.split.kind === 'kfold' ? config.split.fold : null,
+    budget: { maxEpochs: config.epochs, maxSteps: config.maxSteps, maxMinutes: config.maxMinutes },
+    ...extra,
+  };
+}
+
+/** Validates a TrainConfig read from `where` (config.json or a checkpoint); one line naming the key on error. */
+export function parseTrainConfig(raw: unknown, where: string): TrainConfig {
+  const parsed = trainConfigSchema.passthrough().safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = issue?.path.length ? issue.path.join('.') : '(top level)';
+    throw new FlowsegInputError(`${where}: ${key}: ${issue?.message ?? 'invalid'}; the run's config is damaged — retrain, or restore it from the checkpoint`);
+  }
+  return parsed.data as TrainConfig;
+}
+
+export function writeRunConfig(path: string, config: TrainConfig, extra: { preset?: string; samples?: number } = {}): void {
+  writeFileAtomic(path, `${JSON.stringify(runConfigFile(config, extra), null, 2)}\n`);
+}
+
+/** Reads and validates config.json. */
+export function readRunConfig(path: string): RunConfigFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new FlowsegInputError(`${path}: cannot read the run config (${(err as Error).message.split('\n')[0]})`);
+  }
+  const config = parseTrainConfig(raw, path);
+  const { preset, samples } = raw as { preset?: unknown; samples?: unknown };
+  return runConfigFile(config, { preset: typeof preset === 'string' ? preset : undefined, samples: typeof samples === 'number' ? samples : undefined });
+}

@@ -1,0 +1,52 @@
+import type { Dataset } from '../data/types.js';
+import type { SegmentationModel } from '../models/segmentationModel.js';
+import { scope } from '../tensor/scope.js';
+import type { Optimizer } from '../tensor/optimizer.js';
+import type { Rng } from '../util/rng.js';
+import type { TrainConfig } from '../run/config.js';
+import { makeBatch } from './batches.js';
+import { TrainingDivergedError } from './errors.js';
+import { clipGradNorm, latentHealth, type LatentHealth } from './health.js';
+
+/** What one optimizer step logs. */
+export interface StepValues {
+  loss: number;
+  ce: number;
+  kl: number;
+  logDet: number;
+  gradNorm: number;
+  health: LatentHealth | null;
+}
+
+export interface StepContext {
+  model: SegmentationModel;
+  optimizer: Optimizer;
+  dataset: Dataset;
+  config: TrainConfig;
+  dataRng: Rng;
+  /** Where the step is, for the divergence message. */
+  where: { step: number; epoch: number; batch: number; lastCheckpoint: string };
+}
+
+/** One optimizer step on the items `idx`: forward, loss parts, backward, optional clip, update. */
+export function trainStep(c: StepContext, idx: readonly number[]): StepValues {
+  return scope(() => {
+    c.optimizer.zeroGrad();
+    const batch = makeBatch(c.dataset, idx, c.config.raters, c.dataRng, c.config.augment, c.model.config.dtype);
+    const p = c.model.loss(batch.images, batch.masks);
+    const v = { loss: p.loss.item(), ce: p.ce.item(), kl: p.kl.item(), logDet: p.logDet.item() };
+    const bad = (['ce', 'kl', 'logDet'] as const).find((k) => !Number.isFinite(v[k]));
+    if (bad || !Number.isFinite(v.loss)) {
+      const w = c.where;
+      throw new TrainingDivergedError(
+        `loss became ${v.loss} at step ${w.step} (epoch ${w.epoch}, batch ${w.batch}, items ${idx.slice(0, 4).join(',')}…): ` +
+          `the ${bad ?? 'total'} term is ${bad ? v[bad] : v.loss} — lower --lr, set --grad-clip, or check the data; last good weights are in ${w.lastCheckpoint}`,
+      );
+    }
+    const health = latentHealth(p.priorLogSigma, p.posteriorLogSigma);
+    p.loss.backward();
+    const gradNorm = clipGradNorm(c.model.parameters(), c.config.gradClip);
+    c.optimizer.step();
+    return { ...v, gradNorm, health };
+  });
+}

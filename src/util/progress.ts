@@ -1,0 +1,80 @@
+import cliProgress from 'cli-progress';
+
+/**
+ * Progress of long work counted in units (training steps, evaluated images): a live bar with
+ * ETA on a terminal, a plain line every ~10 s otherwise (logs and CI stay readable).
+ */
+export interface CountProgress {
+  /** `done` units so far; `info` is shown after the count (e.g. "epoch 3 | loss 812.4"). */
+  update(done: number, info?: string): void;
+  /** A temporary state shown instead of the info (e.g. "validating"); '' clears it. */
+  status(text: string): void;
+  stop(): void;
+}
+
+export interface ProgressOptions {
+  label: string;
+  total: number;
+  /** Plural unit name: steps, images. */
+  unit: string;
+  enabled?: boolean;
+  /** A time budget: the expected total then shrinks to what fits in the remaining time. */
+  maxSeconds?: number | null;
+}
+
+export function countProgress(o: ProgressOptions): CountProgress {
+  if (o.enabled === false) return { update() {}, status() {}, stop() {} };
+  const started = performance.now();
+  let first: number | null = null;
+  let info = '';
+  let state = '';
+  const expectedTotal = (done: number): number => {
+    first ??= done;
+    const elapsed = (performance.now() - started) / 1000;
+    if (o.maxSeconds == null || elapsed < 1 || done <= first) return o.total;
+    const rate = (done - first) / elapsed;
+    return Math.max(done, Math.min(o.total, Math.round(done + rate * Math.max(0, o.maxSeconds - elapsed))));
+  };
+  if (process.stderr.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      { format: `${o.label} [{bar}] {value}/{total} ${o.unit} | {info} | ETA {eta_formatted}`, stream: process.stderr, hideCursor: true, etaBuffer: 50 },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(Math.max(1, o.total), 0, { info: '' });
+    let last = 0;
+    return {
+      update(done, text) {
+        info = text ?? info;
+        last = done;
+        const expected = expectedTotal(done);
+        if (expected !== bar.getTotal()) bar.setTotal(expected);
+        bar.update(done, { info: state || info });
+      },
+      status(text) {
+        state = text;
+        bar.update(last, { info: state || info });
+      },
+      stop() {
+        bar.stop();
+      },
+    };
+  }
+  let lastLine = started;
+  return {
+    update(done, text) {
+      info = text ?? info;
+      const now = performance.now();
+      first ??= done;
+      const expected = expectedTotal(done);
+      if (now - lastLine < 10_000 && done < expected) return;
+      lastLine = now;
+      const rate = (done - first) / Math.max(1e-9, (now - started) / 1000);
+      const eta = rate > 0 ? (expected - done) / rate : Number.NaN;
+      process.stderr.write(`${o.label} ${done}/${expected} ${o.unit}${info ? ` | ${info}` : ''} | ${rate.toFixed(2)} ${o.unit}/s | ETA ${Number.isFinite(eta) ? `${Math.round(eta)}s` : '?'}\n`);
+    },
+    status(text) {
+      if (text) process.stderr.write(`${o.label} ${text}…\n`);
+    },
+    stop() {},
+  };
+}
