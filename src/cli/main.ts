@@ -24,7 +24,7 @@ export async function buildProgram(argv: string[] = process.argv): Promise<Comma
     } catch (err) {
       const why = unavailable(err);
       if (wanted.length === 1) throw new FlowsegInputError(`flowseg ${name}: ${why}`);
-      program.command(name).description(`(unavailable: ${why})`).allowUnknownOption().action(() => {
+      program.command(name).description("(needs the libtorch addon, not built here; run it to see how to build it)").allowUnknownOption().action(() => {
         throw new FlowsegInputError(`flowseg ${name}: ${why}`);
       });
     }
