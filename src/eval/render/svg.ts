@@ -1,6 +1,6 @@
 import { Resvg } from '@resvg/resvg-js';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { packageRoot } from '../../util/paths.js';
 
 /** The font every figure uses; shipped with the package so figures look the same on any host. */
 export const FONT_FAMILY = 'DejaVu Sans';
@@ -8,7 +8,7 @@ export const FONT_FAMILY = 'DejaVu Sans';
 let fontFiles: string[] | undefined;
 function bundledFonts(): string[] {
   if (!fontFiles) {
-    const dir = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+    const dir = join(packageRoot(), 'assets', 'fonts'); // the two DejaVu faces, with their licence
     fontFiles = [join(dir, 'DejaVuSans.ttf'), join(dir, 'DejaVuSans-Bold.ttf')];
   }
   return fontFiles;
