@@ -19,4 +19,5 @@ export const commands: Record<string, () => Promise<{ register: RegisterCommand 
   cv: () => import('./cv.js'),
   export: () => import('./export.js'),
   view: () => import('./view.js'),
+  'import-torch': () => import('./importTorch.js'),
 };
