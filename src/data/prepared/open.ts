@@ -11,7 +11,7 @@ export type PreparedDataset = Dataset & { readonly index: PreparedIndex };
 export function readPreparedIndex(dir: string): PreparedIndex {
   const path = join(dir, INDEX_FILE);
   if (!existsSync(path)) {
-    throw new FlowsegInputError(`${dir} is not a prepared dataset (no ${INDEX_FILE}); create one with flowseg prepare --format <name> <input> --out ${dir}`);
+    throw new FlowsegInputError(`${dir} is not a prepared dataset (no ${INDEX_FILE}); if it holds raw data, prepare it into a new folder: flowseg prepare --format <name> ${dir} --out ${dir.replace(/\/+$/, '')}-prepared`);
   }
   let json: unknown;
   try {

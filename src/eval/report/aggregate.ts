@@ -61,30 +61,47 @@ export function cellOf(values: readonly (number | null)[]): Cell {
   return { mean: mean(v), std: sampleStd(v), n: v.length };
 }
 
-/** `≤ 20 epochs, ≤ 5000 steps, ≤ 30 min`, or `no limit`. */
+/** `≤ 5000 steps, ≤ 30 min`, or `≤ 20 epochs`, or `no limit`: the epoch cap is shown only when it is the limit that was set. */
 export function formatBudget(b: Budget | undefined): string {
   const parts: string[] = [];
-  if (b?.maxEpochs != null) parts.push(`≤ ${b.maxEpochs} epochs`);
+  const otherLimit = b?.maxSteps != null || b?.maxMinutes != null;
+  if (b?.maxEpochs != null && !(otherLimit && b.maxEpochs === DEFAULT_EPOCH_CAP)) parts.push(`≤ ${b.maxEpochs} epochs`);
   if (b?.maxSteps != null) parts.push(`≤ ${b.maxSteps} steps`);
   if (b?.maxMinutes != null) parts.push(`≤ ${b.maxMinutes} min`);
   return parts.length ? parts.join(', ') : 'no limit';
 }
 
-/** What training actually used, read from log.jsonl (`seconds` is elapsed wall time since start). */
+/** The epoch cap every config has unless set (DEFAULT_TRAIN.epochs); not a budget anyone chose. */
+const DEFAULT_EPOCH_CAP = 200;
+
+/**
+ * What training actually used, read from log.jsonl (`seconds` is elapsed wall time since
+ * start). Epochs are fractional: steps done over the steps of one epoch (known once an
+ * epoch has completed; null before, shown as "< 1").
+ */
 export function budgetUsed(run: RunRecord): BudgetUsed {
-  const epochs = run.epochs.length ? run.epochs.length : null;
   const steps = finite([...run.steps.map((s) => s.step), ...run.epochs.map((e) => e.step)]);
   const secs = finite([...run.steps.map((s) => s.seconds), ...run.epochs.map((e) => e.seconds)]);
+  const lastStep = steps.length ? Math.max(...steps) : null;
+  const fullEpochs = run.epochs.filter((e) => (e as { partial?: unknown }).partial !== true);
+  const perEpoch = fullEpochs[0]?.step;
+  const epochs = lastStep !== null && perEpoch ? Math.round((10 * lastStep) / perEpoch) / 10 : null;
   return {
     epochs,
-    steps: steps.length ? Math.max(...steps) : null,
+    steps: lastStep,
     minutes: secs.length ? Math.max(...secs) / 60 : null,
   };
 }
 
+/** `lidc-dev (test split, 498 images)` from summary.dataset = { path, split, items }. */
 function datasetName(d: unknown): string {
   if (typeof d === 'string') return d;
   if (d && typeof d === 'object' && 'name' in d && typeof d.name === 'string') return d.name;
+  if (d && typeof d === 'object' && 'path' in d && typeof d.path === 'string') {
+    const { path, split } = d as { path: string; split?: unknown };
+    const name = path.replace(/\/+$/, '').split('/').pop() || path;
+    return typeof split === 'string' ? `${name} (${split} split)` : name;
+  }
   return d === undefined || d === null ? '' : JSON.stringify(d);
 }
 

@@ -86,7 +86,8 @@ function gedVsSamples(variant: string, runs: readonly RunRecord[]): Omit<Figure,
 
 function priorSigma(variant: string, runs: readonly RunRecord[]): Omit<Figure, 'file'> | undefined {
   const points: Point[] = runs.flatMap((run) =>
-    (run.perImage ?? []).map((p): Point => [p.prior_sigma ?? Number.NaN, p.rater_disagreement ?? Number.NaN]),
+    // Same axes as `flowseg evaluate`'s figure: disagreement across, the model's σ up.
+    (run.perImage ?? []).map((p): Point => [p.rater_disagreement ?? Number.NaN, p.prior_sigma ?? Number.NaN]),
   );
   const { r, n } = pearson(points);
   if (n < 2) return undefined;
@@ -95,8 +96,8 @@ function priorSigma(variant: string, runs: readonly RunRecord[]): Omit<Figure, '
   const annotation = `Pearson r = ${r === null ? 'undefined' : r.toFixed(3)} (n = ${n} images, ${folds} fold${folds === 1 ? '' : 's'})`;
   const png = renderScatter({
     title,
-    xLabel: 'prior σ (mean over latent dimensions)',
-    yLabel: 'rater disagreement',
+    xLabel: 'rater disagreement (mean 1 − IoU)',
+    yLabel: 'mean prior σ',
     points,
     annotation,
     trendLine: true,

@@ -28,7 +28,9 @@ function foldsText(r: VariantRow): string {
 
 function usedText(r: VariantRow): string {
   const parts: string[] = [];
-  if (r.used.epochs.mean !== null) parts.push(`${r.used.epochs.mean.toFixed(1)} epochs`);
+  // "< 1 epochs" when no run of the variant completed an epoch (the fraction is then unknown).
+  if (r.used.epochs.mean !== null) parts.push(`${r.used.epochs.mean.toFixed(1)} epochs${r.used.epochs.n < r.runs.length ? ` (${r.used.epochs.n} of ${r.runs.length} runs completed an epoch)` : ''}`);
+  else if (r.used.steps.mean !== null) parts.push('< 1 epoch');
   if (r.used.steps.mean !== null) parts.push(`${Math.round(r.used.steps.mean)} steps`);
   if (r.used.minutes.mean !== null) parts.push(`${r.used.minutes.mean.toFixed(1)} min`);
   return parts.length ? parts.join(', ') : '—';
@@ -65,7 +67,7 @@ export function runsTable(rows: readonly VariantRow[]): TextTable {
     r.runs.map((x) => [
       x.variant, x.fold === null ? '—' : String(x.fold), x.seed === null ? '—' : String(x.seed),
       ...metrics.map((m) => fmt(x.metrics[m.key], m.decimals)),
-      x.used.epochs === null ? '—' : String(x.used.epochs), fmt(x.used.minutes, 1),
+      x.used.epochs === null ? (x.used.steps === null ? '—' : '< 1') : String(x.used.epochs), fmt(x.used.minutes, 1),
       x.images === null ? '—' : String(x.images), relative(process.cwd(), x.dir) || '.',
     ]),
   );
