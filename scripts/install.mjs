@@ -4,12 +4,14 @@
 // (flowseg/export, `flowseg view`, `flowseg sample --engine onnx`, `flowseg report`, metrics).
 // libtorch, in this order: LIBTORCH_DIR=/path (include/ + lib/), Debian's libtorch-dev, the
 // libtorch inside an installed PyTorch wheel (python3 -c 'import torch').
-// FLOWSEG_NATIVE=skip: never build; FLOWSEG_NATIVE=detect: print what would be used, build nothing.
+// FLOWSEG_NATIVE=skip: never build; =detect: print what would be used, build nothing;
+// =require: exit 2 when no addon can be built (scripts/setup.sh: a clone must have the engine).
 // node-gyp is npm's own (npm hands it to install scripts); node-addon-api is a dependency.
 // npm ≥ 11.19 runs a dependency's install script only when allowed:
 //   npm install flowseg --allow-scripts=flowseg      (or later: node node_modules/flowseg/scripts/install.mjs)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -59,28 +61,34 @@ function nodeGyp() {
   return spawnSync('node-gyp', ['--version'], { stdio: 'ignore' }).status === 0 ? ['node-gyp'] : null;
 }
 
+/** The one line for a missing addon; fatal only when the caller requires the engine. */
+function giveUp(line) {
+  say(line);
+  if (mode === 'require') process.exit(2);
+}
+
 function main() {
   if (mode === 'skip') return say(`FLOWSEG_NATIVE=skip: libtorch addon not built; ${ONNX_ONLY}`);
   if (!existsSync(join(native, 'binding.gyp'))) return; // not a source tree of the addon
   if (existsSync(addon) && statSync(addon).mtimeMs >= newestSource() && mode !== 'detect') return; // built and current
   const torch = findLibtorch();
   if (mode === 'detect') return say(torch ? `would build the addon against ${torch.how}` : 'no libtorch found');
-  if (!torch) return say(`no libtorch found, so the training engine is not built; ${ONNX_ONLY}; ${HOW}`);
+  if (!torch) return giveUp(`no libtorch found, so the training engine is not built; ${ONNX_ONLY}; ${HOW}`);
   const gyp = nodeGyp();
-  if (!gyp) return say(`libtorch found (${torch.how}) but node-gyp is missing (npm i -g node-gyp); ${ONNX_ONLY}`);
+  if (!gyp) return giveUp(`libtorch found (${torch.how}) but node-gyp is missing (npm i -g node-gyp); ${ONNX_ONLY}`);
   const env = { ...process.env };
   if (torch.dir) env.LIBTORCH_DIR = torch.dir;
   else delete env.LIBTORCH_DIR;
   if (torch.cxxflags) env.CXXFLAGS = `${env.CXXFLAGS ?? ''} ${torch.cxxflags}`.trim();
   // Node's own headers when the system has them (Debian's nodejs-dev), else node-gyp fetches them.
   if (!env.npm_config_nodedir && existsSync('/usr/include/node/node_api.h') && process.execPath.startsWith('/usr/bin/')) env.npm_config_nodedir = '/usr';
-  mkdirSync(join(native, 'build'), { recursive: true });
-  const log = join(native, 'build', 'install.log');
+  const log = join(tmpdir(), `flowseg-addon-build-${process.pid}.log`); // not in native/build: `rebuild` empties it
   say(`building the libtorch addon against ${torch.how} (1–3 minutes; log: ${log})`);
   const [cmd, ...pre] = gyp;
   const r = spawnSync(cmd, [...pre, 'rebuild', '--directory', native, '-j', 'max', '--loglevel=warn'], { env, stdio: ['ignore', openSync(log, 'w'), openSync(log, 'a')] });
   if (r.status === 0 && existsSync(addon)) return say('libtorch addon built');
-  say(`building the libtorch addon failed (see ${log}); ${ONNX_ONLY}; fix the cause and rerun \`node ${join(root, 'scripts', 'install.mjs')}\``);
+  if (mode === 'require') process.stderr.write(readFileSync(log, 'utf8').split('\n').slice(-40).join('\n'));
+  giveUp(`building the libtorch addon failed (see ${log}); ${ONNX_ONLY}; fix the cause and rerun \`node ${join(root, 'scripts', 'install.mjs')}\``);
 }
 
 main();

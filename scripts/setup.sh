@@ -2,7 +2,7 @@
 # Idempotent setup, run before `npm start`, `npm test` and `npm run bench`:
 #   1. Debian packages (libtorch, OpenBLAS; + python3-torch for --with-python; + chromium for --with-browser)
 #   2. npm dependencies (nothing downloads binaries: onnxruntime-node's postinstall is skipped)
-#   3. the native addon (node-gyp against libtorch; LIBTORCH_DIR=/path picks your own libtorch)
+#   3. the native addon (scripts/install.mjs: node-gyp against libtorch; LIBTORCH_DIR=/path picks your own libtorch)
 #   4. the TypeScript build
 # Each step is skipped when already done, so repeated runs take a few seconds.
 set -euo pipefail
@@ -48,14 +48,9 @@ if [ ! -f node_modules/.flowseg-installed ] || [ package.json -nt node_modules/.
   touch node_modules/.flowseg-installed
 fi
 
-# Native addon: rebuild when any native source is newer than the binary.
-addon=native/build/Release/flowseg_native.node
-if [ ! -f "$addon" ] || [ -n "$(find native/src native/binding.gyp -newer "$addon" 2>/dev/null | head -1)" ]; then
-  say "building the native libtorch addon (about a minute)"
-  export npm_config_nodedir="${npm_config_nodedir:-/usr}"
-  [ -f /usr/include/node/node_api.h ] || unset npm_config_nodedir
-  (cd native && ../node_modules/.bin/node-gyp rebuild -j 2 --loglevel=error >&2) || { say "native build failed (see above); is libtorch-dev installed?"; exit 2; }
-fi
+# Native addon: the package's install script (also run by `npm install` above) builds it when
+# missing or older than native/src; here a clone must end up with the engine.
+FLOWSEG_NATIVE=require node scripts/install.mjs || { say "native build failed (see above); is libtorch-dev installed?"; exit 2; }
 
 # TypeScript.
 if [ ! -f dist/.flowseg-built ] || [ -n "$(find src bench tsconfig.json -newer dist/.flowseg-built -name '*.ts' -o -newer dist/.flowseg-built -name '*.json' 2>/dev/null | head -1)" ]; then
