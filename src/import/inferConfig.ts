@@ -38,7 +38,7 @@ function flowOf(tensors: Map<string, ImportedTensor>, latent: number, file: stri
  */
 export function inferModelConfig(tensors: Map<string, ImportedTensor>, file: string, given: ModelOverrides = {}): ModelConfig {
   const first = tensors.get('unet.down.0.0.weight');
-  if (!first || first.shape.length !== 4) {
+  if (first?.shape.length !== 4) {
     throw new FlowsegInputError(`${file}: key "unet.down.0.0.weight" (the U-Net's first conv) is missing; not a Probabilistic U-Net state_dict — see docs/import-torch.md for the layouts flowseg reads`);
   }
   const filters: number[] = [];
@@ -58,7 +58,7 @@ export function inferModelConfig(tensors: Map<string, ImportedTensor>, file: str
   const dtype = floats.length > 0 && floats.every((t) => t.dtype === 'f8') ? 'float64' : 'float32';
   return {
     ...DEFAULT_MODEL_CONFIG,
-    inChannels: given.inChannels ?? (first.shape[1] as number),
+    inChannels: given.inChannels ?? (first?.shape[1] as number),
     filters: given.filters ?? filters,
     convsPerBlock: given.convsPerBlock ?? convsPerBlock,
     model,

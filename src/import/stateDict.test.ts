@@ -38,7 +38,7 @@ for (const kind of ['plain', 'nested', 'dataparallel', 'legacy']) {
     for (const [k, e] of Object.entries(EXPECTED)) {
       const got = t[k];
       assert.deepEqual([got.shape, got.dtype], [e.shape, e.dtype], k);
-      got.data.forEach((v, i) => assert.ok(Math.abs(v - (e.data[i] as number)) < 1e-7, `${k}[${i}] ${v}`));
+      for (const [i, v] of got.data.entries()) assert.ok(Math.abs(v - (e.data[i] as number)) < 1e-7, `${k}[${i}] ${v}`);
     }
   });
 }

@@ -60,7 +60,7 @@ export class TorchTensorRef extends PyInstance {
 
 const ints = (v: PyValue, what: string): number[] => {
   const items = v instanceof PyTuple ? v.items : Array.isArray(v) ? v : null;
-  if (!items || !items.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
+  if (!items?.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
     throw new PickleShapeError(`${what} must be a tuple of non-negative ints`);
   }
   return items as number[];
