@@ -210,3 +210,19 @@ test('plain nnU-Net dataset bad input: multi-class labels, regions, missing labe
   writeFileSync(join(root, 'labelsTr', 'lung_001.png'), png(5, 3, (x) => (x === 0 ? 2 : 0)));
   await rejects(root, /lung_001\.png: label value 2 at \(0, 0\) is not binary/);
 });
+
+test('nnU-Net natural RGB images: one <case>_0000.png stands for channels R, G, B', async () => {
+  const root = mkdtempSync(join(scratch, 'nnunet-rgb-'));
+  mkdirSync(join(root, 'imagesTr'));
+  mkdirSync(join(root, 'labelsTr'));
+  writeFileSync(join(root, 'dataset.json'), JSON.stringify({ channel_names: { 0: 'R', 1: 'G', 2: 'B' }, labels: { background: 0, road: 1 }, file_ending: '.png' }));
+  const rgb = new PNG({ width: 2, height: 1, colorType: 2 });
+  rgb.data.set([255, 0, 51, 255, 0, 102, 204, 255]); // pixels (255, 0, 51) and (0, 102, 204)
+  writeFileSync(join(root, 'imagesTr', 'road_0000.png'), PNG.sync.write(rgb, { colorType: 2 }));
+  writeFileSync(join(root, 'labelsTr', 'road.png'), png(2, 1, (x) => x));
+  const [item] = await collect(root);
+  assert.deepEqual([item.channels, item.raters, [...item.masks]], [3, 1, [0, 1]]);
+  assert.deepEqual([...item.image].map((v) => Math.round(v * 255)), [255, 0, 0, 102, 51, 204]); // [C, H, W]
+  writeFileSync(join(root, 'imagesTr', 'road_0000.png'), png(2, 1, () => 9));
+  await assert.rejects(collect(root), /road_0000\.png is gray, but dataset\.json names 3 channels and the case has no _0001\/_0002 files/);
+});

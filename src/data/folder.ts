@@ -7,6 +7,7 @@
  * <root>/labelsTr/<case>_rater0.png|.nii|.nii.gz one file per rater, rater index from 0
  * <root>/labelsTr/<case>.png|.nii|.nii.gz        without "raters": a plain nnU-Net dataset, one rater
  * ```
+ * As in nnU-Net, a natural RGB image may be one `<case>_0000.png` when dataset.json names 3 channels.
  * A 2D file is one item (`id = case`); a 3D NIfTI volume yields one item per axial slice
  * (`id = <case>/slice-<k>`, k from 0 along the file's third axis, no reorientation).
  * patientId is `patients[case]` when dataset.json maps it, else the case name.
@@ -38,6 +39,20 @@ async function readStack(file: string): Promise<Stack> {
     return { nx: r.width, ny: r.height, nz: 1, data: grayLevels(r), fullScale: r.maxValue };
   }
   return { ...(await readNifti(file)), fullScale: 1 };
+}
+
+/** The three channels of an RGB `<case>_0000.png` (nnU-Net's natural-image exception). */
+async function readRgbStacks(file: string): Promise<Stack[]> {
+  const r = await readImageFile(file);
+  if (r.channels !== 3) {
+    throw new FlowsegInputError(`${file} is gray, but dataset.json names 3 channels and the case has no _0001/_0002 files; add them, or name one channel`);
+  }
+  const n = r.width * r.height;
+  return [0, 1, 2].map((c) => {
+    const data = new Float32Array(n); // [H, W] samples of channel c
+    for (let i = 0; i < n; i++) data[i] = r.data[3 * i + c] as number;
+    return { nx: r.width, ny: r.height, nz: 1, data, fullScale: r.maxValue };
+  });
 }
 
 function sameGrid(s: Stack, file: string, ref: Stack, refFile: string): void {
@@ -73,8 +88,8 @@ export async function* readFolder(input: string, options: ReaderOptions = {}): I
   let yielded = 0;
   let first: { w: number; h: number; file: string } | undefined;
   for (const c of cases) {
-    const channels = [];
-    for (const f of c.channelFiles) {
+    const channels = c.rgb ? await readRgbStacks(c.channelFiles[0]) : [];
+    for (const f of c.rgb ? [] : c.channelFiles) {
       const s = await readStack(f);
       if (channels.length > 0) sameGrid(s, f, channels[0], c.channelFiles[0]);
       channels.push(s);

@@ -44,7 +44,10 @@ export type DatasetJson = z.infer<typeof datasetJsonSchema>;
 /** One case: its channel files in channel order and rater files in rater order. */
 export interface FolderCase {
   name: string;
+  /** One file per channel, or one RGB PNG (`rgb`) standing for channels 0–2. */
   channelFiles: string[];
+  /** nnU-Net's one exception to a file per channel: a natural RGB image as `<case>_0000.png`. */
+  rgb?: boolean;
   raterFiles: string[];
 }
 
@@ -163,7 +166,9 @@ export async function scanFolder(root: string): Promise<FolderLayout> {
   const cases: FolderCase[] = [];
   for (const name of [...channelsOf.keys()].sort()) {
     const ch = channelsOf.get(name) as Map<number, string>;
-    const channelFiles = range(C).map((c) => {
+    // nnU-Net natural images: three channels named, one RGB PNG (checked to be colour when decoded)
+    const rgb = C === 3 && ch.size === 1 && (ch.get(0) ?? '').endsWith('.png');
+    const channelFiles = (rgb ? [0] : range(C)).map((c) => {
       const f = ch.get(c);
       if (f === undefined) {
         throw new FlowsegInputError(`${join(root, 'imagesTr', `${name}_${String(c).padStart(4, '0')}`)}.*: missing channel ${c} (${channelNames[c]}) of case "${name}"; dataset.json names ${C} channel(s)`);
@@ -186,7 +191,7 @@ export async function scanFolder(root: string): Promise<FolderLayout> {
     if (rt.size > R) {
       throw new FlowsegInputError(`${join(root, 'labelsTr')}: case "${name}" has ${rt.size} rater files but dataset.json says raters: ${R}; unequal rater counts — fix "raters" or remove the extra files`);
     }
-    cases.push({ name, channelFiles, raterFiles });
+    cases.push({ name, channelFiles, raterFiles, ...(rgb ? { rgb } : {}) });
   }
   return { spec, channelNames, raters: R, cases };
 }
