@@ -30,7 +30,7 @@ export function writeSamples(out: string, s: ImageSamples, meta: Record<string, 
   const { height: h, width: w } = s;
   const entropy = entropyMap(s.probs);
   writeDirAtomic(out, 'samples', (tmp) => {
-    s.masks.forEach((m, k) => writeFileSync(join(tmp, sampleFileName(k)), encodeLabelPng(m, h, w)));
+    for (const [k, m] of s.masks.entries()) writeFileSync(join(tmp, sampleFileName(k)), encodeLabelPng(m, h, w));
     for (const [name, map] of [['mean', s.mean], ['std', s.std], ['entropy', entropy]] as const) writeFileSync(join(tmp, `${name}.npy`), encodeFloatNpy(map, h, w));
     writeFileSync(join(tmp, 'mean.png'), encodePng(applyColormap(s.mean, { min: 0, max: 1 }), h, w));
     writeFileSync(join(tmp, 'std.png'), encodePng(applyColormap(s.std, { min: 0, max: 0.5 }), h, w));
