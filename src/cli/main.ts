@@ -14,8 +14,9 @@ export async function buildProgram(argv: string[] = process.argv): Promise<Comma
   const program = new Command('flowseg')
     .description('Probabilistic segmentation of ambiguous medical images (Probabilistic U-Net + normalizing flows)')
     .version((JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version)
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride(); // before registering: subcommands copy the setting
+    // Flag errors read like every other failure: one line, `flowseg: …`, the help hint on it.
+    .configureOutput({ outputError: (str, write) => write(`flowseg: ${str.replace(/^error: /, '').trimEnd()} (run with --help for usage)\n`) })
+    .exitOverride(); // before registering: subcommands copy the settings
   const named = argv.slice(2).find((a) => !a.startsWith('-'));
   const wanted = named !== undefined && named in commands ? [named] : argv.slice(2).some((a) => a === '-V' || a === '--version') ? [] : Object.keys(commands);
   for (const name of wanted) {

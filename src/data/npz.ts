@@ -115,14 +115,14 @@ export async function* readNpz(input: string, options: ReaderOptions = {}): Item
     if (ms.length !== 3 && ms.length !== 4) throw new FlowsegInputError(`${masks.label} has shape ${fmt(ms)}; expected [N, R, H, W]`);
     const [N, C, H, W] = is.length === 3 ? [is[0], 1, is[1], is[2]] : is;
     const [MN, R, MH, MW] = ms.length === 3 ? [ms[0], 1, ms[1], ms[2]] : ms;
-    if (MN !== N || MH !== H || MW !== W) {
-      throw new FlowsegInputError(`${masks.label} has shape ${fmt(ms)} but images are ${fmt(is)}; masks must be [${N}, R, ${H}, ${W}]`);
-    }
-    if (N === 0 || R === 0 || H === 0 || W === 0 || C === 0) throw new FlowsegInputError(`${images.label}: empty dataset (shape ${fmt(is)}, masks ${fmt(ms)})`);
     // Before any item buffer is allocated: one item must fit the per-image limits.
     checkPixels(W, H, `${images.label} (shape ${fmt(is)})`);
     checkLimit('maxChannels', C, `${images.label}: shape ${fmt(is)} has ${C} channels`);
     checkLimit('maxRaters', R, `${masks.label}: shape ${fmt(ms)} has ${R} raters`);
+    if (MN !== N || MH !== H || MW !== W) {
+      throw new FlowsegInputError(`${masks.label} has shape ${fmt(ms)} but images are ${fmt(is)}; masks must be [${N}, R, ${H}, ${W}]`);
+    }
+    if (N === 0 || R === 0 || H === 0 || W === 0 || C === 0) throw new FlowsegInputError(`${images.label}: empty dataset (shape ${fmt(is)}, masks ${fmt(ms)})`);
     for (const a of [images, masks]) {
       if (!['f', 'i', 'u', 'b'].includes(a.header.dtype.kind)) {
         throw new FlowsegInputError(`${a.label} has dtype ${a.header.dtype.descr}; expected numbers (float32, uint8, bool, …)`);

@@ -4,6 +4,7 @@
  * draws one mode from it, so rater disagreement is known and set by `disagreement`; a
  * model's samples can be scored against the true distribution, not only the raters.
  */
+import { checkLimit, checkPixels } from '../util/limits.js';
 import { Rng } from '../util/rng.js';
 import type { ReaderOptions } from './types.js';
 import type { DataItem, Dataset, ItemStream } from './types.js';
@@ -33,6 +34,8 @@ export const SYNTHETIC_DEFAULTS = { items: 1000, seed: 0, size: 64, raters: 4, d
 
 export function syntheticDataset(options: SyntheticOptions = {}): SyntheticDataset {
   const o = { ...SYNTHETIC_DEFAULTS, ...stripUndefined(options) };
+  checkPixels(o.size, o.size, 'synthetic data (--size)', 'choose a smaller --size');
+  checkLimit('maxRaters', o.raters, `synthetic data: ${o.raters} raters`);
   const ids = Array.from({ length: o.items }, (_, i) => `synthetic-${i}`);
   const patientIds = ids.map((_, i) => `synthetic-patient-${Math.floor(i / o.itemsPerPatient)}`);
   return {
