@@ -16,7 +16,7 @@ interface ImportFlags {
   flow?: FlowName;
   flowSteps?: number;
   data?: string;
-  size: number;
+  size?: number;
   json?: boolean;
 }
 
@@ -35,7 +35,7 @@ export function register(program: Command): void {
     .option('--flow <name>', `${FLOW_NAMES.join(' | ')} (default: from flow.steps.*)`, oneOf(FLOW_NAMES))
     .option('--flow-steps <K>', 'flow steps (default: from flow.steps.*)', nonNegativeInt)
     .option('--data <dir|synthetic>', 'dataset recorded as the run\'s data (evaluate\'s default --data)', 'synthetic')
-    .option('--size <N>', 'input height = width for sample/export', positiveInt, 128)
+    .option('--size <N>', 'input height = width for sample/export (default: the prepared --data\'s size, else 128)', positiveInt)
     .option('--json', 'print a JSON summary')
     .action((file: string, f: ImportFlags) => {
       checkOutputDir(f.out, 'run', { overwrite: f.overwrite }); // before reading a large file

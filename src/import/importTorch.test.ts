@@ -11,6 +11,8 @@ import { tensor } from '../tensor/create.js';
 import { noGrad } from '../tensor/engine.js';
 import { scope } from '../tensor/scope.js';
 import { FlowsegInputError } from '../util/errors.js';
+import { writePrepared } from '../data/prepared/index.js';
+import { readSynthetic } from '../data/synthetic.js';
 import { importTorch, loadTorchModel } from './importTorch.js';
 import { torchMissing, writeTorchFixture } from './testing.js';
 
@@ -103,6 +105,18 @@ test('import-torch writes a run folder that loadTrainedModel reads back with the
   // an earlier import is replaced; a folder flowseg did not write is refused
   importTorch({ file, out, size: 16 });
   assert.throws(() => importTorch({ file, out: scratch }), /exists and was not written by flowseg/);
+});
+
+test('import-torch takes the input size from a prepared --data and refuses one with other channels', { skip }, async () => {
+  const { file } = fixture('model', 'sized', { ...SPEC, flow: 'none', flowSteps: 0 });
+  const data = join(scratch, 'prepared');
+  await writePrepared(readSynthetic('synthetic', { items: 2, size: 24, seed: 1 }), { out: data, source: { format: 'synthetic', input: 'synthetic' } });
+  // the synthetic set is 1-channel, the model takes 2
+  assert.throws(() => importTorch({ file, out: join(scratch, 'sized-run'), data }), /--data .*prepared holds 1-channel images but the checkpoint's first conv takes 2/);
+  const one = fixture('model', 'sized1', { ...SPEC, inChannels: 1, flow: 'none', flowSteps: 0 }).file;
+  importTorch({ file: one, out: join(scratch, 'sized-run'), data });
+  const config = JSON.parse(readFileSync(join(scratch, 'sized-run', 'config.json'), 'utf8')) as { inputShape: number[] };
+  assert.deepEqual(config.inputShape, [1, 24, 24]);
 });
 
 test('bad state_dicts: missing key, unexpected key, shape mismatch → one line naming the file and key', { skip }, () => {

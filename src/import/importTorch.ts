@@ -8,6 +8,7 @@ import { variantName, type ModelConfig } from '../models/config.js';
 import type { SegmentationModel } from '../models/segmentationModel.js';
 import { tensor } from '../tensor/create.js';
 import { scope } from '../tensor/scope.js';
+import { readPreparedIndex } from '../data/prepared/index.js';
 import { DEFAULT_TRAIN } from '../train/config.js';
 import type { TrainConfig } from '../run/index.js';
 import { FlowsegInputError } from '../util/errors.js';
@@ -78,8 +79,19 @@ export interface ImportTorchOptions {
   model?: ModelOverrides;
   /** Dataset recorded as the run's data (evaluate's default); default `synthetic`. */
   data?: string;
-  /** Input height = width the model is sampled/exported at (default 128, LIDC crops). */
+  /** Input height = width the model is sampled/exported at; default: the prepared --data's size, else 128 (LIDC crops). */
   size?: number;
+}
+
+/** [C, H, W] recorded for sample/export: --size, else the prepared dataset's image size. */
+function inputShape(o: ImportTorchOptions, inChannels: number): [number, number, number] {
+  if (o.size !== undefined) return [inChannels, o.size, o.size];
+  if (o.data === undefined || o.data === 'synthetic') return [inChannels, 128, 128];
+  const { shape } = readPreparedIndex(o.data);
+  if (shape.channels !== inChannels) {
+    throw new FlowsegInputError(`--data ${o.data} holds ${shape.channels}-channel images but the checkpoint's first conv takes ${inChannels}; pass the dataset the model was trained on`);
+  }
+  return [inChannels, shape.height, shape.width];
 }
 
 export interface ImportTorchResult {
@@ -97,14 +109,13 @@ export function importTorch(o: ImportTorchOptions): ImportTorchResult {
   const imported = loadTorchModel(o.file, o.model);
   try {
     const { model, config: modelConfig } = imported;
-    const size = o.size ?? 128;
     // `importedFrom` rides along in config.json and the checkpoint (extra keys are kept) as provenance.
     const config: TrainConfig & { importedFrom: { file: string; layout: SourceLayout; notes: string[] } } = {
       ...DEFAULT_TRAIN,
       data: o.data ?? 'synthetic',
       modelConfig,
       variant: variantName(modelConfig),
-      inputShape: [modelConfig.inChannels, size, size],
+      inputShape: inputShape(o, modelConfig.inChannels),
       importedFrom: { file: resolve(o.file), layout: imported.layout, notes: imported.notes },
     };
     writeImportedRun(o.out, model, config, o.overwrite);
