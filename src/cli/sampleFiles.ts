@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeNpy } from '../data/npzFormat.js';
 import { entropyMap } from '../metrics/index.js';
 import type { ImageSamples } from '../infer/types.js';
 import { FOREGROUND_THRESHOLD } from '../infer/threshold.js';
@@ -8,18 +7,13 @@ import { applyColormap, encodePng, renderSampleGrid } from '../eval/render/index
 import { writeDirAtomic } from '../util/outputDir.js';
 import { encodeLabelPng } from '../infer/labelPng.js';
 
+import { encodeFloatNpy } from '../infer/mapNpy.js';
+
 export { encodeLabelPng } from '../infer/labelPng.js';
+export { encodeFloatNpy } from '../infer/mapNpy.js';
 
 /** `sample-00.png` … : samples are numbered from 0 in files, grid.png, samples.json and the viewer. */
 export const sampleFileName = (k: number): string => `sample-${String(k).padStart(2, '0')}.png`;
-
-/** A float32 map [H, W] as a NumPy .npy (`np.load` gives float32, shape (H, W)). */
-export function encodeFloatNpy(map: Float32Array, height: number, width: number): Uint8Array {
-  const le = new Uint8Array(map.length * 4);
-  const view = new DataView(le.buffer);
-  for (let i = 0; i < map.length; i++) view.setFloat32(4 * i, map[i] as number, true); // '<f4' on any host
-  return encodeNpy('<f4', [height, width], le);
-}
 
 /**
  * Writes one image's samples into a temp dir, then renames it to `out`:

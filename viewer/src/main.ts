@@ -1,7 +1,7 @@
 // The viewer page: load an exported model and an image, sample n segmentations, show them
 // with the mean and std maps (the same metric functions as Node), download the masks.
 import { zipSync } from 'fflate';
-import { meanMap, stdMap } from '../../src/metrics/index.js';
+import { entropyMap, meanMap, stdMap } from '../../src/metrics/index.js';
 import { decodeImage, toModelInput, type DecodedImage } from './image.js';
 import { loadModel, runModel, type LoadedModel } from './model.js';
 import { colourBar, drawImage, drawMap, drawSample, type Picture, type SampleView } from './render.js';
@@ -9,6 +9,7 @@ import { FOREGROUND_THRESHOLD, toMask } from '../../src/infer/threshold.js';
 // The same seeded ε and label files as `flowseg sample` (pure TS, shared with Node).
 import { priorNoise } from '../../src/infer/noise.js';
 import { encodeLabelPng } from '../../src/infer/labelPng.js';
+import { encodeFloatNpy } from '../../src/infer/mapNpy.js';
 
 /** What the page exposes for scripts and the end-to-end test (`window.__flowseg`). */
 interface Summary {
@@ -159,7 +160,10 @@ function downloadAll(): void {
   const r = state.result;
   if (!r) return;
   const files: Record<string, Uint8Array> = {};
-  for (const [k, m] of r.masks.entries()) files[sampleFile(k)] = encodeLabelPng(m, r.picture.height, r.picture.width);
+  const { height: h, width: w } = r.picture;
+  for (const [k, m] of r.masks.entries()) files[sampleFile(k)] = encodeLabelPng(m, h, w);
+  // The same numbers `flowseg sample` writes (float32 [H, W]).
+  for (const [name, map] of [['mean', r.mean], ['std', r.std], ['entropy', entropyMap(r.probs)]] as const) files[`${name}.npy`] = encodeFloatNpy(map, h, w);
   files['samples.json'] = new TextEncoder().encode(`${JSON.stringify({ ...r.summary, image: state.image?.name, model: state.model?.name }, null, 1)}\n`);
   save(new Blob([zipSync(files)], { type: 'application/zip' }), `flowseg-samples-seed${r.summary.seed}.zip`);
 }
