@@ -38,7 +38,8 @@ function unavailable(err: unknown): string {
   const message = (err as Error).message ?? String(err);
   if (!/native engine is not built|flowseg_native|libtorch|libc10/.test(message)) throw err;
   const build = `node ${join(packageRoot(), 'scripts', 'install.mjs')}`;
-  return `needs the libtorch addon, which did not load (${message.split('\n')[0].replace(/^flowseg: /, '')}); build it with \`${build}\` once libtorch is installed (apt-get install libtorch-dev, pip install torch, or LIBTORCH_DIR=…); \`view\`, \`sample --engine onnx\` and \`report\` work without it`;
+  const cause = (message.split('\n')[0] ?? '').replace(/^flowseg: /, '').replace(/ — run \x60npm run setup\x60$/, ''); // that advice is for clones
+  return `needs the libtorch addon, which did not load (${cause}); build it with \`${build}\` once libtorch is installed (apt-get install libtorch-dev, pip install torch, or LIBTORCH_DIR=…); \`view\`, \`sample --engine onnx\` and \`report\` work without it`;
 }
 
 /**
