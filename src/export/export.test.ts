@@ -56,7 +56,7 @@ for (const c of CASES) {
     const meta = exportCheckpoint(run, out);
     assert.equal(meta.latent, 3);
     assert.deepEqual(meta.inputShape, [1, 16, 16]);
-    assert.ok(!readdirSync(dirname(run)).some((f) => f.endsWith('.tmp')), 'no temp file left');
+    assert.ok(!readdirSync(dirname(run)).some((f) => f.includes('flowseg-tmp')), 'no temp file left');
     const { model } = loadTrainedModel(run);
     const sampler = await OnnxSampler.create(out);
     assert.equal(sampler.metadata.variant, c.model === 'detunet' ? 'detunet' : c.flow === 'none' ? 'probunet' : 'probunet+planar2');

@@ -7,7 +7,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { Optimizer } from '../tensor/optimizer.js';
 import type { SegmentationModel } from '../models/segmentationModel.js';
 import { parseTrainConfig, runConfigFile, type TrainConfig } from './config.js';
-import { FlowsegInputError } from '../util/errors.js';
+import { diskFullError, FlowsegInputError } from '../util/errors.js';
 
 /** Loop position and bookkeeping saved with the weights, so `--resume` continues exactly. */
 export interface TrainState {
@@ -25,6 +25,8 @@ export interface TrainState {
   epochsWithoutImprovement: number;
   elapsedSeconds: number;
   optimizerSteps: number;
+  /** Processes of a data-parallel run (absent = 1); --resume needs the same number. */
+  worldSize?: number;
 }
 
 export const LAST = RUN_FILES.last;
@@ -46,6 +48,10 @@ export function saveCheckpoint(path: string, model: SegmentationModel, optimizer
   tensors.set('rng.torch', rng);
   try {
     saveSafetensors(path, tensors, { format: FORMAT, config: JSON.stringify(runConfigFile(config)), state: JSON.stringify(state) });
+  } catch (err) {
+    // The write is atomic (temp file + rename), so the previous checkpoint at `path` is intact.
+    const bytes = [...tensors.values()].reduce((n, t) => n + t.size * 4, 0); // float32 weights and optimizer moments
+    throw diskFullError(err, path, bytes, existsSync(path) ? 'the previous checkpoint there is kept (resume from it with --resume)' : 'nothing was written');
   } finally {
     for (const t of extra) t.dispose();
   }

@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { writeFileAtomic } from '../util/atomicWrite.js';
-import { FlowsegInputError } from '../util/errors.js';
+import { diskFullError, FlowsegInputError } from '../util/errors.js';
 import { runFile } from './paths.js';
 import { epochLineSchema, stepLineSchema, type EpochLine, type StepLine } from './schemas.js';
 
@@ -13,7 +13,12 @@ import { epochLineSchema, stepLineSchema, type EpochLine, type StepLine } from '
 export type LogLine = { kind: string; step?: number } & Record<string, unknown>;
 
 export function appendLog(dir: string, line: LogLine): void {
-  appendFileSync(runFile(dir, 'log'), `${JSON.stringify(line)}\n`);
+  const text = `${JSON.stringify(line)}\n`;
+  try {
+    appendFileSync(runFile(dir, 'log'), text);
+  } catch (err) {
+    throw diskFullError(err, runFile(dir, 'log'), 1 << 20, 'the checkpoints are kept (resume with --resume)');
+  }
 }
 
 interface ParsedLine {

@@ -49,7 +49,7 @@ test('run dir contract: config.json, split.json, log.jsonl, checkpoint-last/best
   train({ config: config('planar', { epochs: 2 }), outDir: dir }).model.dispose();
   assert.equal(liveTensors(), before, 'training leaks no tensors');
   for (const f of ['config.json', 'split.json', 'log.jsonl', 'checkpoint-last.safetensors', 'checkpoint-best.safetensors']) assert.ok(existsSync(join(dir, f)), f);
-  assert.ok(!readdirSync(dir).some((f) => f.endsWith('.tmp')), 'no temp files left');
+  assert.ok(!readdirSync(dir).some((f) => f.includes('flowseg-tmp')), 'no temp files left');
   const lines = readFileSync(join(dir, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   const epochs = lines.filter((l) => l.kind === 'epoch');
   assert.equal(epochs.length, 2);
