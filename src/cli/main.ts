@@ -43,7 +43,7 @@ function unavailable(err: unknown): string {
 }
 
 /**
- * How the CLI ends on an error (docs/cli.md "Exit codes"): exit 2 and one line for anything the
+ * How the CLI ends on an error: exit 2 and one line for anything the
  * user can fix — a FlowsegInputError, a file-system error such as ENOENT, EACCES or ENOSPC;
  * exit 1 and one line for an internal error (a bug: please report it). The stack trace is
  * printed only with `--debug` or FLOWSEG_DEBUG=1.

@@ -16,7 +16,7 @@ export interface LimitSpec {
   what: string;
 }
 
-/** The named limits with their defaults (docs/limits.md lists the same table). */
+/** The named limits with their defaults (scripts/hostile/ holds a case for each). */
 export const LIMITS = {
   /** Width × height of one decoded image or one item (any channel count). */
   maxPixels: { env: 'FLOWSEG_MAX_PIXELS', default: 25_000_000, what: 'pixels per image' },
