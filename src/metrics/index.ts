@@ -8,4 +8,4 @@ export { hungarianIou, hungarianIouFromPairwise } from './hungarian.js';
 export { sampleSetMetrics, meanSampleRaterOverlap, type SampleSetMetrics } from './sampleSet.js';
 export { meanMap, stdMap, entropyMap, probabilityAt } from './maps.js';
 export { ncc, gammaMap, type NccOptions } from './ncc.js';
-export { negCll, maskLogLikelihood, maskLogLikelihoodFromLogits, type ClampOptions } from './cll.js';
+export { negCll, maskLogLikelihood, maskLogLikelihoodFromLogits, maskLogLikelihoodTable, type ClampOptions } from './cll.js';

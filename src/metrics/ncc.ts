@@ -1,5 +1,4 @@
 import { FlowsegInputError } from '../util/errors.js';
-import { probabilityAt } from './maps.js';
 import { assertSameLength, type Mask, type ProbabilityMap } from './types.js';
 
 export interface NccOptions {
@@ -19,12 +18,28 @@ function meanLogs(samples: readonly ProbabilityMap[], eps: number): { l0: Float6
   const l1 = new Float64Array(size);
   const pBar = new Float64Array(size);
   for (const s of samples) {
-    for (let k = 0; k < size; k++) {
-      const p = probabilityAt(s, k);
-      l0[k] += Math.log(1 - p + eps) / m;
-      l1[k] += Math.log(p + eps) / m;
-      pBar[k] += p / m;
+    // binary masks: p ∈ {0, 1}, two possible logs; the type test stays out of the pixel loop
+    if (s instanceof Uint8Array) {
+      const [lo0, lo1] = [Math.log(1 + eps), Math.log(eps)]; // ln(1 − 0 + ε), ln(0 + ε)
+      for (let k = 0; k < size; k++) {
+        const fg = s[k] !== 0;
+        l0[k] += fg ? lo1 : lo0;
+        l1[k] += fg ? lo0 : lo1;
+        pBar[k] += fg ? 1 : 0;
+      }
+    } else {
+      for (let k = 0; k < size; k++) {
+        const p = s[k] as number;
+        l0[k] += Math.log(1 - p + eps);
+        l1[k] += Math.log(p + eps);
+        pBar[k] += p;
+      }
     }
+  }
+  for (let k = 0; k < size; k++) {
+    l0[k] /= m;
+    l1[k] /= m;
+    pBar[k] /= m;
   }
   return { l0, l1, pBar };
 }

@@ -90,3 +90,23 @@ test('ProbUNet planar2: parameter gradients match central finite differences thr
 function loadValues(values: Float64Array, shape: number[]): Tensor {
   return tensor(values, shape);
 }
+
+test('ProbUNet.sample: a batch of 5 images (passes of 2) gives each image the samples it gets alone; prior σ = exp(bounded log σ)', () => {
+  scope(() =>
+    noGrad(() => {
+      const model = build('none', 0);
+      const images = loadValues(Float64Array.from({ length: 5 * 16 * 16 }, (_, k) => Math.sin(k * 0.37) * 0.5 + 0.5), [5, 1, 16, 16]);
+      const eps = loadValues(Float64Array.from({ length: 5 * 3 * 2 }, (_, k) => Math.cos(k * 1.3)), [5, 3, 2]);
+      const all = model.sample(images, 3, { eps });
+      assert.deepEqual(all.probs.shape, [5, 3, 16, 16]);
+      for (let i = 0; i < 5; i++) {
+        const one = model.sample(images.slice(0, i, i + 1), 3, { eps: eps.slice(0, i, i + 1) });
+        close(all.logits.slice(0, i, i + 1), one.logits, 1e-12, `image ${i} logits`);
+        close(all.priorSigma.slice(0, i, i + 1), one.priorSigma, 1e-12, `image ${i} σ`);
+      }
+      const p = model.prior.forward(images);
+      close(all.priorSigma, p.logSigma.exp(), 1e-12, 'σ');
+      model.dispose();
+    }),
+  );
+});
