@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodePng } from '../render/png.js';
+import { evalFile, runEvalDir, runFile } from '../../run/paths.js';
 
 /** Synthetic run folders in the documented format (docs/run-format.md), for tests and demos. */
 export interface FakeRun {
@@ -22,7 +23,7 @@ export function writeFakeRun(root: string, run: FakeRun): string {
     flowSteps: flowPart ? Number(flowPart.replace(/\D+/g, '')) : 0, fold: run.fold, seed: 1, data: 'synthetic',
     budget: { maxEpochs: 5, maxSteps: null, maxMinutes: 10 },
   };
-  writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+  writeFileSync(runFile(dir, 'config'), JSON.stringify(config));
   const lines: string[] = [];
   const epochs = run.epochs ?? 5;
   for (let e = 1; e <= epochs; e++) {
@@ -32,28 +33,28 @@ export function writeFakeRun(root: string, run: FakeRun): string {
     }
     lines.push(JSON.stringify({ kind: 'epoch', epoch: e, step: e * 4, trainLoss: 800 / e + 60 + run.fold, valLoss: 820 / e + 80 + run.fold, seconds: e * 12 }));
   }
-  writeFileSync(join(dir, 'log.jsonl'), `${lines.join('\n')}\n`);
+  writeFileSync(runFile(dir, 'log'), `${lines.join('\n')}\n`);
   if (run.unfinished) return dir;
-  const ev = join(dir, 'eval');
-  mkdirSync(join(ev, 'examples'), { recursive: true });
+  const ev = runEvalDir(dir);
+  mkdirSync(evalFile(ev, 'examples'), { recursive: true });
   const summary: Record<string, unknown> = { config, commit: 'abc1234', dataset: 'synthetic', samples: 16, images: 20 };
   for (const k of ['ged_excl', 'ged_incl', 'hm_iou', 'iou', 'dice', 'cll', 'ncc'] as const) {
     summary[k] = { mean: run.metrics[k] ?? null, std: 0.1 };
   }
-  writeFileSync(join(ev, 'summary.json'), JSON.stringify(summary));
+  writeFileSync(evalFile(ev, 'summary'), JSON.stringify(summary));
   const perImage = Array.from({ length: 20 }, (_, i) => ({
     id: `img${i}`, ged_excl: 0.3, ged_incl: 0.35, hm_iou: 0.5, iou: 0.6, dice: 0.7, cll: null, ncc: 0.4,
     prior_sigma: 0.2 + 0.03 * i, rater_disagreement: 0.1 + 0.02 * i + 0.05 * Math.sin(i * 1.7 + run.fold),
   }));
-  writeFileSync(join(ev, 'per_image.json'), JSON.stringify(perImage));
+  writeFileSync(evalFile(ev, 'perImageJson'), JSON.stringify(perImage));
   const curve = Array.from({ length: 16 }, (_, i) => ({
     samples: i + 1,
     ged_excl: { mean: (run.metrics.ged_excl ?? 0.3) + 0.4 / (i + 1), std: 0.1 },
     ged_incl: { mean: (run.metrics.ged_incl ?? 0.35) + 0.4 / (i + 1), std: 0.1 },
   }));
-  writeFileSync(join(ev, 'ged_vs_samples.json'), JSON.stringify(curve));
+  writeFileSync(evalFile(ev, 'gedVsSamplesJson'), JSON.stringify(curve));
   const px = new Uint8Array(8 * 8).map((_, i) => (i * 4) % 256);
-  writeFileSync(join(ev, 'examples', 'image_000.png'), encodePng(px, 8, 8));
-  writeFileSync(join(dir, 'done'), '');
+  writeFileSync(join(evalFile(ev, 'examples'), 'image_000.png'), encodePng(px, 8, 8));
+  writeFileSync(runFile(dir, 'done'), '');
   return dir;
 }
