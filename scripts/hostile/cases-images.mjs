@@ -125,3 +125,18 @@ export const imageCases = [
   },
 ];
 
+
+/** dataset.json numbers that would size per-rater lists. */
+imageCases.push({
+  name: 'folder-dataset-json-raters-2e9',
+  files: { 'in/dataset.json': JSON.stringify({ name: 'x', channel_names: { 0: 'gray' }, raters: 2e9 }), 'in/imagesTr/c_0000.png': grayPng(4, 4), 'in/labelsTr/c_rater0.png': grayPng(4, 4) },
+  argv: prepare('folder'),
+  expect: { exit: 2, stderr: /dataset\.json: "raters" is 2000000000.*FLOWSEG_MAX_RATERS/ },
+});
+
+/** Target sizes from flags are bounded like decoded images. */
+imageCases.push(
+  { ...kvasir('size-100000', ok4, undefined, /--size: image is 100000×100000/), name: 'kvasir-flag-size-100000', argv: [...prepare('kvasir'), '--size', '100000'] },
+  { ...folderPng('size-100000', ok4, undefined, /--size: image is 100000×100000/), name: 'folder-flag-size-100000', argv: [...prepare('folder'), '--size', '100000'] },
+  { ...stare('patch-100000', pgm(4, 4, Buffer.alloc(16)), /--patch-size: image is 100000×100000/), name: 'retina-flag-patch-size-100000', argv: [...prepare('retina'), '--patch-size', '100000'] },
+);

@@ -17,6 +17,7 @@
  */
 import { extname } from 'node:path';
 import { FlowsegInputError } from '../util/errors.js';
+import { checkPixels } from '../util/limits.js';
 import type { ReaderOptions } from './types.js';
 import { readImageFile } from './image/decode.js';
 import { readNifti, type Volume } from './image/nifti.js';
@@ -83,6 +84,7 @@ function binarize(s: Stack, file: string): Uint8Array {
 
 /** Reads a folder dataset (see the module comment and docs/data-formats.md#folder). */
 export async function* readFolder(input: string, options: ReaderOptions = {}): ItemStream {
+  if (options.size !== undefined) checkPixels(options.size, options.size, '--size', 'pass e.g. --size 128');
   const { spec, cases } = await scanFolder(input);
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
   let yielded = 0;

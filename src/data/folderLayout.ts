@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { FlowsegInputError } from '../util/errors.js';
+import { checkLimit } from '../util/limits.js';
 
 /** File endings the folder format accepts for images and labels. */
 export const FOLDER_ENDINGS = ['.png', '.nii.gz', '.nii'] as const;
@@ -124,6 +125,9 @@ export async function scanFolder(root: string): Promise<FolderLayout> {
   const C = channelNames.length;
   const plain = spec.raters === undefined;
   const R = spec.raters ?? 1;
+  // Before any per-rater or per-channel list is built from these numbers.
+  checkLimit('maxRaters', R, `${join(root, 'dataset.json')}: "raters" is ${R}`, 'set it to the number of rater files per case');
+  checkLimit('maxChannels', C, `${join(root, 'dataset.json')}: ${C} channels are named`, 'name one channel per image file');
   const labelName = (name: string, r: number): string => (plain ? name : `${name}_rater${r}`);
   const accept = (f: string): [string, string] | undefined => {
     const s = splitEnding(f);

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, parse } from 'node:path';
 import { FlowsegInputError } from '../util/errors.js';
+import { checkPixels } from '../util/limits.js';
 import type { ReaderOptions } from './types.js';
 import { readImageFile } from './image/decode.js';
 import { thresholdMask, toPlanes } from './image/raster.js';
@@ -26,6 +27,7 @@ export async function* readKvasir(input: string, options: ReaderOptions = {}): I
   if (!Number.isInteger(size) || size <= 0) {
     throw new FlowsegInputError(`--size ${size} is not a positive integer; pass e.g. --size 128`);
   }
+  checkPixels(size, size, '--size', 'pass e.g. --size 128');
   const mode = options.grayscale === false ? 'rgb' : 'luminance';
   const channels = mode === 'rgb' ? 3 : 1;
   const imageDir = join(input, 'images');

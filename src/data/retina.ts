@@ -12,6 +12,7 @@
  * patch. Patches without any FOV pixel carry no vessel information and are skipped.
  */
 import { FlowsegInputError } from '../util/errors.js';
+import { checkPixels } from '../util/limits.js';
 import type { ReaderOptions } from './types.js';
 import { readImageFile } from './image/decode.js';
 import { type ChannelMode, type Raster, strictMask, toPlanes } from './image/raster.js';
@@ -55,6 +56,8 @@ export async function* readRetina(input: string, options: RetinaOptions = {}): A
   const stride = options.stride ?? Math.max(1, Math.floor(patch / 2));
   if (!Number.isInteger(patch) || patch < 0) throw new FlowsegInputError(`--patch-size ${patch}: expected a positive integer (0 = whole images)`);
   if (!Number.isInteger(stride) || stride <= 0) throw new FlowsegInputError(`--stride ${stride}: expected a positive integer`);
+  checkPixels(patch, patch, '--patch-size', 'pass e.g. --patch-size 128');
+  if (options.resizeHeight !== undefined) checkPixels(options.resizeHeight, options.resizeHeight, 'resizeHeight');
   const mode: ChannelMode = options.grayscale === false ? 'rgb' : (options.channel ?? 'green');
   const channels = mode === 'rgb' ? 3 : 1;
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
