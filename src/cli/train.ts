@@ -3,7 +3,11 @@ import { buildTrainConfig, readConfigLayer, type TrainConfigLayer } from '../exp
 import { FLOW_NAMES, DEFAULT_MODEL_CONFIG, type FlowName, type ModelKind } from '../models/config.js';
 import { disposeCheckpoint, readCheckpoint, runFile, type TrainConfig } from '../run/index.js';
 import { DEFAULT_TRAIN, train } from '../train/index.js';
-import { FlowsegInputError } from '../util/errors.js';
+import { FlowsegEngineError, FlowsegInputError } from '../util/errors.js';
+import { readDistEnv, threadsPerWorker } from '../distributed/env.js';
+import { launchLocal, withoutNprocFlag } from '../distributed/launch.js';
+import { DistributedTraining } from '../distributed/training.js';
+import { setNumThreads } from '../tensor/engine.js';
 import { intList, nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber } from './options.js';
 
 /** The flags as commander parses them: undefined unless given (defaults come from the config builder). */
@@ -17,6 +21,7 @@ export interface TrainFlags {
   seed?: number;
   fold?: number;
   folds?: number;
+  splitFile?: string;
   valFraction?: number;
   epochs?: number;
   maxSteps?: number;
@@ -41,6 +46,8 @@ export interface TrainFlags {
   resume?: boolean;
   overwrite?: boolean;
   json?: boolean;
+  nprocPerNode?: number;
+  distTimeout: number;
 }
 
 /** The layer the given flags contribute (only what the user typed). */
@@ -49,7 +56,7 @@ export function flagsLayer(f: TrainFlags): TrainConfigLayer {
   return {
     modelConfig: { model: f.model, flow: f.flow, flowSteps, filters: f.filters, latent: f.latent, beta: f.beta, klMode: f.kl },
     seed: f.seed,
-    split: f.fold !== undefined ? { kind: 'kfold', fold: f.fold, folds: f.folds ?? 10 } : undefined,
+    split: f.splitFile !== undefined ? { kind: 'file', file: f.splitFile, fold: f.fold ?? 0 } : f.fold !== undefined ? { kind: 'kfold', fold: f.fold, folds: f.folds ?? 10 } : undefined,
     valFraction: f.valFraction,
     raters: f.raters,
     augment: f.augment,
@@ -77,7 +84,7 @@ export function trainConfigFromFlags(f: TrainFlags): TrainConfig {
 }
 
 /** Flags a resumed run may change: its budgets. Any other given flag is refused by name. */
-const RESUMABLE = new Set(['out', 'resume', 'json', 'epochs', 'maxSteps', 'maxMinutes']);
+const RESUMABLE = new Set(['out', 'resume', 'json', 'epochs', 'maxSteps', 'maxMinutes', 'nprocPerNode', 'distTimeout']);
 
 function resumedConfig(flags: TrainFlags, cmd: Command): TrainConfig {
   const given = (name: string): boolean => cmd.getOptionValueSource(name) === 'cli';
@@ -107,6 +114,7 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--seed <S>', `random seed: weights, data order, split (default ${d.seed})`, nonNegativeInt)
     .option('--fold <k>', 'k-fold CV by patient (the papers\' 90/10 protocol): fold k is the test set, a --val-fraction of the rest validates (default: 60/20/20 split)', nonNegativeInt)
     .option('--folds <N>', 'number of folds with --fold (default 10)', positiveInt)
+    .option('--split-file <json>', "nnU-Net splits_final.json: --fold k's val cases are the test set, validation is carved from its train cases")
     .option('--val-fraction <x>', `share of training patients held out for validation when the split has none (default ${d.valFraction})`, nonNegativeNumber)
     .option('--epochs <N>', `maximum epochs (default ${d.epochs})`, positiveInt)
     .option('--max-steps <N>', 'stop after N optimizer steps', positiveInt)
@@ -136,15 +144,35 @@ export function register(program: Command): void {
     .option('--resume', 'continue the run in --out exactly where it stopped (budgets may be raised)')
     .option('--overwrite', 'also train into a non-empty folder flowseg did not create (your files there are kept)')
     .option('--json', 'print a JSON summary at the end')
-    .action((flags: TrainFlags, cmd: Command) => {
-      // Validated in full before anything is printed or written.
+    .option('--nproc-per-node <n>', 'data-parallel: start n local worker processes (like torchrun --standalone); --batch-size is per process', positiveInt)
+    .option('--dist-timeout <seconds>', 'data-parallel: a rank that has not joined or answered after this long fails the others', positiveNumber, 300)
+    .action(async (flags: TrainFlags, cmd: Command) => {
+      // Validated in full before anything is printed or written (or any worker is started).
       const config = flags.resume ? resumedConfig(flags, cmd) : trainConfigFromFlags(flags);
-      if (!flags.resume) process.stderr.write(`flowseg train: ${config.variant} on ${config.data} → ${flags.out}\n${JSON.stringify(config)}\n`);
-      const result = train({ config, outDir: flags.out, resume: flags.resume, overwrite: flags.overwrite, progress: true });
+      const env = readDistEnv();
+      if (flags.nprocPerNode !== undefined && flags.nprocPerNode > 1 && env === null) {
+        process.exitCode = await launchLocal({ nproc: flags.nprocPerNode, argv: [...process.execArgv, ...withoutNprocFlag(process.argv.slice(1))] });
+        return;
+      }
+      if (env && process.env.FLOWSEG_THREADS === undefined) setNumThreads(threadsPerWorker(env.localWorldSize));
+      const dist = env ? new DistributedTraining(env, { timeoutMs: flags.distTimeout * 1000 }) : undefined;
+      const lead = (dist?.rank ?? 0) === 0;
+      if (!flags.resume && lead) process.stderr.write(`flowseg train: ${config.variant} on ${config.data} → ${flags.out}${dist ? ` (${dist.worldSize} processes × batch ${config.batchSize})` : ''}\n${JSON.stringify(config)}\n`);
+      let result: ReturnType<typeof train>;
+      try {
+        result = train({ config, outDir: flags.out, resume: flags.resume, overwrite: flags.overwrite, progress: true, distributed: dist });
+      } catch (err) {
+        if (!dist || !(err instanceof FlowsegEngineError)) throw err;
+        // A peer died or timed out: one line per surviving rank, then exit (never hang).
+        process.stderr.write(`flowseg train: rank ${dist.rank} of ${dist.worldSize}: ${err.message}\n`);
+        process.exit(1);
+      }
+      dist?.close();
+      result.model.dispose();
+      if (!lead) return;
       const s = result.state;
       const best = s.bestEpoch < 0 ? 'no validation round yet' : `best at epoch ${s.bestEpoch}`;
       const summary = { out: flags.out, variant: config.variant, steps: s.step, epochs: s.epoch, stopReason: result.stopReason, bestEpoch: s.bestEpoch < 0 ? null : s.bestEpoch, bestMetric: s.bestMetric };
       process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : `trained ${summary.variant}: ${summary.steps} steps, ${summary.epochs} full epochs (${summary.stopReason}); ${best}; checkpoints in ${flags.out}\n`);
-      result.model.dispose();
     });
 }

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Rng } from '../util/rng.js';
 import { augmentItem, pickRaterMask } from './raters.js';
-import { fractionSplit, kfoldSplit, loadSplit, saveSplit, splitIndices } from './splits.js';
+import { fractionSplit, kfoldSplit, loadSplit, saveSplit, splitDataset, splitIndices } from './splits.js';
 import { syntheticDataset } from './synthetic.js';
 
 // 200 items in 50 patients of 4 slices
@@ -76,4 +76,17 @@ test('augmentation is off by default and flips image and masks together', () => 
       assert.equal(flipped.masks[64 + y * 8 + x], it.masks[64 + y * 8 + 7 - x]);
     }
   }
+});
+
+test('splitDataset with an nnU-Net split file: the fold\'s val cases are the test set, validation is carved from its train cases', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fs-splitfile-'));
+  const file = join(dir, 'splits_final.json');
+  const source = { ids: ['a/0', 'a/1', 'b/0', 'c/0', 'd/0', 'e/0'], patientIds: ['a', 'a', 'b', 'c', 'd', 'e'] };
+  writeFileSync(file, JSON.stringify([{ train: ['a', 'b', 'c', 'd'], val: ['e'] }, { train: ['b', 'c', 'd', 'e'], val: ['a'] }]));
+  const s = splitDataset(source, { split: { kind: 'file', file, fold: 1 }, seed: 3, valFraction: 0.25 });
+  assert.deepEqual(s.test, [0, 1]);
+  assert.equal(s.val.length, 1);
+  assert.deepEqual([...s.train, ...s.val].sort(), [2, 3, 4, 5]);
+  assert.equal(s.split.kind, 'file');
+  assert.throws(() => splitDataset(source, { split: { kind: 'file', file, fold: 2 }, seed: 3, valFraction: 0.25 }), /fold/);
 });

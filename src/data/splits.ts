@@ -8,9 +8,10 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { FlowsegInputError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
+import { readSplitFile } from './splitFile.js';
 
 export const splitSchema = z.object({
-  kind: z.enum(['kfold', 'fractions']),
+  kind: z.enum(['kfold', 'fractions', 'file']),
   seed: z.number().int(),
   /** Fold index for k-fold (0-based); null for fractions. */
   fold: z.number().int().nullable(),
@@ -122,7 +123,10 @@ export interface SplitIndices {
 
 /** How a run splits its data (TrainConfig's split, seed and valFraction). */
 export interface SplitPlan {
-  split: { kind: 'kfold'; fold: number; folds: number } | { kind: 'fractions'; train: number; val: number; test: number };
+  split:
+    | { kind: 'kfold'; fold: number; folds: number }
+    | { kind: 'fractions'; train: number; val: number; test: number }
+    | { kind: 'file'; file: string; fold: number };
   seed: number;
   /** Share of training patients held out for early stopping when the split has no val part. */
   valFraction: number;
@@ -134,11 +138,23 @@ export function splitDataset(dataset: SplitSource, config: SplitPlan): SplitIndi
   let split =
     s.kind === 'kfold'
       ? kfoldSplit(dataset, { fold: s.fold, folds: s.folds, seed: config.seed })
-      : fractionSplit(dataset, { train: s.train, val: s.val, test: s.test, seed: config.seed });
+      : s.kind === 'file'
+        ? fileSplit(dataset, s.file, s.fold, config.seed)
+        : fractionSplit(dataset, { train: s.train, val: s.val, test: s.test, seed: config.seed });
   if (split.val.length === 0 && config.valFraction > 0) split = carveValidation(dataset, split, config.valFraction, config.seed);
   const idx = splitIndices(split, dataset);
   if (idx.train.length === 0) throw new FlowsegInputError('the training split is empty — the dataset has too few patients for this split');
   return { split, ...idx };
+}
+
+/**
+ * Fold `fold` of an nnU-Net splits_final.json: its `val` cases are the held-out test set (the
+ * fold nnU-Net reports on); validation for early stopping is carved from its `train` cases.
+ */
+function fileSplit(dataset: SplitSource, file: string, fold: number, seed: number): Split {
+  const f = readSplitFile(file, fold, dataset);
+  const ids = (idx: number[]): string[] => idx.map((i) => dataset.ids[i] as string);
+  return { kind: 'file', seed, fold, folds: f.folds, train: ids(f.train), val: [], test: ids(f.val) };
 }
 
 function carveValidation(dataset: SplitSource, split: Split, fraction: number, seed: number): Split {

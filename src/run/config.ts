@@ -25,6 +25,8 @@ const modelConfigSchema = z.object({
 
 const splitConfigSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('kfold'), fold: z.number().int().min(0), folds: z.number().int().min(2) }),
+  /** nnU-Net's splits_final.json: fold `fold`'s val cases are the test set. */
+  z.object({ kind: z.literal('file'), file: z.string().min(1), fold: z.number().int().min(0) }),
   z.object({ kind: z.literal('fractions'), train: z.number().min(0), val: z.number().min(0), test: z.number().min(0) }),
 ]);
 
@@ -78,7 +80,7 @@ export interface RunConfigFile extends TrainConfig {
 export function runConfigFile(config: TrainConfig, extra: { preset?: string; samples?: number } = {}): RunConfigFile {
   return {
     ...config,
-    fold: config.split.kind === 'kfold' ? config.split.fold : null,
+    fold: config.split.kind === 'fractions' ? null : config.split.fold,
     budget: { maxEpochs: config.epochs, maxSteps: config.maxSteps, maxMinutes: config.maxMinutes },
     ...extra,
   };
