@@ -19,5 +19,6 @@ export const commands: Record<string, () => Promise<{ register: RegisterCommand 
   cv: () => import('./cv.js'),
   export: () => import('./export.js'),
   view: () => import('./view.js'),
+  'dist-check': () => import('./distCheck.js'),
   'import-torch': () => import('./importTorch.js'),
 };

@@ -13,18 +13,25 @@ export interface Batch {
   items: DataItem[];
 }
 
-/** Stacks items into tensors; each image draws one rater mask (all raters: random rater per draw). */
-export function makeBatch(dataset: Dataset, indices: readonly number[], raters: RaterMode, rng: Rng, augment: boolean, dtype: DType = 'float32'): Batch {
+/**
+ * Stacks items into tensors; each image draws one rater mask (all raters: random rater per draw).
+ * `keep` (data-parallel shards): the random draws are made for every item, in order, but only
+ * items [start, end) are stacked, so each rank's shard gets the draws one process would.
+ */
+export function makeBatch(dataset: Dataset, indices: readonly number[], raters: RaterMode, rng: Rng, augment: boolean, dtype: DType = 'float32', keep?: { start: number; end: number }): Batch {
   const { channels: c, height: h, width: w } = dataset.shape;
-  const b = indices.length;
+  const from = keep?.start ?? 0;
+  const b = (keep?.end ?? indices.length) - from;
   const images = new Float32Array(b * c * h * w);
   const masks = new Float32Array(b * h * w);
   const items: DataItem[] = [];
-  indices.forEach((index, k) => {
+  indices.forEach((index, i) => {
     let item = dataset.get(index);
     if (augment) item = augmentItem(item, { flipHorizontal: true, flipVertical: true }, rng);
-    images.set(item.image, k * c * h * w);
     const m = pickRaterMask(item, raters, rng);
+    const k = i - from;
+    if (k < 0 || k >= b) return;
+    images.set(item.image, k * c * h * w);
     for (let p = 0; p < h * w; p++) masks[k * h * w + p] = m[p] as number;
     items.push(item);
   });

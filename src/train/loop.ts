@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { manualSeed } from '../tensor/engine.js';
 import { Optimizer } from '../tensor/optimizer.js';
 import { createModel } from '../models/create.js';
@@ -12,11 +13,13 @@ import {
 import { FlowsegInputError } from '../util/errors.js';
 import { checkOutputDir, markOutputDir, OUTPUT_MARKER } from '../util/outputDir.js';
 import { Rng } from '../util/rng.js';
+import { sweepStaleTemps } from '../util/temps.js';
 import { chunk } from './batches.js';
 import { SATURATION_SHARE } from './health.js';
 import { countProgress } from '../util/progress.js';
 import { trainStep } from './step.js';
 import { validate } from './validate.js';
+import { checkResumeWorldSize, type DistributedTraining } from '../distributed/training.js';
 
 export interface TrainOptions {
   config: TrainConfig;
@@ -32,6 +35,8 @@ export interface TrainOptions {
   onStep?: (step: number, loss: number) => void;
   /** Warnings (saturated σ, no validation patients); default: stderr. */
   onWarning?: (message: string) => void;
+  /** Data-parallel training (src/distributed): every rank runs train(); rank 0 alone writes the run folder. */
+  distributed?: DistributedTraining;
 }
 
 export type StopReason = 'epochs' | 'early-stopping' | 'max-steps' | 'max-minutes';
@@ -55,9 +60,15 @@ export function train(opts: TrainOptions): TrainResult {
   const { outDir } = opts;
   const warn = opts.onWarning ?? ((m: string) => process.stderr.write(`flowseg train: warning: ${m}\n`));
   const lastPath = runFile(outDir, 'last');
-  if (!opts.resume && existsSync(lastPath)) throw new FlowsegInputError(`--out ${outDir} already holds a run — pass --resume to continue it, or choose another --out`);
+  const dist = opts.distributed;
+  const writes = dist?.writes ?? true;
+  if (writes && !opts.resume && existsSync(lastPath)) throw new FlowsegInputError(`--out ${outDir} already holds a run — pass --resume to continue it, or choose another --out`);
   if (opts.resume && !existsSync(lastPath)) throw new FlowsegInputError(`--resume: ${lastPath} not found — start without --resume`);
-  const mode = opts.resume ? 'own' : checkOutputDir(outDir, 'run', { overwrite: opts.overwrite });
+  const mode = opts.resume || !writes ? 'own' : checkOutputDir(outDir, 'run', { overwrite: opts.overwrite });
+  if (mode === 'merge') {
+    const clash = RUN_ENTRIES.find((e) => existsSync(join(outDir, e)));
+    if (clash) throw new FlowsegInputError(`--out ${outDir}: it holds ${clash}, which flowseg did not write; move it away or choose a new folder`);
+  }
   // Everything that can fail on bad input happens before the first file is written.
   const dataset = openDataset(opts.config);
   const parts = splitDataset(dataset, opts.config);
@@ -67,7 +78,7 @@ export function train(opts: TrainOptions): TrainResult {
   if (height < minSide || width < minSide) {
     throw new FlowsegInputError(`images are ${height}×${width}, too small for ${config.modelConfig.filters.length} U-Net levels (need ≥ ${minSide} px per side); use larger images or fewer --filters`);
   }
-  if (parts.val.length === 0) warn('no validation patients: early stopping and the best checkpoint follow the training loss (use more patients or --fold)');
+  if (parts.val.length === 0 && writes) warn('no validation patients: early stopping and the best checkpoint follow the training loss (use more patients or --fold)');
   manualSeed(config.seed);
   const model = createModel({ ...config.modelConfig, inChannels: channels });
   const optimizer = new Optimizer('adam', model.parameters(), { lr: config.lr, weightDecay: config.weightDecay });
@@ -75,21 +86,29 @@ export function train(opts: TrainOptions): TrainResult {
   let state = freshState();
 
   const created = !existsSync(outDir);
-  mkdirSync(outDir, { recursive: true });
-  const lock = lockRun(outDir);
+  if (writes) mkdirSync(outDir, { recursive: true });
+  const lock = writes ? lockRun(outDir) : null;
+  if (writes) sweepStaleTemps(outDir); // half-written checkpoints of a killed run
   let checkpointed = opts.resume === true;
   try {
     if (opts.resume) {
       const ckpt = readCheckpoint(lastPath, 'last');
+      checkResumeWorldSize(ckpt.state.worldSize, dist?.worldSize ?? 1, outDir);
       restore(ckpt, model, optimizer, lastPath);
       state = ckpt.state;
       disposeCheckpoint(ckpt);
       dataRng.setState(state.dataRng);
-      rollbackLog(outDir, state.step);
-    } else {
+      if (writes) rollbackLog(outDir, state.step);
+    } else if (writes) {
       markOutputDir(outDir, 'run', RUN_ENTRIES);
+      // Leftovers of a fresh start killed before its first checkpoint (this folder is flowseg's own).
+      rmSync(runFile(outDir, 'log'), { force: true });
       writeRunConfig(runFile(outDir, 'config'), config, opts.extraConfig);
       saveRunSplit(outDir, parts.split);
+    }
+    if (dist) {
+      dist.attach(model);
+      state.worldSize = dist.worldSize;
     }
     const result = loop({ ...opts, config, warn }, model, optimizer, dataset, parts, dataRng, state, () => {
       checkpointed = true;
@@ -97,12 +116,12 @@ export function train(opts: TrainOptions): TrainResult {
     return result;
   } catch (err) {
     model.dispose();
-    lock.release();
+    lock?.release();
     // A fresh run that failed before its first checkpoint leaves nothing behind.
-    if (!checkpointed && mode !== 'merge') removeFreshRun(outDir, created);
+    if (writes && !checkpointed && mode !== 'merge') removeFreshRun(outDir, created);
     throw err;
   } finally {
-    lock.release();
+    lock?.release();
     dataset.close?.();
   }
 }
@@ -130,25 +149,35 @@ function loop(
 ): TrainResult {
   const { config, outDir } = opts;
   let state = initial;
-  const log = (line: LogLine): void => appendLog(outDir, line);
-  const batchesPerEpoch = Math.ceil(parts.train.length / config.batchSize);
+  const dist = opts.distributed;
+  const writes = dist?.writes ?? true;
+  const log = (line: LogLine): void => {
+    if (writes) appendLog(outDir, line);
+  };
+  // --batch-size is per process: a step consumes worldSize × batchSize items of the epoch order.
+  const globalBatch = config.batchSize * (dist?.worldSize ?? 1);
+  const batchesPerEpoch = Math.ceil(parts.train.length / globalBatch);
   const total = Math.min(config.maxSteps ?? Number.POSITIVE_INFINITY, config.epochs * batchesPerEpoch);
-  const bar = countProgress({ label: config.variant, total, unit: 'steps', enabled: opts.progress ?? false, maxSeconds: config.maxMinutes === null ? null : config.maxMinutes * 60 - state.elapsedSeconds });
+  const bar = countProgress({ label: config.variant, total, unit: 'steps', enabled: (opts.progress ?? false) && writes, maxSeconds: config.maxMinutes === null ? null : config.maxMinutes * 60 - state.elapsedSeconds });
   const startedAt = performance.now() - state.elapsedSeconds * 1000;
   const elapsed = (): number => (performance.now() - startedAt) / 1000;
   const save = (file: 'last' | 'best'): void => {
-    saveCheckpoint(runFile(outDir, file), model, optimizer, config, { ...state, dataRng: dataRng.getState(), elapsedSeconds: elapsed(), optimizerSteps: optimizer.stepCount });
+    if (writes) saveCheckpoint(runFile(outDir, file), model, optimizer, config, { ...state, dataRng: dataRng.getState(), elapsedSeconds: elapsed(), optimizerSteps: optimizer.stepCount });
     if (file === 'last') onCheckpoint();
   };
   const valIndices = config.maxValImages === null ? parts.val : parts.val.slice(0, config.maxValImages);
   let saturationWarned = false;
+  // Ranks' clocks differ: the time budget is one decision for all of them.
+  const outOfTime = (mine: boolean): boolean => (dist ? dist.anyRank(mine) : mine);
   let stopReason: StopReason = 'epochs';
 
   /** Validation round: early-stopping bookkeeping, checkpoints. Returns true when patience ran out. */
   const validationRound = (epochEnd: boolean): boolean => {
     bar.status('validating');
     const t0 = performance.now();
-    const v = validate(model, dataset, valIndices.length > 0 ? valIndices : parts.train.slice(0, config.maxValImages ?? undefined), { batchSize: config.batchSize, withGed: config.monitor === 'ged', samples: config.valSamples, seed: config.seed + 1 });
+    const indices = valIndices.length > 0 ? valIndices : parts.train.slice(0, config.maxValImages ?? undefined);
+    const run = (mine: readonly number[]) => validate(model, dataset, mine, { batchSize: config.batchSize, withGed: config.monitor === 'ged', samples: config.valSamples, seed: config.seed + 1 });
+    const v = dist ? dist.validate(indices, run) : run(indices);
     const metric = config.monitor === 'ged' ? (v.ged as number) : v.loss;
     const improved = state.bestMetric === null || metric < state.bestMetric || Number.isNaN(state.bestMetric);
     const trainLoss = state.epochLossSum / Math.max(1, state.epochLossCount);
@@ -168,20 +197,20 @@ function loop(
 
   outer: while (state.epoch < config.epochs) {
     if (state.epochOrder.length === 0) state.epochOrder = dataRng.shuffle([...parts.train]);
-    const batches = chunk(state.epochOrder, config.batchSize);
+    const batches = chunk(state.epochOrder, globalBatch);
     while (state.batchInEpoch < batches.length) {
       if (config.maxSteps !== null && state.step >= config.maxSteps) stopReason = 'max-steps';
-      else if (config.maxMinutes !== null && elapsed() >= config.maxMinutes * 60) stopReason = 'max-minutes';
+      else if (config.maxMinutes !== null && outOfTime(elapsed() >= config.maxMinutes * 60)) stopReason = 'max-minutes';
       if (stopReason !== 'epochs') break outer;
       const idx = batches[state.batchInEpoch] as number[];
-      const values = trainStep({ model, optimizer, dataset, config, dataRng, where: { step: state.step + 1, epoch: state.epoch + 1, batch: state.batchInEpoch, lastCheckpoint: runFile(outDir, 'last') } }, idx);
+      const values = trainStep({ model, optimizer, dataset, config, dataRng, where: { step: state.step + 1, epoch: state.epoch + 1, batch: state.batchInEpoch, lastCheckpoint: runFile(outDir, 'last') }, parallel: dist }, idx);
       state.step++;
       state.batchInEpoch++;
       state.epochLossSum += values.loss;
       state.epochLossCount++;
       const h = values.health;
       log({ kind: 'step', step: state.step, epoch: state.epoch + 1, loss: values.loss, ce: values.ce, kl: values.kl, logDet: values.logDet, gradNorm: round(values.gradNorm), ...(h ? { priorLogSigma: round(h.priorLogSigma), posteriorLogSigma: round(h.posteriorLogSigma), sigmaAtBound: round(h.atBound) } : {}), seconds: round(elapsed()) });
-      if (h && h.atBound > SATURATION_SHARE && !saturationWarned) {
+      if (h && h.atBound > SATURATION_SHARE && !saturationWarned && writes) {
         saturationWarned = true;
         const msg = `step ${state.step}: ${(100 * h.atBound).toFixed(0)}% of the latent log σ sit at their bound (prior mean log σ ${h.priorLogSigma.toFixed(2)}); the prior may be degenerate — lower --lr or set --grad-clip`;
         log({ kind: 'warning', step: state.step, message: msg });
