@@ -16,7 +16,7 @@ export class FlowsegEngineError extends Error {
  * error saying how much room the write needs; other errors pass through unchanged.
  */
 export function diskFullError(err: unknown, path: string, bytesNeeded: number, kept: string): unknown {
-  const code = (err as NodeJS.ErrnoException | null)?.code;
+  const code = (err as { code?: unknown } | null)?.code; // no NodeJS types: the viewer (browser) imports this file
   if (code !== 'ENOSPC' && code !== 'EDQUOT') return err;
   const mb = Math.max(0.1, bytesNeeded / 2 ** 20).toFixed(1);
   return new FlowsegInputError(`${path}: no space left on the device (this write needs about ${mb} MB free); ${kept} — free some space and run again`);
