@@ -38,6 +38,10 @@ test('npm package: pack, install into a fresh project, CLI + ONNX sampling + no 
   ensureViewerBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'fs-pack-'));
   try {
+    // prepack's viewer step type-checks the viewer and the src/ files it imports (browser types only).
+    const viewerTypes = run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'viewer', 'tsconfig.json')], root);
+    assert.equal(viewerTypes.status, 0, `viewer type check (npm run build:viewer) fails: ${viewerTypes.stdout}`);
+
     // 1. The tarball: what ships and what does not.
     const packed = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], root); // dist/ is built by the test runner
     assert.equal(packed.status, 0, packed.stderr);
