@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { buildTrainConfig, readConfigLayer, type TrainConfigLayer } from '../experiments/trainConfig.js';
+import { defaultProfile, PROFILE_NAMES, type ProfileName } from '../experiments/profiles.js';
 import { FLOW_NAMES, DEFAULT_MODEL_CONFIG, type FlowName, type ModelKind } from '../models/config.js';
 import { disposeCheckpoint, readCheckpoint, runFile, type TrainConfig } from '../run/index.js';
 import { DEFAULT_TRAIN, train } from '../train/index.js';
@@ -7,13 +8,14 @@ import { FlowsegEngineError, FlowsegInputError } from '../util/errors.js';
 import { readDistEnv, threadsPerWorker } from '../distributed/env.js';
 import { launchLocal, withoutNprocFlag } from '../distributed/launch.js';
 import { DistributedTraining } from '../distributed/training.js';
-import { setNumThreads } from '../tensor/engine.js';
+import { cudaAvailable, setNumThreads } from '../tensor/engine.js';
 import { intList, nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber } from './options.js';
 
 /** The flags as commander parses them: undefined unless given (defaults come from the config builder). */
 export interface TrainFlags {
   out: string;
   config?: string;
+  profile?: ProfileName;
   data?: string;
   model?: ModelKind;
   flow?: FlowName;
@@ -80,7 +82,8 @@ export function flagsLayer(f: TrainFlags): TrainConfigLayer {
 export function trainConfigFromFlags(f: TrainFlags): TrainConfig {
   if (f.folds !== undefined && f.fold === undefined) throw new FlowsegInputError('--folds needs --fold k (the fold used as test set)');
   const file = f.config ? readConfigLayer(f.config) : undefined;
-  return buildTrainConfig({ data: f.data ?? (file as { data?: string } | undefined)?.data ?? 'synthetic', file, flags: flagsLayer(f) });
+  const profile = f.profile ?? defaultProfile(cudaAvailable());
+  return buildTrainConfig({ data: f.data ?? (file as { data?: string } | undefined)?.data ?? 'synthetic', profile, file, flags: flagsLayer(f) });
 }
 
 /** Flags a resumed run may change: its budgets. Any other given flag is refused by name. */
@@ -106,6 +109,7 @@ function resumedConfig(flags: TrainFlags, cmd: Command): TrainConfig {
 const d = DEFAULT_TRAIN;
 export function addTrainOptions(cmd: Command): Command {
   return cmd
+    .option('--profile <name>', "cpu (default without CUDA: batch 8, validation every 250 steps on ≤ 100 images) | paper (the papers' batch 96, full validation each epoch)", oneOf(PROFILE_NAMES))
     .option('--config <file>', 'a JSON/YAML file of training-config keys (docs/run-format.md); flags override it')
     .option('--data <dir|synthetic>', 'prepared data dir (flowseg prepare) or "synthetic" (default)')
     .option('--model <kind>', 'detunet | probunet (default)', oneOf(['detunet', 'probunet'] as const))
@@ -157,7 +161,7 @@ export function register(program: Command): void {
       if (env && process.env.FLOWSEG_THREADS === undefined) setNumThreads(threadsPerWorker(env.localWorldSize));
       const dist = env ? new DistributedTraining(env, { timeoutMs: flags.distTimeout * 1000 }) : undefined;
       const lead = (dist?.rank ?? 0) === 0;
-      if (!flags.resume && lead) process.stderr.write(`flowseg train: ${config.variant} on ${config.data} → ${flags.out}${dist ? ` (${dist.worldSize} processes × batch ${config.batchSize})` : ''}\n${JSON.stringify(config)}\n`);
+      if (!flags.resume && lead) process.stderr.write(`flowseg train: ${config.variant} on ${config.data} → ${flags.out}${dist ? ` (${dist.worldSize} processes × batch ${config.batchSize})` : ''}; profile ${config.profile}${flags.profile ? '' : " (chosen for this machine; --profile paper gives the papers' settings)"}\n${JSON.stringify(config)}\n`);
       let result: ReturnType<typeof train>;
       try {
         result = train({ config, outDir: flags.out, resume: flags.resume, overwrite: flags.overwrite, progress: true, distributed: dist });

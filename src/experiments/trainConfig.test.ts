@@ -35,3 +35,18 @@ test('bad layers are one-line errors naming the key', () => {
   assert.throws(() => readConfigLayer(file), /learningRate: unknown key/);
   assert.throws(() => buildTrainConfig({ data: 'd', flags: { batchSize: 0 } }), /training config: batchSize: Number must be greater than 0/);
 });
+
+test('profiles sit between the defaults and the preset, and are recorded', () => {
+  const cpu = buildTrainConfig({ data: 'd', profile: 'cpu' });
+  assert.equal(cpu.profile, 'cpu');
+  assert.equal(cpu.batchSize, 8);
+  assert.equal(cpu.valEverySteps, 250);
+  const paper = buildTrainConfig({ data: 'd', profile: 'paper', flags: { batchSize: 12 } });
+  assert.equal(paper.profile, 'paper');
+  assert.equal(paper.maxValImages, null);
+  assert.equal(paper.batchSize, 12, 'flags win over the profile');
+  const preset = BUILTIN_PRESETS.valiuddin2021 as Preset;
+  const job = buildTrainConfig({ data: 'd', profile: 'cpu', preset: presetLayer(preset, preset.variants[0]!, 0) });
+  assert.equal(job.batchSize, 96, 'a preset wins over the profile');
+  assert.equal(buildTrainConfig({ data: 'd' }).profile, null);
+});

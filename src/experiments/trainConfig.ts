@@ -1,6 +1,6 @@
 /**
  * The one TrainConfig builder, used by `flowseg train`, `flowseg cv` and `flowseg main`:
- * defaults ← preset ← config file ← flags, each layer a partial TrainConfig, the result
+ * defaults ← profile ← preset ← config file ← flags, each layer a partial TrainConfig, the result
  * validated once (before anything is printed or written).
  */
 import { readFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { trainConfigSchema, type TrainConfig } from '../run/config.js';
 import { DEFAULT_TRAIN } from '../train/config.js';
 import { FlowsegInputError } from '../util/errors.js';
 import type { Preset, VariantSpec } from './presets.js';
+import { PROFILES, type ProfileName } from './profiles.js';
 
 /** A partial TrainConfig: any top-level key, and any subset of modelConfig / synthetic. */
 export type TrainConfigLayer = Partial<Omit<TrainConfig, 'modelConfig' | 'synthetic'>> & {
@@ -71,6 +72,8 @@ function issueText(issue: z.ZodIssue): string {
 
 export interface BuildOptions {
   data: string;
+  /** Machine-dependent settings (experiments/profiles.ts); recorded in the config. */
+  profile?: ProfileName;
   preset?: TrainConfigLayer;
   file?: TrainConfigLayer;
   flags?: TrainConfigLayer;
@@ -78,7 +81,8 @@ export interface BuildOptions {
 
 /** Merges the layers in order and validates the result; the variant name follows the model unless a layer names it. */
 export function buildTrainConfig(o: BuildOptions): TrainConfig {
-  const layers = [o.preset, o.file, o.flags].filter((l): l is TrainConfigLayer => l !== undefined);
+  const profile = o.profile ? { ...PROFILES[o.profile], profile: o.profile } : undefined;
+  const layers = [profile, o.preset, o.file, o.flags].filter((l): l is TrainConfigLayer => l !== undefined);
   let modelConfig: ModelConfig = { ...DEFAULT_MODEL_CONFIG };
   let synthetic = { ...DEFAULT_TRAIN.synthetic };
   let top: Record<string, unknown> = { ...DEFAULT_TRAIN };

@@ -58,6 +58,8 @@ export const trainConfigSchema = z.object({
   maxValImages: nullableCount,
   /** Validate every N optimizer steps; null = once per epoch. */
   valEverySteps: nullableCount.default(null),
+  /** The machine profile the defaults came from (cpu | paper; null: none, e.g. a preset's own settings). */
+  profile: z.enum(['cpu', 'paper']).nullable().default(null),
   /** Clip the global gradient norm to this value; null = no clipping. */
   gradClip: z.number().positive().nullable().default(null),
   /** [C, H, W] of the training images (filled in by train(); inference resizes inputs to it). */

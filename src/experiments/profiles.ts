@@ -1,0 +1,41 @@
+/**
+ * Training profiles: the settings that depend on the machine. `paper` is the papers' protocol
+ * (Valiuddin et al. 2021 / Kohl et al. 2018: batch 96, validation on every validation image
+ * once per epoch); `cpu` keeps the same model, optimizer and learning rate but is sized for a
+ * few CPU cores, where a batch of 96 takes minutes and a full validation pass eats the budget.
+ * Without CUDA the default is `cpu`; `--profile paper` is one flag away. Layered between the
+ * defaults and a preset (experiments/trainConfig.ts).
+ */
+import type { TrainConfigLayer } from './trainConfig.js';
+
+export type ProfileName = 'cpu' | 'paper';
+export const PROFILE_NAMES: readonly ProfileName[] = ['cpu', 'paper'];
+
+export const PROFILES: Readonly<Record<ProfileName, TrainConfigLayer>> = {
+  cpu: {
+    // Kohl's full width (a quarter width learns LIDC worse per minute at 60 min), batch 8:
+    // ~10× more optimizer steps per CPU-minute than batch 96.
+    modelConfig: { filters: [32, 64, 128, 192] },
+    batchSize: 8,
+    lr: 1e-4,
+    // Validation is time the loop does not train: every 250 steps on ≤ 100 images (ELBO only).
+    valEverySteps: 250,
+    maxValImages: 100,
+    valSamples: 4,
+    patience: 20,
+  },
+  paper: {
+    modelConfig: { filters: [32, 64, 128, 192] },
+    batchSize: 96,
+    lr: 1e-4,
+    valEverySteps: null,
+    maxValImages: null,
+    valSamples: 16,
+    patience: 20,
+  },
+};
+
+/** The profile for this machine: `paper` when a CUDA device is there, else `cpu`. */
+export function defaultProfile(cuda: boolean): ProfileName {
+  return cuda ? 'paper' : 'cpu';
+}
