@@ -1,12 +1,14 @@
 // Hostile structure inside a pickle: the memo walk is iterative, shares work, survives cycles,
 // and every length or count is bounded before anything is allocated (issue 13).
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { FlowsegInputError } from '../../util/errors.js';
 import { StreamingUnpickler } from './unpickler.js';
+import { type PyDict, type PyTuple, type PyValue } from './values.js';
 
 const OP = { PROTO: 0x80, STOP: 0x2e, MARK: 0x28, EMPTY_DICT: 0x7d, EMPTY_LIST: 0x5d, APPEND: 0x61, LIST: 0x6c, SETITEMS: 0x75, BINPUT: 0x71, BINGET: 0x68, POP: 0x30, BININT1: 0x4b, LONG4: 0x8b, BINBYTES: 0x42 };
 const key = (s: string): number[] => [0x8c, s.length, ...Buffer.from(s)];
@@ -71,4 +73,21 @@ test('memo references and objects per entry are bounded (env overrides apply)', 
     else process.env.FLOWSEG_MAX_PICKLE_MEMO_REFS = old;
   }
   assert.equal(entriesOf(dictPickle([refs])).length, 1); // the default admits it
+});
+
+test('top-level values of any shape stream correctly (one-item dicts and lists, tuples, REDUCE values)', (t) => {
+  const py = spawnSync('/usr/bin/python3', ['-c', [
+    'import pickle, sys',
+    "d = {'a': {'x': 1}, 'b': (1, 'two', [3]), 'c': [5], 'd': {'y': 2, 'z': [3, 4]}}",
+    "d.update({f'k{i}': {'v': i, 'w': [i] * 2} for i in range(1500)})",
+    'sys.stdout.buffer.write(pickle.dumps(d, protocol=4))',
+  ].join('\n')]);
+  if (py.status !== 0) return t.skip('python3 not available');
+  const entries = new Map(entriesOf(py.stdout) as [string, PyValue][]);
+  assert.equal(entries.size, 1504);
+  assert.equal((entries.get('a') as PyDict).get('x'), 1);
+  assert.deepEqual((entries.get('b') as PyTuple).items, [1, 'two', [3]]);
+  assert.deepEqual(entries.get('c'), [5]);
+  assert.deepEqual((entries.get('d') as PyDict).get('z'), [3, 4]);
+  assert.deepEqual((entries.get('k1499') as PyDict).get('w'), [1499, 1499]);
 });

@@ -148,11 +148,17 @@ export class StreamingUnpickler {
       if (err instanceof PickleShapeError) this.fail(err.message, at);
       throw err;
     }
-    // Inside the top-level dict's MARK … SETITEMS batch, `k1 v1 k2` on the stack means v1
-    // is complete (the pickler has moved on), so hand it out now rather than at SETITEMS.
-    if (this.rootBatchOpen && this.metastack.length === 1 && this.stack.length >= 3) {
-      this.ready.push([this.stack[0], this.stack[1]]);
-      this.stack.splice(0, 2);
+    // Inside the top-level dict's MARK … SETITEMS batch, v1 is complete once the pickler has
+    // started the next entry: `k1 v1 k2 {}` on the batch's stack as `{}` opens its own MARK
+    // batch (how Python pickles every data_lidc.pickle value). A bare `k1 v1 x` is not enough:
+    // x may still belong to v1 (a one-item dict's SETITEM, a tuple, REDUCE arguments). Values
+    // never matching stay on the stack until the batch's SETITEMS, which is correct, only later.
+    if (op === OP.MARK && this.rootBatchOpen && this.metastack.length === 2) {
+      const batch = this.metastack[1];
+      if (batch.length === 4 && isKey(batch[2]) && isFreshContainer(batch[3])) {
+        this.ready.push([batch[0], batch[1]]);
+        batch.splice(0, 2);
+      }
     }
   }
 
@@ -403,6 +409,16 @@ export class StreamingUnpickler {
     }
     return new PyGlobal(qualified);
   }
+}
+
+/** What a dict key of a real pickle is: a str or an int, pushed by one opcode. */
+function isKey(v: PyValue): boolean {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint';
+}
+
+/** A container just created by EMPTY_DICT / EMPTY_LIST / EMPTY_SET, before its items arrive. */
+function isFreshContainer(v: PyValue): boolean {
+  return (v instanceof PyDict && v.map.size === 0) || (Array.isArray(v) && v.length === 0) || (v instanceof PySet && v.items.length === 0);
 }
 
 /** Python ints in real data are small; a long LONG4 would only make BigInt decoding crawl. */
