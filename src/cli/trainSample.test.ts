@@ -46,6 +46,9 @@ test('train → sample → evaluate from the CLI on the synthetic set', () => {
   const e = cli(['evaluate', '--checkpoint', run, '-n', '4', '--json']);
   assert.equal(e.status, 0, e.stderr);
   assert.ok(existsSync(join(run, 'eval', 'summary.json')));
+  const changed = cli(['train', '--out', run, '--resume', '--flow', 'planar', '--max-steps', '6']);
+  assert.equal(changed.status, 2, changed.stderr);
+  assert.match(changed.stderr, /--flow cannot change a run being resumed/);
   const resume = cli(['train', '--out', run, '--resume', '--max-steps', '6', '--json']);
   assert.equal(resume.status, 0, resume.stderr);
   assert.equal(JSON.parse(resume.stdout.trim()).steps, 6);
