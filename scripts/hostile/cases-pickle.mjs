@@ -117,3 +117,9 @@ function negativeShape() {
   p.op(P.NEWFALSE).bytes(Buffer.alloc(32)).op(P.TUPLE).op(P.BUILD);
   return p.op(P.SETITEMS).op(P.SETITEMS).op(P.STOP).toBuffer();
 }
+
+/** Values that never stream (plain arrays in one SETITEMS batch) are bounded by bytes held, not by the file size. */
+pickleCases.push({
+  ...pickleCase('unstreamable-values', () => lidcPickle(Array.from({ length: 12 }, (_, i) => (p) => p.str(`k${i}`).ndarray([512, 512], '<f8', Buffer.alloc(8 * 512 * 512)))), /without completing a dict entry.*FLOWSEG_MAX_PICKLE_ENTRY_BYTES/),
+  env: { FLOWSEG_MAX_PICKLE_ENTRY_BYTES: String(8 * 2 ** 20) }, // the default 512 MiB would need a 512 MB file
+});

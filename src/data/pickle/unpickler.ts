@@ -24,6 +24,9 @@ export class StreamingUnpickler {
   private readonly maxObjects = limit('maxPickleObjects');
   private readonly maxMemoRefs = limit('maxPickleMemoRefs');
   private readonly maxDepth = limit('maxPickleDepth');
+  private readonly maxEntryBytes = limit('maxPickleEntryBytes');
+  /** File offset where the entry being built began (bytes since then are held in memory). */
+  private entryStart = 0;
   private rootBatchOpen = false;
   private ready: [PyValue, PyValue][] = [];
   private result: PyValue | undefined;
@@ -53,6 +56,7 @@ export class StreamingUnpickler {
           this.memo.release(out);
           this.objects = 0;
           this.memoRefs = 0;
+          this.entryStart = this.src.offset;
         }
       }
       if (!(this.result instanceof PyDict)) {
@@ -153,6 +157,13 @@ export class StreamingUnpickler {
     // batch (how Python pickles every data_lidc.pickle value). A bare `k1 v1 x` is not enough:
     // x may still belong to v1 (a one-item dict's SETITEM, a tuple, REDUCE arguments). Values
     // never matching stay on the stack until the batch's SETITEMS, which is correct, only later.
+    if (this.rootBatchOpen && this.src.offset - this.entryStart > this.maxEntryBytes) {
+      this.fail(
+        `${(this.src.offset - this.entryStart).toLocaleString('en-US')} bytes were read without completing a dict entry ` +
+          `(${raiseHint('maxPickleEntryBytes')}); re-save the data as a dict of dicts, one per slice`,
+        at,
+      );
+    }
     if (op === OP.MARK && this.rootBatchOpen && this.metastack.length === 2) {
       const batch = this.metastack[1];
       if (batch.length === 4 && isKey(batch[2]) && isFreshContainer(batch[3])) {
