@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent setup, run before `npm start`, `npm test` and `npm run bench`:
-#   1. Debian packages (libtorch, OpenBLAS; + python3-torch for --with-python; + chromium for --with-browser)
+#   1. Debian packages (libtorch, Gloo headers for data-parallel training, OpenBLAS; + python3-torch for --with-python; + chromium for --with-browser)
 #   2. npm dependencies (nothing downloads binaries: onnxruntime-node's postinstall is skipped)
 #   3. the native addon (scripts/install.mjs: node-gyp against libtorch; LIBTORCH_DIR=/path picks your own libtorch)
 #   4. the TypeScript build
@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { printf '[flowseg setup] %s\n' "$*" >&2; }
 
-packages=(libtorch-dev libopenblas0-pthread g++ make python3)
+packages=(libtorch-dev libgloo-dev libopenblas0-pthread g++ make python3)
 for arg in "$@"; do
   case "$arg" in
     --with-python) packages+=(python3-torch python3-numpy python3-scipy) ;;

@@ -4,6 +4,8 @@
 
 namespace fs {
 
+void initDistributed(Napi::Env env, Napi::Object exports);  // distributed.cc
+
 static FS_FN(LiveTensors) { return Napi::Number::New(info.Env(), static_cast<double>(JsTensor::liveCount.load())); }
 
 static FS_FN(SetGradEnabled) {
@@ -27,6 +29,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initNn(env, exports);
   initOptim(env, exports);
   initRandom(env, exports);
+  initDistributed(env, exports);
   FS_EXPORT(exports, env, "liveTensors", LiveTensors);
   FS_EXPORT(exports, env, "setGradEnabled", SetGradEnabled);
   FS_EXPORT(exports, env, "setNumThreads", SetNumThreads);
