@@ -65,6 +65,8 @@ export interface NativeBinding {
   NativeGenerator: new (seed: number) => NativeGenerator;
   NativeProcessGroup: new (backend: string, masterAddr: string, masterPort: number, rank: number, worldSize: number, timeoutMs: number) => NativeProcessGroup;
   NativeGradReducer: new (group: NativeProcessGroup, params: T[], capBytes: number) => NativeGradReducer;
+  /** Whether the addon was compiled with Gloo (CPU) / NCCL (CUDA) process groups. */
+  glooBuilt: boolean;
   ncclBuilt: boolean;
   fromArray(data: ArrayBufferView, shape: number[], dtype: string, device: string): T;
   zeros(shape: number[], dtype: string, device: string): T;
