@@ -140,3 +140,11 @@ imageCases.push(
   { ...folderPng('size-100000', ok4, undefined, /--size: image is 100000×100000/), name: 'folder-flag-size-100000', argv: [...prepare('folder'), '--size', '100000'] },
   { ...stare('patch-100000', pgm(4, 4, Buffer.alloc(16)), /--patch-size: image is 100000×100000/), name: 'retina-flag-patch-size-100000', argv: [...prepare('retina'), '--patch-size', '100000'] },
 );
+
+/** A nodule with more rater folders than the limit (the folders exist, empty). */
+imageCases.push({
+  name: 'lidc-png-raters-over-limit',
+  files: Object.fromEntries([['in/LIDC-IDRI-0001/nodule-0/images/slice-0.png', ok4], ...Array.from({ length: 70 }, (_, r) => [`in/LIDC-IDRI-0001/nodule-0/mask-${r}/slice-0.png`, mask4])]),
+  argv: prepare('lidc-png'),
+  expect: { exit: 2, stderr: /nodule-0 has 70 rater folders.*FLOWSEG_MAX_RATERS/ },
+});

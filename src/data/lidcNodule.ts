@@ -3,6 +3,7 @@
  * into DataItems, with the checks shared by the loose-folder and the tar reader.
  */
 import { FlowsegInputError } from '../util/errors.js';
+import { checkLimit } from '../util/limits.js';
 import { decodeGrayPng, maskFromGray } from './png.js';
 import type { DataItem } from './types.js';
 
@@ -47,6 +48,7 @@ export function* noduleItems(g: NoduleFiles, expect: TreeExpectations): Generato
     );
   }
   const raters = raterIds.length;
+  checkLimit('maxRaters', raters, `${g.label} has ${raters} rater folders`, 'keep one mask-<r>/ folder per rater');
   if (expect.raters === undefined) expect.raters = raters;
   if (raters !== expect.raters) {
     throw new FlowsegInputError(
