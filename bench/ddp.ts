@@ -1,7 +1,8 @@
 // Bench `ddp` (issue 14 part 5): one training step of the full PU-Net + planar×2, batch 8 per
 // rank, 2 processes × 1 thread (Gloo over loopback, 25 MB buckets, overlap on and off) against
 // 1 process × 1 thread, in the same run. Reports the all-reduce time per step that backward did
-// not hide, its share of the step, and the scaling efficiency = throughput(2) / (2 × throughput(1)).
+// not hide (incl. waiting for the slower rank), its share of the step, and the scaling efficiency
+// = throughput(2) / (2 × throughput(1)) = step(1) / step(2) at equal batch per rank.
 //   npx tsc -p . && node dist/bench/ddp.js
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -18,12 +19,12 @@ interface WorkerResult {
 
 const worker = fileURLToPath(new URL('./ddpWorker.js', import.meta.url));
 
-async function runWorld(world: number, steps: number, overlap: boolean): Promise<WorkerResult> {
+async function runWorld(world: number, steps: number, overlap: boolean, bucketMb = 25): Promise<WorkerResult> {
   const port = await freePort();
   const outs = await Promise.all(
     Array.from({ length: world }, (_, rank) => {
       const env = world === 1 ? { ...process.env, WORLD_SIZE: '1' } : { ...process.env, RANK: String(rank), WORLD_SIZE: String(world), MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(port) };
-      const child = spawn(process.execPath, [worker, String(steps), '2', overlap ? '1' : '0'], { env: { ...env, FLOWSEG_THREADS: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, [worker, String(steps), '2', overlap ? '1' : '0', String(bucketMb)], { env: { ...env, FLOWSEG_THREADS: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d));
       const kill = setTimeout(() => child.kill('SIGKILL'), 30 * 60_000);
@@ -44,11 +45,14 @@ const round = (x: number, d = 3): number => Math.round(x * 10 ** d) / 10 ** d;
 export async function runDdpBench(steps = Number(process.env.FLOWSEG_BENCH_DDP_STEPS ?? 6)): Promise<Record<string, unknown>[]> {
   const single = await runWorld(1, steps, false);
   const lines: Record<string, unknown>[] = [];
-  for (const overlap of [true, false]) {
-    const two = await runWorld(2, steps, overlap);
+  // DDP's default 25 MB buckets (this model's 20 MB of gradients fit in one, so nothing can
+  // overlap), then 4 MB buckets that start while backward still runs, then no overlap at all.
+  for (const [overlap, bucketMb] of [[true, 25], [true, 4], [false, 25]] as const) {
+    const two = await runWorld(2, steps, overlap, bucketMb);
     lines.push({
       bench: 'ddp',
       overlap,
+      bucket_mb: bucketMb,
       ranks: 2,
       threads_per_rank: 1,
       batch_per_rank: 8,

@@ -1,21 +1,21 @@
 // One process of the `ddp` bench (bench/ddp.ts): timed training steps of the full PU-Net +
-// planar×2 (batch 8 per rank, 128×128, Adam), with the gradients all-reduced in 25 MB buckets
+// planar×2 (batch 8 per rank, 128×128, Adam), with the gradients all-reduced in buckets (25 MB)
 // when WORLD_SIZE > 1. Prints one JSON line (rank 0).
-//   node dist/bench/ddpWorker.js <steps> <warmup> <overlap 0|1>
+//   node dist/bench/ddpWorker.js <steps> <warmup> <overlap 0|1> [bucket MB]
 import { manualSeed, Optimizer, rand, scope, setNumThreads, getNumThreads } from '../src/tensor/index.js';
 import { DEFAULT_MODEL_CONFIG, ProbUNet } from '../src/models/index.js';
 import { readDistEnv } from '../src/distributed/env.js';
 import { ProcessGroup } from '../src/distributed/processGroup.js';
 import { GradReducer } from '../src/distributed/gradReducer.js';
 
-const [steps = '6', warmup = '2', overlap = '1'] = process.argv.slice(2);
+const [steps = '6', warmup = '2', overlap = '1', bucketMb = '25'] = process.argv.slice(2);
 setNumThreads(1);
 const env = readDistEnv();
 const pg = env ? new ProcessGroup(env, { timeoutMs: 10 * 60_000 }) : null;
 manualSeed(0);
 const model = new ProbUNet({ ...DEFAULT_MODEL_CONFIG, flow: 'planar', flowSteps: 2 });
 const opt = new Optimizer('adam', model.parameters(), { lr: 1e-4, weightDecay: 1e-5 });
-const reducer = pg ? new GradReducer(pg, model.parameters(), { overlap: overlap === '1', bucketMb: 25 }) : null;
+const reducer = pg ? new GradReducer(pg, model.parameters(), { overlap: overlap === '1', bucketMb: Number(bucketMb) }) : null;
 const x = rand([8, 1, 128, 128]).keepAlive();
 const y = rand([8, 1, 128, 128]).gt(0.5).to('float32').keepAlive();
 

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { readDistEnv } from '../distributed/env.js';
 import { launchLocal, withoutNprocFlag } from '../distributed/launch.js';
 import { distCheck, formatDistCheck } from '../distributed/check.js';
-import { FlowsegInputError } from '../util/errors.js';
+import { FlowsegEngineError, FlowsegInputError } from '../util/errors.js';
 import { oneOf, positiveInt, positiveNumber } from './options.js';
 
 interface Flags {
@@ -30,7 +30,14 @@ export function register(program: Command): void {
       }
       const env = readDistEnv();
       if (env === null) throw new FlowsegInputError('dist-check: WORLD_SIZE/RANK (or SLURM_NTASKS/SLURM_PROCID) are not set — start it like training (srun, torchrun-style env) or pass --nproc-per-node N');
-      const result = distCheck(env, { timeoutMs: f.timeout * 1000, megabytes: f.megabytes, backend: f.backend });
+      let result: ReturnType<typeof distCheck>;
+      try {
+        result = distCheck(env, { timeoutMs: f.timeout * 1000, megabytes: f.megabytes, backend: f.backend });
+      } catch (err) {
+        if (!(err instanceof FlowsegEngineError)) throw err;
+        process.stderr.write(`flowseg dist-check: rank ${env.rank} of ${env.worldSize}: ${err.message}\n`);
+        process.exit(1);
+      }
       if (env.rank !== 0) return;
       process.stdout.write(f.json ? `${JSON.stringify(result)}\n` : `${formatDistCheck(result)}\n`);
     });

@@ -2,7 +2,7 @@ import { native, type NativeProcessGroup } from '../tensor/native.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { tensor } from '../tensor/create.js';
 import { scope } from '../tensor/scope.js';
-import { FlowsegEngineError } from '../util/errors.js';
+import { FlowsegEngineError, FlowsegInputError } from '../util/errors.js';
 import type { DistEnv } from './env.js';
 
 export type Backend = 'gloo' | 'nccl';
@@ -19,8 +19,9 @@ export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 
 /**
  * One process's membership in a c10d process group: the TCPStore rendezvous (rank 0 hosts
- * it at MASTER_ADDR:MASTER_PORT) and the collectives. Every call blocks until all ranks make
- * it, or throws a FlowsegEngineError (a rank died, or the timeout passed).
+ * it at MASTER_ADDR:MASTER_PORT) and the collectives. A failed rendezvous throws a
+ * FlowsegInputError; every collective blocks until all ranks make it, or throws a
+ * FlowsegEngineError (a rank died, or the timeout passed).
  */
 export class ProcessGroup {
   readonly rank: number;
@@ -30,7 +31,12 @@ export class ProcessGroup {
 
   constructor(env: DistEnv, options: ProcessGroupOptions = {}) {
     this.backend = options.backend ?? 'gloo';
-    this.handle = engine(() => new native.NativeProcessGroup(this.backend, env.masterAddr, env.masterPort, env.rank, env.worldSize, options.timeoutMs ?? DEFAULT_TIMEOUT_MS));
+    try {
+      this.handle = new native.NativeProcessGroup(this.backend, env.masterAddr, env.masterPort, env.rank, env.worldSize, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    } catch (err) {
+      // A failed rendezvous is the job's setup (addresses, ranks not started), not a bug.
+      throw new FlowsegInputError((err as Error).message);
+    }
     this.rank = env.rank;
     this.size = env.worldSize;
   }
