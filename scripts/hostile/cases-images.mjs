@@ -148,3 +148,11 @@ imageCases.push({
   argv: prepare('lidc-png'),
   expect: { exit: 2, stderr: /nodule-0 has 70 rater folders.*FLOWSEG_MAX_RATERS/ },
 });
+
+/** A tar entry whose header claims 8 GB (the file itself is 3 KB). */
+imageCases.push({
+  name: 'lidc-tar-entry-claims-8gb',
+  files: { 'in.tar': () => tar([['LIDC-IDRI-slices/LIDC-IDRI-0001/nodule-0/images/slice-0.png', ok4, 8 * 2 ** 30 - 1]]) },
+  argv: prepare('lidc-png', '{dir}/in.tar'),
+  expect: { exit: 2, stderr: /slice-0\.png is 8,589,934,591 bytes, too large for one slice/ },
+});

@@ -233,16 +233,16 @@ export function safetensors(header, dataBytes = 16) {
   len.writeBigUInt64LE(BigInt(json.length));
   return Buffer.concat([len, json, Buffer.alloc(dataBytes)]);
 }
-/** A ustar archive of [name, bytes] entries. */
+/** A ustar archive of [name, bytes, declaredSize?] entries. */
 export function tar(entries) {
   const blocks = [];
-  for (const [name, data] of entries) {
+  for (const [name, data, declared = data.length] of entries) {
     const h = Buffer.alloc(512);
     h.write(name, 0, 100, 'utf8');
     h.write('0000644\0', 100);
     h.write('0000000\0', 108);
     h.write('0000000\0', 116);
-    h.write(`${data.length.toString(8).padStart(11, '0')}\0`, 124);
+    h.write(`${declared.toString(8).padStart(11, '0')}\0`, 124);
     h.write('00000000000\0', 136);
     h.write('        ', 148);
     h.write('0', 156);

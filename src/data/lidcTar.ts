@@ -6,6 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { extract } from 'tar-stream';
 import { FlowsegInputError } from '../util/errors.js';
+import { limit, raiseHint } from '../util/limits.js';
 import type { FileLoader, NoduleFiles } from './lidcNodule.js';
 
 const ENTRY_RE = /(?:^|\/)([^/]+)\/nodule-(\d+)\/([^/]+)\/slice-(\d+)\.png$/;
@@ -24,6 +25,11 @@ export async function* readLidcTar(tarPath: string): AsyncGenerator<NoduleFiles>
       if (!m) {
         entry.resume();
         continue;
+      }
+      // A PNG larger than an uncompressed 16-bit RGBA image at the pixel limit is not a slice.
+      const size = entry.header.size ?? 0;
+      if (size > 8 * limit('maxPixels') + (1 << 20)) {
+        throw new FlowsegInputError(`${tarPath}:${name} is ${size.toLocaleString('en-US')} bytes, too large for one slice (${raiseHint('maxPixels')}); the tar is corrupt`);
       }
       const chunks: Buffer[] = [];
       for await (const c of entry) chunks.push(c as Buffer);
