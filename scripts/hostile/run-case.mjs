@@ -14,7 +14,7 @@ import { allCases, expandArgv, materialize } from './make-corpus.mjs';
 export const ROOT = resolve(new URL('../..', import.meta.url).pathname);
 export const LIMITS = { seconds: 20, peakKb: 1024 * 1024 };
 const GNU_TIME = '/usr/bin/time';
-const hasGnuTime = existsSync(GNU_TIME) && spawnSync(GNU_TIME, ['-f', '%M', 'true'], { encoding: 'utf8' }).status === 0;
+const hasGnuTime = process.env.FLOWSEG_HOSTILE_NO_GNU_TIME !== '1' && existsSync(GNU_TIME) && spawnSync(GNU_TIME, ['-f', '%M', 'true'], { encoding: 'utf8' }).status === 0;
 
 /** path → "size mtime" for every file and folder under `dir` except `skip` (the --out). */
 export function snapshot(dir, skip = new Set()) {

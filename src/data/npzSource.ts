@@ -36,8 +36,8 @@ export function fileRange(fh: FileHandle, start: number, end: number): ByteSourc
   };
 }
 
-/** Input fed to the inflater per step: deflate expands at most ~1032×, so one step yields ≤ ~66 MB. */
-const INFLATE_STEP = 1 << 16;
+/** Input fed to the inflater per step: deflate expands at most ~1032×, so one step yields ≤ ~17 MB. */
+const INFLATE_STEP = 1 << 14;
 
 /**
  * A raw-DEFLATE region of a file, inflated incrementally (memory ≈ one read + one step's
