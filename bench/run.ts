@@ -57,9 +57,20 @@ async function main(): Promise<void> {
     const { runSample16Bench } = await import('./sample16.js');
     for (const line of await runSample16Bench()) process.stdout.write(`${JSON.stringify(line)}\n`);
   }
+  if (only.length === 0 || only.includes('lidc_learning')) {
+    // Learning per CPU-minute on real data against a plain PyTorch loop (skips without ../shared).
+    const { runLidcLearningBench } = await import('./lidcLearning.js');
+    const line = await runLidcLearningBench();
+    if (line) process.stdout.write(`${JSON.stringify(line)}\n`);
+  }
   if (only.length === 0 || only.includes('metrics')) {
     const { runMetricsBench } = await import('./metrics.js');
     process.stdout.write(`${JSON.stringify(await runMetricsBench())}\n`);
+  }
+  if (only.length === 0 || only.includes('ddp')) {
+    // Data-parallel step: 2 processes × 1 thread vs 1 × 1 (all-reduce share, scaling efficiency, overlap on/off).
+    const { runDdpBench } = await import('./ddp.js');
+    for (const line of await runDdpBench()) process.stdout.write(`${JSON.stringify(line)}\n`);
   }
 }
 

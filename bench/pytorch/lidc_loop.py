@@ -1,0 +1,85 @@
+"""PyTorch side of `npm run bench` case lidc_learning (reference only; not a flowseg runtime dependency).
+
+A plain PyTorch training loop of the same model (bench/pytorch/models.py, flowseg's parameter
+names) and optimizer (Adam lr 1e-4, L2 1e-5, batch 8) on a flowseg-prepared dataset, for a
+wall-clock budget, with no validation: the "plain loop" flowseg's own training is compared with.
+
+  /usr/bin/python3 bench/pytorch/lidc_loop.py --data PREPARED --split split.json \
+      --minutes 10 --threads 1 --out weights.safetensors [--flow planar --flow-steps 2]
+
+Trains on the split's train + val items (a plain loop needs no validation), draws a random
+rater mask per item and step (all-raters training, as flowseg), and writes the weights with
+flowseg's names plus {"steps": N} on stdout.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts", "golden"))
+from models import ProbUNet  # noqa: E402
+from safetensors_io import save_file  # noqa: E402
+
+
+def open_prepared(folder: str):
+    index = json.load(open(os.path.join(folder, "index.json")))
+    shape = index["shape"]
+    n, c, r, h, w = shape["items"], shape["channels"], shape["raters"], shape["height"], shape["width"]
+    images = np.memmap(os.path.join(folder, index["files"]["images"]), dtype="<f4", mode="r", shape=(n, c, h, w))
+    masks = np.memmap(os.path.join(folder, index["files"]["masks"]), dtype="u1", mode="r", shape=(n, r, h, w))
+    return index["ids"], images, masks
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", required=True)
+    ap.add_argument("--split", required=True)
+    ap.add_argument("--minutes", type=float, required=True)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--flow", default="planar")
+    ap.add_argument("--flow-steps", type=int, default=2)
+    ap.add_argument("--filters", default="32,64,128,192")
+    ap.add_argument("--latent", type=int, default=6)
+    ap.add_argument("--batch-size", type=int, default=8)
+    ap.add_argument("--seed", type=int, default=1)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    rng = np.random.default_rng(a.seed)
+    ids, images, masks = open_prepared(a.data)
+    split = json.load(open(a.split))
+    pos = {k: i for i, k in enumerate(ids)}
+    train = np.array([pos[k] for k in split["train"] + split["val"]])
+    flow = (a.flow, a.flow_steps) if a.flow != "none" and a.flow_steps > 0 else None
+    model = ProbUNet(images.shape[1], [int(f) for f in a.filters.split(",")], a.latent, flow)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-4, weight_decay=1e-5)
+    deadline = time.perf_counter() + a.minutes * 60
+    steps = 0
+    while time.perf_counter() < deadline:
+        order = rng.permutation(train)
+        for start in range(0, len(order), a.batch_size):
+            if time.perf_counter() >= deadline:
+                break
+            idx = np.sort(order[start:start + a.batch_size])
+            x = torch.from_numpy(np.ascontiguousarray(images[idx]))
+            raters = rng.integers(0, masks.shape[1], size=len(idx))
+            y = torch.from_numpy(np.stack([masks[i, r] for i, r in zip(idx, raters)]).astype(np.float32))[:, None]
+            opt.zero_grad(set_to_none=True)
+            model.elbo(x, y)["loss"].backward()
+            opt.step()
+            steps += 1
+    save_file({k: v.detach().contiguous() for k, v in model.state_dict().items()}, a.out)
+    print(json.dumps({"steps": steps}))
+
+
+if __name__ == "__main__":
+    main()
