@@ -52,6 +52,8 @@ export abstract class Module {
       if (!src) throw new FlowsegInputError(`${source}: parameter ${name} is missing (was it saved from another model configuration?)`);
       if (src.shape.join(',') !== p.shape.join(','))
         throw new FlowsegInputError(`${source}: parameter ${name} has shape [${src.shape}] but the model expects [${p.shape}]`);
+      // copyFrom would convert silently; a parameter stored as integers is a damaged or foreign file.
+      if (src.dtype !== p.dtype) throw new FlowsegInputError(`${source}: parameter ${name} is stored as ${src.dtype} but the model expects ${p.dtype}; the checkpoint is damaged or from another program`);
       p.copyFrom(src);
     }
   }
