@@ -58,7 +58,7 @@ function maxWeightDiff(a: string, b: string): number {
 // falls inside the 9 steps. float64 so the comparison measures the method, not float32 rounding.
 const common = ['--data', 'synthetic', '--synthetic-items', '39', '--synthetic-size', '16', '--filters', '4,8', '--latent', '2', '--flow', 'planar', '--seed', '3', '--max-steps', '9', '--max-val-images', '6', '--lr', '1e-3'];
 
-test('2 ranks × batch 2 (torchrun env by hand, and --nproc-per-node 2) = 1 process × batch 4; --resume refuses another world size', async () => {
+test('2 ranks × batch 2 (torchrun env by hand, and --nproc-per-node 2) = 1 process × batch 4, also across --resume; another world size is refused', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'fs-ddp-'));
   try {
     const cfg = join(dir, 'f64.json');
@@ -87,9 +87,17 @@ test('2 ranks × batch 2 (torchrun env by hand, and --nproc-per-node 2) = 1 proc
     assert.equal(l2.length, 9);
     l1.forEach((v, i) => assert.ok(Math.abs(v - (l2[i] as number)) <= 1e-6 * Math.abs(v), `step ${i + 1} loss ${v} vs ${l2[i]}`));
 
-    const resumed = await flowseg(['train', '--out', join(dir, 'r2'), '--resume', '--max-steps', '10']);
-    assert.equal(resumed.code, 2);
-    assert.match(resumed.stderr, /was trained by 2 processes and this run has 1 .*--nproc-per-node 2/);
+    // --resume with the same world size continues exactly; another world size is refused.
+    const wrong = await flowseg(['train', '--out', join(dir, 'r2'), '--resume', '--max-steps', '12']);
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /was trained by 2 processes and this run has 1 .*--nproc-per-node 2/);
+    const [a, b] = await Promise.all([
+      flowseg(['train', '--out', join(dir, 'r1'), '--resume', '--max-steps', '12']),
+      flowseg(['train', '--nproc-per-node', '2', '--out', join(dir, 'r2'), '--resume', '--max-steps', '12']),
+    ]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(b.code, 0, b.stderr);
+    assert.ok(maxWeightDiff(last('r1'), last('r2')) <= 1e-4);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
