@@ -140,3 +140,16 @@ cliCases.push(
     pending: 'owner of src/import/torchFile.ts: unzipSync inflates members whole (2.2 GB RSS, internal error); check declared sizes (fflate filter: originalSize) against FLOWSEG_MAX_DECOMPRESSED_BYTES / the file size before inflating',
   },
 );
+
+/** Item counts from flags or files: ids are held in memory, so they are bounded too. */
+cliCases.push(
+  { name: 'prepare-synthetic-items-1e9', files: {}, argv: ['prepare', '--format', 'synthetic', 'synthetic', '--items', '1000000000', '--out', '{out}'], expect: { exit: 2, stderr: /1000000000 items.*FLOWSEG_MAX_ITEMS/ } },
+  { name: 'train-synthetic-items-1e9', files: {}, argv: ['train', '--data', 'synthetic', '--synthetic-items', '1000000000', '--synthetic-size', '16', '--filters', '4,8', '--latent', '2', '--max-steps', '1', '--out', '{out}'], expect: { exit: 2, stderr: /1000000000 items.*FLOWSEG_MAX_ITEMS/ } },
+  {
+    name: 'prepare-items-over-env-limit',
+    files: Object.fromEntries(['a', 'b', 'c', 'd', 'e'].flatMap((n) => [[`in/images/${n}.png`, grayPng(8, 8)], [`in/masks/${n}.png`, grayPng(8, 8)]])),
+    env: { FLOWSEG_MAX_ITEMS: '3' },
+    argv: ['prepare', '--format', 'kvasir', '{dir}/in', '--size', '8', '--out', '{out}'],
+    expect: { exit: 2, stderr: /yields more than 3 items.*FLOWSEG_MAX_ITEMS/ },
+  },
+);

@@ -35,6 +35,7 @@ export const SYNTHETIC_DEFAULTS = { items: 1000, seed: 0, size: 64, raters: 4, d
 export function syntheticDataset(options: SyntheticOptions = {}): SyntheticDataset {
   const o = { ...SYNTHETIC_DEFAULTS, ...stripUndefined(options) };
   checkPixels(o.size, o.size, 'synthetic data (--size)', 'choose a smaller --size');
+  checkLimit('maxItems', o.items, `synthetic data: ${o.items} items`, 'choose fewer items');
   checkLimit('maxRaters', o.raters, `synthetic data: ${o.raters} raters`);
   const ids = Array.from({ length: o.items }, (_, i) => `synthetic-${i}`);
   const patientIds = ids.map((_, i) => `synthetic-patient-${Math.floor(i / o.itemsPerPatient)}`);

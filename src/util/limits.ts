@@ -24,6 +24,8 @@ export const LIMITS = {
   maxVoxels: { env: 'FLOWSEG_MAX_VOXELS', default: 200_000_000, what: 'voxels per volume' },
   /** Bytes one compressed file or member may inflate to while held in memory. */
   maxDecompressedBytes: { env: 'FLOWSEG_MAX_DECOMPRESSED_BYTES', default: 2 * 1024 ** 3, what: 'decompressed bytes' },
+  /** Items in one dataset (LIDC's full pickle has 15,096): ids and patient ids are kept in memory. */
+  maxItems: { env: 'FLOWSEG_MAX_ITEMS', default: 5_000_000, what: 'items per dataset' },
   /** Image channels per item (RGB is 3, multi-modal MR 4). */
   maxChannels: { env: 'FLOWSEG_MAX_CHANNELS', default: 16, what: 'channels per image' },
   /** Rater masks per item (LIDC has 4). */

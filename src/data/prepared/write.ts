@@ -6,6 +6,7 @@ import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkOutputDir, stageOutputDir } from '../../util/outputDir.js';
 import { FlowsegInputError } from '../../util/errors.js';
+import { checkLimit, limit } from '../../util/limits.js';
 import { type DatasetSummary, SummaryAccumulator, nonEmptyRaterCount } from '../summary.js';
 import type { DataItem, DatasetShape, ItemStream } from '../types.js';
 import { IMAGES_FILE, INDEX_FILE, MASKS_FILE, PREPARED_VERSION, type PreparedIndex } from './format.js';
@@ -35,10 +36,12 @@ export async function writePrepared(items: ItemStream, options: PrepareOptions):
     const patientIds: string[] = [];
     const nonEmpty: number[] = [];
     const seen = new Set<string>();
+    const maxItems = limit('maxItems');
     let shape: Omit<DatasetShape, 'items' | 'patients'> | undefined;
     for await (const item of items) {
       shape ??= { channels: item.channels, raters: item.raters, height: item.height, width: item.width };
       checkItem(item, shape, seen);
+      if (ids.length === maxItems) checkLimit('maxItems', ids.length + 1, `${options.source.input} yields more than ${maxItems} items`, 'split the dataset');
       writeSync(imagesFd, new Uint8Array(item.image.buffer, item.image.byteOffset, item.image.byteLength));
       writeSync(masksFd, item.masks);
       const k = nonEmptyRaterCount(item);
