@@ -123,3 +123,13 @@ pickleCases.push({
   ...pickleCase('unstreamable-values', () => lidcPickle(Array.from({ length: 12 }, (_, i) => (p) => p.str(`k${i}`).ndarray([512, 512], '<f8', Buffer.alloc(8 * 512 * 512)))), /without completing a dict entry.*FLOWSEG_MAX_PICKLE_ENTRY_BYTES/),
   env: { FLOWSEG_MAX_PICKLE_ENTRY_BYTES: String(8 * 2 ** 20) }, // the default 512 MiB would need a 512 MB file
 });
+
+/** Distinct memo slots grow the memo for the whole file (here with the limit lowered to 1000). */
+pickleCases.push({
+  ...pickleCase('memo-slots-over-limit', () => {
+    const p = new PickleWriter().op(P.PROTO, 4).op(P.NONE);
+    for (let i = 0; i < 2000; i++) p.op(P.LONG_BINPUT).u32(i);
+    return p.op(P.STOP).toBuffer();
+  }, /memoizes more than 1000 objects.*FLOWSEG_MAX_PICKLE_MEMO/),
+  env: { FLOWSEG_MAX_PICKLE_MEMO: '1000' },
+});

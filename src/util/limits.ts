@@ -38,6 +38,8 @@ export const LIMITS = {
   maxPickleObjects: { env: 'FLOWSEG_MAX_PICKLE_OBJECTS', default: 1_000_000, what: 'pickle objects per entry' },
   /** Pickle bytes read since the last entry was handed out (all held in memory until then). */
   maxPickleEntryBytes: { env: 'FLOWSEG_MAX_PICKLE_ENTRY_BYTES', default: 512 * 1024 ** 2, what: 'pickle bytes per entry' },
+  /** Memo slots of one pickle file (data_lidc.pickle: ~30 per entry; V8 Maps stop near 16.7 M). */
+  maxPickleMemo: { env: 'FLOWSEG_MAX_PICKLE_MEMO', default: 10_000_000, what: 'pickle memo slots' },
   /** Memo back-references (BINGET) within one pickle entry: a memo bomb is made of them. */
   maxPickleMemoRefs: { env: 'FLOWSEG_MAX_PICKLE_MEMO_REFS', default: 100_000, what: 'pickle memo references per entry' },
 } as const satisfies Record<string, LimitSpec>;

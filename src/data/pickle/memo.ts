@@ -5,7 +5,7 @@
  * keys, globals, dtypes) stay, since later entries do reference them.
  */
 import { FlowsegInputError } from '../../util/errors.js';
-import { raiseHint } from '../../util/limits.js';
+import { limit, raiseHint } from '../../util/limits.js';
 import { NdArray, PyDict, PyInstance, PySet, PyTuple, type PyValue } from './values.js';
 
 /** Values above this many bytes/chars count as array data. */
@@ -17,6 +17,8 @@ export class StreamingMemo {
   private slots = new Map<number, PyValue | typeof RELEASED>();
   private recent: number[] = [];
 
+  private readonly maxSlots = limit('maxPickleMemo');
+
   constructor(
     private readonly path: string,
     private readonly maxDepth: number,
@@ -27,6 +29,9 @@ export class StreamingMemo {
   }
 
   put(slot: number, v: PyValue): void {
+    if (this.slots.size >= this.maxSlots && !this.slots.has(slot)) {
+      throw new FlowsegInputError(`${this.path}: the pickle memoizes more than ${this.maxSlots} objects (${raiseHint('maxPickleMemo')}); the file is corrupt or hostile`);
+    }
     this.slots.set(slot, v);
     this.recent.push(slot);
   }

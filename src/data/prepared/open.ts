@@ -1,10 +1,12 @@
 /** Random access to a prepared dataset: item i is two positioned reads, nothing is preloaded. */
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FlowsegInputError } from '../../util/errors.js';
 import type { DataItem, Dataset } from '../types.js';
 import type { DatasetSummary } from '../summary.js';
 import { INDEX_FILE, type PreparedIndex, preparedIndexSchema } from './format.js';
+
+const MAX_INDEX_BYTES = 512 * 1024 ** 2;
 
 export type PreparedDataset = Dataset & { readonly index: PreparedIndex };
 
@@ -12,6 +14,10 @@ export function readPreparedIndex(dir: string): PreparedIndex {
   const path = join(dir, INDEX_FILE);
   if (!existsSync(path)) {
     throw new FlowsegInputError(`${dir} is not a prepared dataset (no ${INDEX_FILE}); if it holds raw data, prepare it into a new folder: flowseg prepare --format <name> ${dir} --out ${dir.replace(/\/+$/, '')}-prepared`);
+  }
+  // V8 cannot hold a longer string; flowseg's own index.json is ~100 bytes per item.
+  if (statSync(path).size > MAX_INDEX_BYTES) {
+    throw new FlowsegInputError(`${path} is ${statSync(path).size.toLocaleString('en-US')} bytes, far more than an index of ids needs; the folder is damaged — re-run flowseg prepare`);
   }
   let json: unknown;
   try {
