@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,5 +65,19 @@ test('bad input exits 2 with one line and leaves nothing in --out', () => {
     assert.match(u.stderr, /unknown format 'nope'; use one of: lidc-pickle, lidc-png/);
   } finally {
     rmSync(dir, { recursive: true });
+  }
+});
+
+test('SIGINT or SIGTERM while preparing removes the staging folder', async () => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    const dir = mkdtempSync(join(tmpdir(), 'fs-prep-sig-'));
+    const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'flowseg.js'), 'prepare', 'synthetic', '--format', 'synthetic', '--items', '200000', '--out', join(dir, 'p')], { stdio: 'ignore' });
+    const t0 = Date.now();
+    while (!readdirSync(dir).some((e) => e.includes('flowseg-tmp')) && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(readdirSync(dir).some((e) => e.includes('flowseg-tmp')), 'staging folder appeared');
+    child.kill(signal);
+    const code = await new Promise<string | null>((resolve) => child.on('exit', (_c, s) => resolve(s)));
+    assert.equal(code, signal);
+    assert.deepEqual(readdirSync(dir), [], `${signal}: nothing left`);
   }
 });

@@ -6,6 +6,7 @@ import { writePrepared } from '../data/prepared/write.js';
 import { type DatasetSummary, formatSummary } from '../data/summary.js';
 import { FlowsegInputError } from '../util/errors.js';
 import { itemProgress } from './progress.js';
+import { removeTempsOnSignals } from '../util/temps.js';
 
 const positiveInt = (flag: string) =>
   z.coerce.number({ invalid_type_error: `${flag} must be a number` }).int(`${flag} must be an integer`).positive(`${flag} must be > 0`);
@@ -40,6 +41,7 @@ export function register(program: Command): void {
     .option('--limit <n>', 'stop after this many items')
     .addHelpText('after', `\nFormats:\n${Object.entries(FORMATS).map(([k, v]) => `  ${k.padEnd(12)} ${v.description}`).join('\n')}`)
     .action(async (input: string, raw: Record<string, unknown>) => {
+      removeTempsOnSignals(); // Ctrl-C while streaming leaves no half-written dataset folder
       const parsed = optionsSchema.safeParse(raw);
       if (!parsed.success) throw new FlowsegInputError(parsed.error.issues[0].message);
       const o = parsed.data;

@@ -31,6 +31,20 @@ function hook(): void {
   process.on('exit', removeAll);
 }
 
+/**
+ * For commands that stream asynchronously (prepare): SIGINT/SIGTERM remove this process's temps,
+ * then end the process as the signal would. (A synchronous command could not run a JS handler
+ * until its work ends, so there the next run's sweep removes the leftovers instead.)
+ */
+export function removeTempsOnSignals(): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      removeAll();
+      process.kill(process.pid, signal);
+    });
+  }
+}
+
 /** Removes `path` if this process exits (normally, by process.exit or an uncaught error) before unregistering it. */
 export function registerTemp(path: string): void {
   hook();

@@ -39,6 +39,8 @@ export async function writePrepared(items: ItemStream, options: PrepareOptions):
     const maxItems = limit('maxItems');
     let shape: Omit<DatasetShape, 'items' | 'patients'> | undefined;
     for await (const item of items) {
+      // Readers that never wait on I/O (synthetic) would starve the event loop: let signals in.
+      if (ids.length % 64 === 63) await new Promise((r) => setImmediate(r));
       shape ??= { channels: item.channels, raters: item.raters, height: item.height, width: item.width };
       checkItem(item, shape, seen);
       if (ids.length === maxItems) checkLimit('maxItems', ids.length + 1, `${options.source.input} yields more than ${maxItems} items`, 'split the dataset');
