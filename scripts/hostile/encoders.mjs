@@ -91,7 +91,7 @@ export const pgm = (w, h, body = Buffer.alloc(0), magic = 'P5') => Buffer.concat
 export function niftiHeader({ dim = [3, 4, 4, 1, 1, 1, 1, 1], datatype = 2, bitpix = 8, voxOffset = 352, magic = 'n+1', slope = 1 } = {}) {
   const h = Buffer.alloc(352);
   h.writeInt32LE(348, 0);
-  dim.forEach((d, i) => h.writeInt16LE(d, 40 + 2 * i));
+  for (const [i, d] of dim.entries()) h.writeInt16LE(d, 40 + 2 * i);
   h.writeInt16LE(datatype, 70);
   h.writeInt16LE(bitpix, 72);
   h.writeFloatLE(voxOffset, 108);
@@ -106,7 +106,7 @@ export function nifti2Header({ dim = [3, 4, 4, 1, 1, 1, 1, 1], datatype = 2, bit
   h.write('n+2\0\r\n\x1a\n', 4, 'latin1');
   h.writeInt16LE(datatype, 12);
   h.writeInt16LE(bitpix, 14);
-  dim.forEach((d, i) => h.writeBigInt64LE(BigInt(d), 16 + 8 * i));
+  for (const [i, d] of dim.entries()) h.writeBigInt64LE(BigInt(d), 16 + 8 * i);
   h.writeBigInt64LE(voxOffset, 168);
   h.writeDoubleLE(1, 176);
   return h;
@@ -116,7 +116,7 @@ export function nifti2Header({ dim = [3, 4, 4, 1, 1, 1, 1, 1], datatype = 2, bit
 export function npy(descr, shapeText, data = Buffer.alloc(0), { version = 1, fortran = 'False', headerLength } = {}) {
   let dict = `{'descr': '${descr}', 'fortran_order': ${fortran}, 'shape': ${shapeText}, }`;
   const pre = version === 1 ? 10 : 12;
-  dict += ' '.repeat((64 - ((pre + dict.length + 1) % 64)) % 64) + '\n';
+  dict += `${' '.repeat((64 - ((pre + dict.length + 1) % 64)) % 64)}\n`;
   const head = Buffer.alloc(pre);
   Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, version, 0]).copy(head);
   if (version === 1) head.writeUInt16LE(headerLength ?? dict.length, 8);

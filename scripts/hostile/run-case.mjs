@@ -137,7 +137,7 @@ export function judge(c, r) {
   if (r.peakKb > LIMITS.peakKb) problems.push(`peak RSS ${(r.peakKb / 1024).toFixed(0)} MB > 1 GB`);
   if (r.changed.length > 0) problems.push(`changed outside --out: ${r.changed.slice(0, 5).join(', ')}`);
   if (r.tempsLeft.length > 0) problems.push(`temp files left: ${r.tempsLeft.join(', ')}`);
-  if (r.outExists && !c.files[`out`]) problems.push('--out was created by a failing command');
+  if (r.outExists && !c.files.out) problems.push('--out was created by a failing command');
   return problems;
 }
 

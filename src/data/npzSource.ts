@@ -15,8 +15,6 @@ export interface ByteSource {
 
 export class TruncatedError extends Error {}
 
-const CHUNK = 1 << 20;
-
 /** Bytes `[start, end)` of an open file, read on demand. */
 export function fileRange(fh: FileHandle, start: number, end: number): ByteSource {
   let pos = start;

@@ -14,7 +14,7 @@ interface Fields {
 function header({ dim = [3, 5, 4, 2, 1, 1, 1, 1], datatype = 4, bitpix = 16, voxOffset = 352, magic = 'n+1' }: Fields = {}): Uint8Array {
   const h = Buffer.alloc(352);
   h.writeInt32LE(348, 0);
-  dim.forEach((d, i) => h.writeInt16LE(d, 40 + 2 * i));
+  for (const [i, d] of dim.entries()) h.writeInt16LE(d, 40 + 2 * i);
   h.writeInt16LE(datatype, 70);
   h.writeInt16LE(bitpix, 72);
   h.writeFloatLE(voxOffset, 108);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { FlowsegInputError } from '../../util/errors.js';
 import { StreamingUnpickler } from './unpickler.js';
-import { type PyDict, type PyTuple, type PyValue } from './values.js';
+import type { PyDict, PyTuple, PyValue } from './values.js';
 
 const OP = { PROTO: 0x80, STOP: 0x2e, MARK: 0x28, EMPTY_DICT: 0x7d, EMPTY_LIST: 0x5d, APPEND: 0x61, LIST: 0x6c, SETITEMS: 0x75, BINPUT: 0x71, BINGET: 0x68, POP: 0x30, BININT1: 0x4b, LONG4: 0x8b, BINBYTES: 0x42 };
 const key = (s: string): number[] => [0x8c, s.length, ...Buffer.from(s)];
