@@ -19,6 +19,8 @@ test('exit 2 for input and file-system errors, 1 for bugs; always one line', () 
   assert.equal(bug.exitCode, 1);
   assert.match(bug.message, /^internal error: Cannot read properties .* — please report it \(rerun with --debug for the stack trace\)$/);
   assert.equal(describeFailure('a string').exitCode, 1);
+  assert.deepEqual(describeFailure(new RangeError('Invalid typed array length: 40000000000')).exitCode, 2);
+  assert.equal(describeFailure(new RangeError('Maximum call stack size exceeded')).exitCode, 1); // a bug
 });
 
 test('the CLI prints one line without --debug and the stack trace with it', () => {

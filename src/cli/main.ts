@@ -43,10 +43,10 @@ function unavailable(err: unknown): string {
 }
 
 /**
- * How the CLI ends on an error: exit 2 and one line for anything the
- * user can fix — a FlowsegInputError, a file-system error such as ENOENT, EACCES or ENOSPC;
- * exit 1 and one line for an internal error (a bug: please report it). The stack trace is
- * printed only with `--debug` or FLOWSEG_DEBUG=1.
+ * How the CLI ends on an error: exit 2 and one line for anything the user can fix — a
+ * FlowsegInputError, a file-system error such as ENOENT, EACCES or ENOSPC, an allocation that
+ * fails (a RangeError: too large an input or flag); exit 1 and one line for an internal error
+ * (a bug: please report it). The stack trace is printed only with `--debug` or FLOWSEG_DEBUG=1.
  */
 export function describeFailure(err: unknown): { exitCode: 1 | 2; message: string } {
   if (err instanceof FlowsegInputError) return { exitCode: 2, message: oneLine(err.message) };
@@ -57,6 +57,11 @@ export function describeFailure(err: unknown): { exitCode: 1 | 2; message: strin
     return { exitCode: 2, message: `${message}${SYSTEM_FIXES[code] ?? ''}` };
   }
   if (code === 'ERR_FS_FILE_TOO_LARGE') return { exitCode: 2, message: `${message}; the file is too large to read at once` };
+  // A safety net behind the limits in src/util/limits.ts: an allocation that fails is caused by
+  // something too large in the input or the flags, not by a bug in the code path.
+  if (err instanceof RangeError && /allocation failed|Invalid (typed )?array length|Array buffer|larger than/i.test(message)) {
+    return { exitCode: 2, message: `out of memory: ${message}; an input or flag asks for more than this machine holds — check image sizes, -n and the FLOWSEG_MAX_* limits` };
+  }
   return { exitCode: 1, message: `internal error: ${message} — please report it (rerun with --debug for the stack trace)` };
 }
 
