@@ -72,7 +72,9 @@ function pytorchStepMs(python: string, threads: number, seconds: number): { ms: 
   const script = join(packageRoot(), 'bench', 'pytorch', 'bench.py');
   const r = spawnSync(python, [script, '--case', 'sample16', '--threads', String(threads), '--seconds', String(seconds)], {
     encoding: 'utf8',
-    env: { ...process.env, OMP_NUM_THREADS: String(threads) },
+    // the OpenMP wait policy flowseg's engine uses (src/tensor/native.ts): with the default active
+    // spinning PyTorch slows down 3–4× whenever other processes load the cores
+    env: { ...process.env, OMP_NUM_THREADS: String(threads), OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' },
   });
   if (r.status !== 0) return { ms: null, error: (r.stderr || String(r.error ?? 'failed')).trim().split('\n').pop() };
   const line = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { step_ms_median: number };

@@ -1,4 +1,4 @@
-import { ones, zeros } from '../tensor/create.js';
+import { cat, ones, zeros } from '../tensor/create.js';
 import { scope } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module } from '../nn/module.js';
@@ -33,10 +33,10 @@ export class DetUNet extends Module implements SegmentationModel {
     return { loss: ce, ce, kl: zero, logDet: zero };
   }
 
-  /** Every "sample" is the same deterministic prediction. */
+  /** Every "sample" is the same deterministic prediction; one image per U-Net pass, as ProbUNet.sample. */
   sample(images: Tensor, n: number): Samples {
     const [b, , h, w] = images.shape as [number, number, number, number];
-    const logits = scope(() => this.logits(images).expand([b, n, h, w]));
+    const logits = scope(() => cat(Array.from({ length: b }, (_, i) => scope(() => this.logits(images.slice(0, i, i + 1)))), 0).expand([b, n, h, w]));
     const L = this.config.latent;
     return { probs: logits.sigmoid(), logits, priorMu: zeros([b, L]), priorSigma: ones([b, L]) };
   }

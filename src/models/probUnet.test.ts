@@ -91,7 +91,7 @@ function loadValues(values: Float64Array, shape: number[]): Tensor {
   return tensor(values, shape);
 }
 
-test('ProbUNet.sample: a batch of 5 images (passes of 2) gives each image the samples it gets alone; prior σ = exp(bounded log σ)', () => {
+test('ProbUNet.sample: a batch of 5 images (one pass per image) gives each image the samples it gets alone; prior σ = exp(bounded log σ)', () => {
   scope(() =>
     noGrad(() => {
       const model = build('none', 0);

@@ -14,7 +14,7 @@ import { Fcomb } from './fcomb.js';
 import type { LatentDiagnostics, LossOptions, OnnxSampleNodes, SampleOptions, Samples, SegmentationModel } from './segmentationModel.js';
 
 /** Images per U-Net pass when sampling (see `sample`). */
-const IMAGES_PER_PASS = 2;
+const IMAGES_PER_PASS = 1;
 
 /** Probabilistic U-Net (Kohl 2018) with an optional normalizing flow on the posterior (Valiuddin 2021, Selvan 2020). */
 export class ProbUNet extends Module implements SegmentationModel {
@@ -70,9 +70,11 @@ export class ProbUNet extends Module implements SegmentationModel {
   }
 
   /**
-   * U-Net and prior once per image; z = μp + σp·ε and fcomb per sample. Images go through in
-   * passes of IMAGES_PER_PASS: at 128² the U-Net costs ~90 ms CPU per image at batch 2–4 but
-   * ~120 at batch 16 (bigger activations fall out of cache), and peak memory stays small.
+   * U-Net and prior once per image; z = μp + σp·ε and fcomb per sample. Images go through one
+   * at a time: a 128² U-Net forward measured 100–120 ms wall per image at batch 1, 120–155 at
+   * batch 2 and 210–280 at batch 16 (2 threads, busy 2-core box; CPU time 90 / 80 / 110 ms) —
+   * larger activations fall out of cache and come back as fresh pages — and peak memory stays
+   * that of one image.
    */
   sample(images: Tensor, n: number, options: SampleOptions = {}): Samples {
     const [b] = images.shape as [number];
