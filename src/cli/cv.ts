@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { relative } from 'node:path';
 import { listJobs, resolvePreset, runCv, type Budget, type CvOptions } from '../experiments/index.js';
-import { intList, nonNegativeInt, positiveInt, positiveNumber } from './options.js';
+import { intList, nonNegativeInt, positiveInt, positiveNumber, samplesPerImage } from './options.js';
 
 interface CvFlags {
   preset: string;
@@ -56,7 +56,7 @@ export function register(program: Command): void {
     .option('--batch-size <B>', 'override the batch size', positiveInt)
     .option('--lr <x>', 'override the Adam learning rate', positiveNumber)
     .option('--epochs <N>', 'per-job epoch budget (default: the preset\'s epochs), as in flowseg train', positiveInt)
-    .option('-n, --samples <N>', 'prior samples per test image (default: the preset\'s)', positiveInt)
+    .option('-n, --samples <N>', 'prior samples per test image (default: the preset\'s)', samplesPerImage)
     .option('--max-images <N>', 'evaluate only the first N test images of each job', positiveInt)
     .option('--max-steps <N>', 'per-job optimizer-step budget', positiveInt)
     .option('--max-minutes <M>', 'per-job training-time budget (cumulative over resumes)', positiveNumber)

@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTrainedModel } from '../run/loadModel.js';
 import { evaluate } from '../eval/evaluate.js';
-import { nonNegativeInt, oneOf, positiveInt } from './options.js';
+import { nonNegativeInt, oneOf, positiveInt, samplesPerImage } from './options.js';
 
 interface EvaluateFlags {
   checkpoint: string;
@@ -30,7 +30,7 @@ export function register(program: Command): void {
     .requiredOption('--checkpoint <run dir|file>', 'run dir of `flowseg train` (best checkpoint) or a checkpoint file')
     .option('--data <dir|synthetic>', 'dataset (default: the one the model was trained on)')
     .option('--split <part>', 'test | val | train | all', oneOf(['test', 'val', 'train', 'all'] as const), 'test')
-    .option('-n, --n <N>', 'samples per image', positiveInt, 16)
+    .option('-n, --n <N>', 'samples per image (≤ FLOWSEG_MAX_SAMPLES)', samplesPerImage, 16)
     .option('--out <dir>', 'output folder: new, empty, or an earlier evaluation (replaced); default <run dir>/eval')
     .option('--overwrite', 'also write into a folder flowseg did not create (only its own files are replaced)')
     .option('--seed <S>', 'seed of the prior noise', nonNegativeInt, 0)

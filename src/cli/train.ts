@@ -9,7 +9,7 @@ import { readDistEnv, threadsPerWorker } from '../distributed/env.js';
 import { launchLocal, withoutNprocFlag } from '../distributed/launch.js';
 import { DistributedTraining } from '../distributed/training.js';
 import { cudaAvailable, setNumThreads } from '../tensor/engine.js';
-import { intList, nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber } from './options.js';
+import { intList, nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber, samplesPerImage } from './options.js';
 
 /** The flags as commander parses them: undefined unless given (defaults come from the config builder). */
 export interface TrainFlags {
@@ -131,7 +131,7 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--patience <N>', `early-stopping patience in validation rounds (default ${d.patience})`, positiveInt)
     .option('--monitor <m>', 'validation metric for early stopping: loss (default) | ged', oneOf(['loss', 'ged'] as const))
     .option('--val-every <steps>', 'validate every N optimizer steps (default: once per epoch)', positiveInt)
-    .option('--val-samples <N>', `prior samples per image for the GED monitor (default ${d.valSamples})`, positiveInt)
+    .option('--val-samples <N>', `prior samples per image for the GED monitor (default ${d.valSamples})`, samplesPerImage)
     .option('--max-val-images <N>', `validation images per round (default ${d.maxValImages})`, positiveInt)
     .option('--filters <list>', `U-Net filters per level (default ${DEFAULT_MODEL_CONFIG.filters.join(',')})`, intList)
     .option('--latent <L>', `latent size (default ${DEFAULT_MODEL_CONFIG.latent})`, positiveInt)

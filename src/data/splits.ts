@@ -143,7 +143,12 @@ export function splitDataset(dataset: SplitSource, config: SplitPlan): SplitIndi
         : fractionSplit(dataset, { train: s.train, val: s.val, test: s.test, seed: config.seed });
   if (split.val.length === 0 && config.valFraction > 0) split = carveValidation(dataset, split, config.valFraction, config.seed);
   const idx = splitIndices(split, dataset);
-  if (idx.train.length === 0) throw new FlowsegInputError('the training split is empty — the dataset has too few patients for this split');
+  const patients = new Set(dataset.patientIds).size;
+  if (idx.train.length === 0) throw new FlowsegInputError(`the training split is empty — the dataset has ${patients} patient(s), too few for this split`);
+  // A part the split asks for but cannot fill would leave a run with nothing to evaluate.
+  if (idx.test.length === 0 && (s.kind !== 'fractions' || s.test > 0)) {
+    throw new FlowsegInputError(`the test split is empty — the dataset has ${patients} patient(s), and patients never straddle parts; use a dataset with more patients (or, to train on everything, a --config split of {"kind":"fractions","train":1,"val":0,"test":0})`);
+  }
   return { split, ...idx };
 }
 

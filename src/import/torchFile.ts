@@ -14,6 +14,7 @@ import { PyDict, type PyValue } from '../data/pickle/values.js';
 import { FlowsegInputError } from '../util/errors.js';
 import { ITEM_SIZE, TorchTensorRef, unpickleTorch, unpickleTorchFile } from './torchPickle.js';
 import { decodeElements } from './elements.js';
+import { checkLimit, limit } from '../util/limits.js';
 
 /** A tensor of the checkpoint, values widened to float64, C order. */
 export interface ImportedTensor {
@@ -49,8 +50,18 @@ export function readTorchFile(path: string): TorchFile {
 function readZip(path: string): TorchFile {
   let files: Record<string, Uint8Array>;
   try {
-    files = unzipSync(new Uint8Array(readFileSync(path)));
+    const bytes = new Uint8Array(readFileSync(path));
+    // Declared sizes are checked before anything inflates (a 2 MB file may declare 2 GiB).
+    // One member is one in-memory buffer: also bounded by the largest buffer Node can allocate.
+    const cap = Math.min(limit('maxDecompressedBytes'), 2 ** 31 - 1);
+    files = unzipSync(bytes, {
+      filter: (f) => {
+        if (f.originalSize > cap) checkLimit('maxDecompressedBytes', Number.POSITIVE_INFINITY, `${path}: zip member ${f.name} inflates to ${f.originalSize.toLocaleString('en-US')} bytes`);
+        return true;
+      },
+    });
   } catch (e) {
+    if (e instanceof FlowsegInputError) throw e;
     throw new FlowsegInputError(`${path}: corrupt or truncated zip (${(e as Error).message}); copy the checkpoint again`);
   }
   const pkl = Object.keys(files).find((n) => /^[^/]+\/data\.pkl$/.test(n));
