@@ -1,7 +1,8 @@
 // Bench `ddp` (issue 14 part 5): one training step of the full PU-Net + planar×2, batch 8 per
 // rank, 2 processes × 1 thread (Gloo over loopback, 25 MB buckets, overlap on and off) against
 // 1 process × 1 thread, in the same run. Reports the all-reduce time per step that backward did
-// not hide (incl. waiting for the slower rank), its share of the step, and the scaling efficiency
+// not hide (incl. waiting for the slower rank), its share of the step, the all-reduce of all
+// gradients alone (ranks lined up), and the scaling efficiency
 // = throughput(2) / (2 × throughput(1)) = step(1) / step(2) at equal batch per rank.
 //   npx tsc -p . && node dist/bench/ddp.js
 import { spawn } from 'node:child_process';
@@ -13,6 +14,7 @@ interface WorkerResult {
   overlap: boolean;
   step_ms: number;
   allreduce_ms: number;
+  allreduce_alone_ms: number;
   params: number;
   buckets: number;
 }
@@ -62,6 +64,7 @@ export async function runDdpBench(steps = Number(process.env.FLOWSEG_BENCH_DDP_S
       step_ms_2proc: round(two.step_ms, 1),
       allreduce_ms_per_step: round(two.allreduce_ms, 1),
       allreduce_share: round(two.allreduce_ms / two.step_ms),
+      allreduce_alone_ms: round(two.allreduce_alone_ms, 1),
       scaling_efficiency: round(single.step_ms / two.step_ms),
       steps,
     });
