@@ -21,6 +21,7 @@ test('Slurm is the fallback; torchrun variables win when both are set', () => {
   const slurm = { SLURM_PROCID: '5', SLURM_NTASKS: '8', SLURM_LOCALID: '1', SLURM_NTASKS_PER_NODE: '4', MASTER_ADDR: 'n1' };
   assert.deepEqual(readDistEnv(slurm), { rank: 5, worldSize: 8, localRank: 1, localWorldSize: 4, masterAddr: 'n1', masterPort: 29500 });
   assert.equal(readDistEnv({ ...slurm, WORLD_SIZE: '2', RANK: '0' })?.worldSize, 2);
+  assert.equal(readDistEnv({ ...slurm, SLURM_NTASKS_PER_NODE: '4(x2)' })?.localWorldSize, 4);
 });
 
 test('bad or missing values name the variable', () => {

@@ -33,7 +33,7 @@ export function readDistEnv(env: Env = process.env): DistEnv | null {
   const rank = int(env, rankKey, 0);
   if (rank >= worldSize) throw new FlowsegInputError(`${rankKey}=${rank} is not below the world size ${worldSize} — ranks are 0..${worldSize - 1}`);
   const localRank = int(env, torch ? 'LOCAL_RANK' : 'SLURM_LOCALID', 0, env[torch ? 'LOCAL_RANK' : 'SLURM_LOCALID'] === undefined ? 0 : undefined);
-  const localWorldSize = int(env, torch ? 'LOCAL_WORLD_SIZE' : 'SLURM_NTASKS_PER_NODE', 1, env[torch ? 'LOCAL_WORLD_SIZE' : 'SLURM_NTASKS_PER_NODE'] === undefined ? 1 : undefined);
+  const localWorldSize = torch ? int(env, 'LOCAL_WORLD_SIZE', 1, env.LOCAL_WORLD_SIZE === undefined ? 1 : undefined) : slurmTasksPerNode(env.SLURM_NTASKS_PER_NODE);
   const masterAddr = env.MASTER_ADDR;
   if (!masterAddr) {
     throw new FlowsegInputError(
@@ -43,6 +43,12 @@ export function readDistEnv(env: Env = process.env): DistEnv | null {
   const masterPort = int(env, 'MASTER_PORT', 1, env.MASTER_PORT === undefined ? DEFAULT_MASTER_PORT : undefined);
   if (masterPort > 65535) throw new FlowsegInputError(`MASTER_PORT=${masterPort} is not a TCP port (1..65535)`);
   return { rank, worldSize, localRank, localWorldSize, masterAddr, masterPort };
+}
+
+/** SLURM_NTASKS_PER_NODE is "4", or "4(x2),2" on uneven allocations: this node's count may be any; the first serves to split threads. */
+function slurmTasksPerNode(raw: string | undefined): number {
+  const n = Number.parseInt(raw ?? '', 10);
+  return Number.isInteger(n) && n > 0 ? n : 1;
 }
 
 function int(env: Env, key: string, min: number, fallback?: number): number {
