@@ -45,7 +45,7 @@ export function readDistEnv(env: Env = process.env): DistEnv | null {
   return { rank, worldSize, localRank, localWorldSize, masterAddr, masterPort };
 }
 
-/** SLURM_NTASKS_PER_NODE is "4", or "4(x2),2" on uneven allocations: this node's count may be any; the first serves to split threads. */
+/** SLURM_NTASKS_PER_NODE is "4", or "4(x2),2" on uneven allocations; its first count splits the threads. */
 function slurmTasksPerNode(raw: string | undefined): number {
   const n = Number.parseInt(raw ?? '', 10);
   return Number.isInteger(n) && n > 0 ? n : 1;
