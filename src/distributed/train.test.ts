@@ -103,6 +103,23 @@ test('2 ranks × batch 2 (torchrun env by hand, and --nproc-per-node 2) = 1 proc
   }
 });
 
+test('float32 too: 2 ranks × batch 2 = 1 process × batch 4 on the small model', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fs-ddp-'));
+  try {
+    const [single, launched] = await Promise.all([
+      flowseg(['train', ...common, '--batch-size', '4', '--out', join(dir, 'r1')]),
+      flowseg(['train', '--nproc-per-node', '2', ...common, '--batch-size', '2', '--out', join(dir, 'r2')]),
+    ]);
+    assert.equal(single.code, 0, single.stderr);
+    assert.equal(launched.code, 0, launched.stderr);
+    const d = maxWeightDiff(join(dir, 'r1', 'checkpoint-last.safetensors'), join(dir, 'r2', 'checkpoint-last.safetensors'));
+    process.stderr.write(`ddp equivalence (float32, 9 steps): max |Δw| ${d.toExponential(2)}\n`);
+    assert.ok(d <= 1e-4, `max |Δw| ${d}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a worker that dies stops the job with a clear error instead of hanging', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'fs-ddp-'));
   try {
