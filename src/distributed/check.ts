@@ -40,7 +40,9 @@ export function distCheck(env: DistEnv, options: ProcessGroupOptions & { megabyt
       const host = Buffer.from(hostname()).subarray(0, HOST_BYTES);
       const row = env.rank * width;
       rows.set([env.rank, env.localRank, process.pid], row);
-      host.forEach((b, i) => (rows[row + 3 + i] = b));
+      host.forEach((b, i) => {
+        rows[row + 3 + i] = b;
+      });
       const summed = pg.sumNumbers(Array.from(rows));
       return Array.from({ length: env.worldSize }, (_, r): RankInfo => {
         const at = r * width;

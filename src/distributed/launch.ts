@@ -26,10 +26,15 @@ export async function launchLocal(opts: LaunchOptions): Promise<number> {
   const children: ChildProcess[] = [];
   let failed = 0;
   const stopOthers = (): void => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
-    setTimeout(() => children.forEach((c) => c.exitCode === null && c.signalCode === null && c.kill('SIGKILL')), opts.graceMs ?? 10_000).unref();
+    const alive = (): ChildProcess[] => children.filter((c) => c.exitCode === null && c.signalCode === null);
+    for (const c of alive()) c.kill('SIGTERM');
+    setTimeout(() => {
+      for (const c of alive()) c.kill('SIGKILL');
+    }, opts.graceMs ?? 10_000).unref();
   };
-  const forward = (sig: NodeJS.Signals): void => children.forEach((c) => c.kill(sig));
+  const forward = (sig: NodeJS.Signals): void => {
+    for (const c of children) c.kill(sig);
+  };
   process.on('SIGINT', forward).on('SIGTERM', forward);
   try {
     const exits = Array.from({ length: opts.nproc }, (_, rank) => {

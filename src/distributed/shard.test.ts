@@ -9,7 +9,9 @@ test('shards of a global batch are disjoint, contiguous, cover it and differ by 
     const ranges = Array.from({ length: world }, (_, r) => shardRange(n, r, world));
     assert.equal(ranges[0]?.start, 0);
     assert.equal(ranges[world - 1]?.end, n);
-    ranges.slice(1).forEach((r, i) => assert.equal(r.start, ranges[i]?.end));
+    ranges.slice(1).forEach((r, i) => {
+      assert.equal(r.start, ranges[i]?.end);
+    });
     const sizes = ranges.map((r) => r.end - r.start);
     assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 1);
     const w = Array.from({ length: world }, (_, r) => shardWeight(n, r, world));

@@ -45,7 +45,9 @@ function maxWeightDiff(a: string, b: string): number {
     assert.ok(u, `${name} missing in ${b}`);
     const x = t.toFloat64Array();
     const y = u.toFloat64Array();
-    x.forEach((v, i) => (max = Math.max(max, Math.abs(v - (y[i] as number)))));
+    x.forEach((v, i) => {
+      max = Math.max(max, Math.abs(v - (y[i] as number)));
+    });
     compared++;
   }
   assert.ok(compared > 10, `only ${compared} model tensors`);
@@ -85,7 +87,9 @@ test('2 ranks × batch 2 (torchrun env by hand, and --nproc-per-node 2) = 1 proc
       readFileSync(join(dir, run, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; loss?: number }).filter((l) => l.kind === 'step').map((l) => l.loss as number);
     const [l1, l2] = [steps('r1'), steps('r2')];
     assert.equal(l2.length, 9);
-    l1.forEach((v, i) => assert.ok(Math.abs(v - (l2[i] as number)) <= 1e-6 * Math.abs(v), `step ${i + 1} loss ${v} vs ${l2[i]}`));
+    l1.forEach((v, i) => {
+      assert.ok(Math.abs(v - (l2[i] as number)) <= 1e-6 * Math.abs(v), `step ${i + 1} loss ${v} vs ${l2[i]}`);
+    });
 
     // --resume with the same world size continues exactly; another world size is refused.
     const wrong = await flowseg(['train', '--out', join(dir, 'r2'), '--resume', '--max-steps', '12']);

@@ -41,14 +41,14 @@ function reducer(pg: ProcessGroup, overlap: boolean, bucketMb: number, n: number
   const red = new GradReducer(pg, params, { overlap, bucketMb });
   const { start, end } = shardRange(n, pg.rank, pg.size);
   const mine = scope(() => {
-    params.forEach((p) => p.zeroGrad());
+    for (const p of params) p.zeroGrad();
     red.begin(shardWeight(n, pg.rank, pg.size));
     if (end > start) loss(x.slice(0, start, end)).backward();
     red.end();
     return params.map((p) => [...(p.grad as Tensor).toFloat32Array()]);
   });
   const ref = scope(() => {
-    params.forEach((p) => p.zeroGrad());
+    for (const p of params) p.zeroGrad();
     loss(x.slice(0, 0, n)).backward(); // hooks are not armed outside begin/end
     return params.map((p) => [...(p.grad as Tensor).toFloat32Array()]);
   });
@@ -74,7 +74,7 @@ else if (scenario === 'reducer') {
     scope(() => pg.allReduce([tensor([1], [1])]));
     out({ error: null });
   } catch (err) {
-    out({ error: (err as Error).name + ': ' + (err as Error).message, ms: performance.now() - t0 });
+    out({ error: `${(err as Error).name}: ${(err as Error).message}`, ms: performance.now() - t0 });
   }
 } else if (scenario === 'stuck') {
   pg.barrier();
