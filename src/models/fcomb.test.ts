@@ -42,7 +42,7 @@ test('fcomb.sample: n samples per image equal the literal tile-concat-conv fcomb
   }
 });
 
-test('fcomb.forward: gradients w.r.t. features, z and weights equal the literal form', () => {
+test('fcomb.forward: values and gradients w.r.t. features, z and weights equal the literal form', () => {
   manualSeed(5);
   const fc = new Fcomb(4, 2, 3, { dtype: 'float64' });
   try {

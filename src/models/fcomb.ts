@@ -35,22 +35,29 @@ export class Fcomb extends Module {
     this.featureChannels = featureChannels;
   }
 
-  /** Training form, one z per image: features [B, F, H, W], z [B, L] → logits [B, 1, H, W] */
+  /**
+   * Training form, one z per image: features [B, F, H, W], z [B, L] → logits [B, 1, H, W].
+   * The whole batch in one pass: backward keeps every activation anyway, so chunks would only
+   * add autograd nodes. (Kohl's literal concat + NCHW 1×1 convs measured no faster per ProbUNet
+   * training step and ~100 MB higher peak RSS.)
+   */
   forward(features: Tensor, z: Tensor): Tensor {
-    return this.sample(features, z.unsqueeze(1));
+    const [b, , h, w] = features.shape as [number, number, number, number];
+    return scope(() => {
+      const { shared, perSample, layers } = this.parts(features, z.unsqueeze(1));
+      const x = shared.unsqueeze(1).add(perSample.unsqueeze(2)).relu(); // [B, 1, HW, F] + [B, 1, 1, F] → [B, 1, HW, F]
+      return chain(x, layers).reshape([b, 1, h, w]);
+    });
   }
 
-  /** features [B, F, H, W] (once per image), z [B, n, L] → logits [B, n, H, W] */
+  /** features [B, F, H, W] (once per image), z [B, n, L] → logits [B, n, H, W], in cache-sized pixel chunks */
   sample(features: Tensor, z: Tensor): Tensor {
-    const [b, f, h, w] = features.shape as [number, number, number, number];
-    const [, n, L] = z.shape as [number, number, number];
+    const [b, , h, w] = features.shape as [number, number, number, number];
+    const n = z.shape[1] as number;
     const hw = h * w;
-    const [first, ...rest] = this.layers.items as [Conv2d, ...Conv2d[]];
     const pixels = Math.max(1, Math.floor(CHUNK_VALUES / this.featureChannels));
     return scope(() => {
-      const shared = first.pointwise(features.flatten(2).transpose(1, 2), [0, f]); // W_f·f + b: [B, HW, F]
-      const perSample = first.pointwise(z, [f, f + L], false); // W_z·z: [B, n, F]
-      const layers = [...rest.map((conv) => (x: Tensor) => conv.pointwise(x).relu()), (x: Tensor) => this.last.pointwise(x)];
+      const { shared, perSample, layers } = this.parts(features, z);
       const chunks: Tensor[] = []; // [P, 1] each, in (image, sample, pixel) order
       for (let i = 0; i < b; i++) {
         const image = shared.slice(0, i, i + 1).squeeze(0); // [HW, F]
@@ -63,6 +70,18 @@ export class Fcomb extends Module {
       }
       return cat(chunks, 0).reshape([b, n, h, w]);
     });
+  }
+
+  /** Layer 0 split into its feature half W_f·f + b [B, HW, F] and its latent half W_z·z [B, n, F]; the later layers as steps. */
+  private parts(features: Tensor, z: Tensor): { shared: Tensor; perSample: Tensor; layers: ((x: Tensor) => Tensor)[] } {
+    const f = features.shape[1] as number;
+    const L = z.shape[2] as number;
+    const [first, ...rest] = this.layers.items as [Conv2d, ...Conv2d[]];
+    return {
+      shared: first.pointwise(features.flatten(2).transpose(1, 2), [0, f]),
+      perSample: first.pointwise(z, [f, f + L], false),
+      layers: [...rest.map((conv) => (x: Tensor) => conv.pointwise(x).relu()), (x: Tensor) => this.last.pointwise(x)],
+    };
   }
 
   /** ONNX twin of sample: features [B, F, H, W], z [B, n, L] → logits [B, n, H, W] (same decomposition, MatMuls). */
