@@ -49,11 +49,15 @@ function runKilledAfter(args: string[], ms: number): Promise<{ code: number | nu
 
 test('kill -9 at random moments, then --resume: the log has no duplicate step and the same loss curve as an uninterrupted run', async () => {
   const root = mkdtempSync(join(tmpdir(), 'fs-kill-'));
-  const steps = 60;
+  const steps = 120;
   const reference = join(root, 'ref');
   const t0 = Date.now();
   const r = cli(['train', ...tiny, '--max-steps', String(steps), '--out', reference]);
   const fullMs = Date.now() - t0;
+  const t1 = Date.now();
+  assert.equal(cli(['train', ...tiny, '--max-steps', '1', '--out', join(root, 'one')]).status, 0);
+  const startupMs = Date.now() - t1; // process start, libtorch, data, one step and a validation
+  const workMs = Math.max(100, fullMs - startupMs);
   assert.equal(r.status, 0, r.stderr);
   const want = stepLines(reference).map((l) => l.loss);
   assert.equal(want.length, steps);
@@ -66,8 +70,9 @@ test('kill -9 at random moments, then --resume: the log has no duplicate step an
     const resume = existsSync(join(run, 'checkpoint-last.safetensors'));
     const args = ['train', ...(resume ? ['--out', run, '--resume'] : [...tiny, '--max-steps', String(steps), '--out', run])];
     // Early attempts are killed at random moments (startup, steps, validation, checkpoint writes).
-    // Uniform over a whole run's duration (measured above, so a loaded machine still gets kills everywhere).
-    const ms = kills < 12 ? 200 + rng.int(fullMs) : 300_000;
+    // From mid-startup to ~8% of the training work (both measured above, so a loaded machine still
+    // gets kills in startup, steps, validation and checkpoint writes), so no attempt runs to the end.
+    const ms = kills < 12 ? Math.round(0.5 * startupMs + rng.int(Math.round(0.5 * startupMs + 0.08 * workMs))) : 300_000;
     const { code, stderr } = await runKilledAfter(args, ms);
     if (code === null) kills++;
     else {
