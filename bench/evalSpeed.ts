@@ -47,14 +47,16 @@ function main(): void {
   try {
     for (let r = 0; r < rounds; r++) {
       unet1.push(timeMs(() => {
-        for (const x of pixels) scope(() => noGrad(() => void model.unet.forward(tensor(x, [1, 1, SIZE, SIZE])).toFloat32Array()));
+        for (const x of pixels) scope(() => noGrad(() => model.unet.forward(tensor(x, [1, 1, SIZE, SIZE])).toFloat32Array()));
       }));
       unet16.push(timeMs(() => {
         for (let s = 0; s < images; s += EVAL_BATCH) {
           const batch = pixels.slice(s, s + EVAL_BATCH);
           const flat = new Float32Array(batch.length * SIZE * SIZE);
-          batch.forEach((x, k) => flat.set(x, k * SIZE * SIZE));
-          scope(() => noGrad(() => void model.unet.forward(tensor(flat, [batch.length, 1, SIZE, SIZE])).toFloat32Array()));
+          batch.forEach((x, k) => {
+            flat.set(x, k * SIZE * SIZE);
+          });
+          scope(() => noGrad(() => model.unet.forward(tensor(flat, [batch.length, 1, SIZE, SIZE])).toFloat32Array()));
         }
       }));
       dataGet.push(timeMs(() => {
