@@ -12,11 +12,15 @@ function unetTrain(): [Step, number] {
   const opt = new Optimizer('adam', model.parameters(), { lr: 1e-4, weightDecay: 1e-5 });
   const x = rand([8, 1, H, H]).keepAlive();
   const y = rand([8, 1, H, H]).gt(0.5).to('float32').keepAlive();
-  return [() => scope(() => {
-    opt.zeroGrad();
-    bceWithLogits(model.logits(x), y, 'mean').backward();
-    opt.step();
-  }), 8];
+  return [
+    () =>
+      scope(() => {
+        opt.zeroGrad();
+        bceWithLogits(model.logits(x), y, 'mean').backward();
+        opt.step();
+      }),
+    8,
+  ];
 }
 
 function unetForward(): [Step, number] {
@@ -30,11 +34,15 @@ function probunetPlanar2Train(): [Step, number] {
   const opt = new Optimizer('adam', model.parameters(), { lr: 1e-4, weightDecay: 1e-5 });
   const x = rand([8, 1, H, H]).keepAlive();
   const y = rand([8, 1, H, H]).gt(0.5).to('float32').keepAlive();
-  return [() => scope(() => {
-    opt.zeroGrad();
-    model.loss(x, y).loss.backward();
-    opt.step();
-  }), 8];
+  return [
+    () =>
+      scope(() => {
+        opt.zeroGrad();
+        model.loss(x, y).loss.backward();
+        opt.step();
+      }),
+    8,
+  ];
 }
 
 const CASES: Record<string, () => [Step, number]> = {
@@ -61,7 +69,9 @@ function main(): void {
   times.sort((a, b) => a - b);
   const med = times[Math.floor(times.length / 2)] as number;
   const rssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(`${JSON.stringify({ case: name, img_s: images / (med / 1000), rss_mb: rssMb, step_ms_median: med, steps: times.length, threads: getNumThreads() })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ case: name, img_s: images / (med / 1000), rss_mb: rssMb, step_ms_median: med, steps: times.length, threads: getNumThreads() })}\n`,
+  );
   void tensor;
 }
 

@@ -25,8 +25,14 @@ async function runWorld(world: number, steps: number, overlap: boolean, bucketMb
   const port = await freePort();
   const outs = await Promise.all(
     Array.from({ length: world }, (_, rank) => {
-      const env = world === 1 ? { ...process.env, WORLD_SIZE: '1' } : { ...process.env, RANK: String(rank), WORLD_SIZE: String(world), MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(port) };
-      const child = spawn(process.execPath, [worker, String(steps), '2', overlap ? '1' : '0', String(bucketMb)], { env: { ...env, FLOWSEG_THREADS: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+      const env =
+        world === 1
+          ? { ...process.env, WORLD_SIZE: '1' }
+          : { ...process.env, RANK: String(rank), WORLD_SIZE: String(world), MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(port) };
+      const child = spawn(process.execPath, [worker, String(steps), '2', overlap ? '1' : '0', String(bucketMb)], {
+        env: { ...env, FLOWSEG_THREADS: '1' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d));
       const kill = setTimeout(() => child.kill('SIGKILL'), 30 * 60_000);
@@ -49,7 +55,11 @@ export async function runDdpBench(steps = Number(process.env.FLOWSEG_BENCH_DDP_S
   const lines: Record<string, unknown>[] = [];
   // DDP's default 25 MB buckets (this model's 20 MB of gradients fit in one, so nothing can
   // overlap), then 4 MB buckets that start while backward still runs, then no overlap at all.
-  for (const [overlap, bucketMb] of [[true, 25], [true, 4], [false, 25]] as const) {
+  for (const [overlap, bucketMb] of [
+    [true, 25],
+    [true, 4],
+    [false, 25],
+  ] as const) {
     const two = await runWorld(2, steps, overlap, bucketMb);
     lines.push({
       bench: 'ddp',

@@ -50,7 +50,9 @@ if (pg) {
   }
 }
 if ((env?.rank ?? 0) === 0) {
-  process.stdout.write(`${JSON.stringify({ world: pg?.size ?? 1, threads: getNumThreads(), overlap: overlap === '1', step_ms: median(stepMs), allreduce_ms: median(commMs), allreduce_alone_ms: pg ? median(pureMs) : 0, params, buckets: reducer?.bucketSizes.length ?? 0 })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ world: pg?.size ?? 1, threads: getNumThreads(), overlap: overlap === '1', step_ms: median(stepMs), allreduce_ms: median(commMs), allreduce_alone_ms: pg ? median(pureMs) : 0, params, buckets: reducer?.bucketSizes.length ?? 0 })}\n`,
+  );
 }
 pg?.barrier();
 pg?.close();

@@ -36,7 +36,13 @@ function main(): void {
   manualSeed(0);
   const modelConfig = { ...DEFAULT_MODEL_CONFIG };
   const model = new ProbUNet(modelConfig);
-  const config: TrainConfig = { ...DEFAULT_TRAIN, data: 'synthetic', variant: 'probunet', modelConfig, synthetic: { items: images, size: SIZE, disagreement: 0.5 } };
+  const config: TrainConfig = {
+    ...DEFAULT_TRAIN,
+    data: 'synthetic',
+    variant: 'probunet',
+    modelConfig,
+    synthetic: { items: images, size: SIZE, disagreement: 0.5 },
+  };
   const data = syntheticDataset({ items: images, size: SIZE });
   const pixels = Array.from({ length: images }, (_, i) => data.get(i).image); // [1, H, W] each
   const dir = mkdtempSync(join(tmpdir(), 'fs-evalspeed-'));
@@ -46,25 +52,33 @@ function main(): void {
   const evaluation: number[] = [];
   try {
     for (let r = 0; r < rounds; r++) {
-      unet1.push(timeMs(() => {
-        for (const x of pixels) scope(() => noGrad(() => model.unet.forward(tensor(x, [1, 1, SIZE, SIZE])).toFloat32Array()));
-      }));
-      unet16.push(timeMs(() => {
-        for (let s = 0; s < images; s += EVAL_BATCH) {
-          const batch = pixels.slice(s, s + EVAL_BATCH);
-          const flat = new Float32Array(batch.length * SIZE * SIZE);
-          batch.forEach((x, k) => {
-            flat.set(x, k * SIZE * SIZE);
-          });
-          scope(() => noGrad(() => model.unet.forward(tensor(flat, [batch.length, 1, SIZE, SIZE])).toFloat32Array()));
-        }
-      }));
-      dataGet.push(timeMs(() => {
-        for (let i = 0; i < images; i++) data.get(i);
-      }));
-      evaluation.push(timeMs(() => {
-        evaluate({ model, config, split: 'all', samples: SAMPLES, out: join(dir, `eval-${r}`), seed: 0, examples: 0 });
-      }));
+      unet1.push(
+        timeMs(() => {
+          for (const x of pixels) scope(() => noGrad(() => model.unet.forward(tensor(x, [1, 1, SIZE, SIZE])).toFloat32Array()));
+        }),
+      );
+      unet16.push(
+        timeMs(() => {
+          for (let s = 0; s < images; s += EVAL_BATCH) {
+            const batch = pixels.slice(s, s + EVAL_BATCH);
+            const flat = new Float32Array(batch.length * SIZE * SIZE);
+            batch.forEach((x, k) => {
+              flat.set(x, k * SIZE * SIZE);
+            });
+            scope(() => noGrad(() => model.unet.forward(tensor(flat, [batch.length, 1, SIZE, SIZE])).toFloat32Array()));
+          }
+        }),
+      );
+      dataGet.push(
+        timeMs(() => {
+          for (let i = 0; i < images; i++) data.get(i);
+        }),
+      );
+      evaluation.push(
+        timeMs(() => {
+          evaluate({ model, config, split: 'all', samples: SAMPLES, out: join(dir, `eval-${r}`), seed: 0, examples: 0 });
+        }),
+      );
     }
   } finally {
     model.dispose();
@@ -72,22 +86,24 @@ function main(): void {
   }
   const perImage = (xs: number[]): number => round(median(xs) / images);
   const e = median(evaluation);
-  process.stdout.write(`${JSON.stringify({
-    bench: 'eval_speed',
-    images,
-    rounds,
-    samples: SAMPLES,
-    size: SIZE,
-    filters: modelConfig.filters,
-    threads: Number(process.env.FLOWSEG_BENCH_THREADS ?? 2),
-    unet_forward_ms_per_image_batch1: perImage(unet1),
-    unet_forward_ms_per_image_batch16: perImage(unet16),
-    synthetic_data_get_ms_per_image: perImage(dataGet),
-    evaluate_ms_per_image: perImage(evaluation),
-    ratio_eval_to_unet_batch1: Math.round((e / median(unet1)) * 100) / 100,
-    ratio_eval_to_unet_batch16: Math.round((e / median(unet16)) * 100) / 100,
-    extrapolated_1000_images_s: { evaluate: round(e / images), unet_batch1: round(median(unet1) / images), unet_batch16: round(median(unet16) / images) },
-  })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: 'eval_speed',
+      images,
+      rounds,
+      samples: SAMPLES,
+      size: SIZE,
+      filters: modelConfig.filters,
+      threads: Number(process.env.FLOWSEG_BENCH_THREADS ?? 2),
+      unet_forward_ms_per_image_batch1: perImage(unet1),
+      unet_forward_ms_per_image_batch16: perImage(unet16),
+      synthetic_data_get_ms_per_image: perImage(dataGet),
+      evaluate_ms_per_image: perImage(evaluation),
+      ratio_eval_to_unet_batch1: Math.round((e / median(unet1)) * 100) / 100,
+      ratio_eval_to_unet_batch16: Math.round((e / median(unet16)) * 100) / 100,
+      extrapolated_1000_images_s: { evaluate: round(e / images), unet_batch1: round(median(unet1) / images), unet_batch16: round(median(unet16) / images) },
+    })}\n`,
+  );
 }
 
 main();

@@ -59,7 +59,20 @@ function wrapPytorchRun(flowsegRun: string, weights: string, out: string): void 
   const pytorch = { ...config, variant: `${config.variant} (PyTorch loop)` };
   writeRunConfig(runFile(out, 'config'), pytorch);
   copyFileSync(runFile(flowsegRun, 'split'), runFile(out, 'split'));
-  const state = { epoch: 0, batchInEpoch: 0, step: 0, epochOrder: [], epochLossSum: 0, epochLossCount: 0, dataRng: [], bestMetric: null, bestEpoch: -1, epochsWithoutImprovement: 0, elapsedSeconds: 0, optimizerSteps: 0 };
+  const state = {
+    epoch: 0,
+    batchInEpoch: 0,
+    step: 0,
+    epochOrder: [],
+    epochLossSum: 0,
+    epochLossCount: 0,
+    dataRng: [],
+    bestMetric: null,
+    bestEpoch: -1,
+    epochsWithoutImprovement: 0,
+    elapsedSeconds: 0,
+    optimizerSteps: 0,
+  };
   saveCheckpoint(runFile(out, 'best'), model, null, pytorch, state);
   model.dispose();
 }
@@ -93,16 +106,39 @@ export async function runLidcLearningBench(): Promise<Record<string, unknown> | 
     const ours = join(work, 'flowseg');
     const theirs = join(work, 'pytorch');
     const weights = join(work, 'pytorch.safetensors');
-    const flowseg = run(process.execPath, [bin, 'train', '--data', data, '--model', 'probunet', '--flow', 'planar', '--flow-steps', '2', '--max-minutes', String(minutes), '--out', ours, '--json'], env);
+    const flowseg = run(
+      process.execPath,
+      [bin, 'train', '--data', data, '--model', 'probunet', '--flow', 'planar', '--flow-steps', '2', '--max-minutes', String(minutes), '--out', ours, '--json'],
+      env,
+    );
     await waitFor(runFile(ours, 'split'), 120_000); // PyTorch trains on flowseg's train+val patients
-    const pytorch = run(PYTHON, [join(root, 'bench', 'pytorch', 'lidc_loop.py'), '--data', data, '--split', runFile(ours, 'split'), '--minutes', String(minutes), '--threads', threads, '--out', weights], env);
+    const pytorch = run(
+      PYTHON,
+      [
+        join(root, 'bench', 'pytorch', 'lidc_loop.py'),
+        '--data',
+        data,
+        '--split',
+        runFile(ours, 'split'),
+        '--minutes',
+        String(minutes),
+        '--threads',
+        threads,
+        '--out',
+        weights,
+      ],
+      env,
+    );
     const [f, p] = await Promise.all([flowseg, pytorch]);
     const flowsegSteps = JSON.parse(must(f, 'flowseg train').stdout.trim().split('\n').pop() ?? '{}').steps as number;
     const pytorchSteps = JSON.parse(must(p, 'PyTorch loop').stdout.trim().split('\n').pop() ?? '{}').steps as number;
     wrapPytorchRun(ours, weights, theirs);
     const maxImages = process.env.FLOWSEG_BENCH_LEARN_IMAGES ? ['--max-images', process.env.FLOWSEG_BENCH_LEARN_IMAGES] : [];
     const score = async (dir: string): Promise<{ ged_excl: number; ged_incl: number; hm_iou: number; images: number }> => {
-      must(await run(process.execPath, [bin, 'evaluate', '--checkpoint', dir, '-n', '16', '--json', ...maxImages], { FLOWSEG_THREADS: '2' }), `evaluate ${dir}`);
+      must(
+        await run(process.execPath, [bin, 'evaluate', '--checkpoint', dir, '-n', '16', '--json', ...maxImages], { FLOWSEG_THREADS: '2' }),
+        `evaluate ${dir}`,
+      );
       const s = JSON.parse(readFileSync(runSummaryFile(dir), 'utf8'));
       return { ged_excl: s.ged_excl.mean, ged_incl: s.ged_incl.mean, hm_iou: s.hm_iou.mean, images: s.images };
     };

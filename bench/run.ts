@@ -33,20 +33,34 @@ function compare(name: string): Record<string, unknown> {
   const theirs: Measurement[] = [];
   for (let r = 0; r < rounds; r++) {
     ours.push(run(process.execPath, [join(root, 'dist', 'bench', 'cases.js'), name, String(seconds), '2', String(threads)]));
-    theirs.push(run(PYTHON, [join(root, 'bench', 'pytorch', 'bench.py'), '--case', name, '--threads', String(threads), '--seconds', String(seconds), '--warmup', '2']));
+    theirs.push(
+      run(PYTHON, [join(root, 'bench', 'pytorch', 'bench.py'), '--case', name, '--threads', String(threads), '--seconds', String(seconds), '--warmup', '2']),
+    );
   }
   const f = median(ours.map((m) => m.img_s));
   const p = median(theirs.map((m) => m.img_s));
   const fr = median(ours.map((m) => m.rss_mb));
   const pr = median(theirs.map((m) => m.rss_mb));
-  return { bench: name, flowseg_img_s: round(f), pytorch_img_s: round(p), ratio: round(f / p), flowseg_rss_mb: round(fr), pytorch_rss_mb: round(pr), rss_ratio: round(fr / pr), threads, rounds };
+  return {
+    bench: name,
+    flowseg_img_s: round(f),
+    pytorch_img_s: round(p),
+    ratio: round(f / p),
+    flowseg_rss_mb: round(fr),
+    pytorch_rss_mb: round(pr),
+    rss_ratio: round(fr / pr),
+    threads,
+    rounds,
+  };
 }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 
 async function main(): Promise<void> {
   if (!existsSync(PYTHON) || spawnSync(PYTHON, ['-c', 'import torch']).status !== 0) {
-    process.stderr.write('bench: /usr/bin/python3 with torch is needed as the reference — run `apt-get install -y python3-torch` (npm run bench does it via setup --with-python)\n');
+    process.stderr.write(
+      'bench: /usr/bin/python3 with torch is needed as the reference — run `apt-get install -y python3-torch` (npm run bench does it via setup --with-python)\n',
+    );
     process.exit(2);
   }
   const only = process.argv.slice(2);
@@ -62,6 +76,12 @@ async function main(): Promise<void> {
     const { runLidcLearningBench } = await import('./lidcLearning.js');
     const line = await runLidcLearningBench();
     if (line) process.stdout.write(`${JSON.stringify(line)}\n`);
+  }
+  if (only.length === 0 || only.includes('eval_speed')) {
+    // 1,000 images × 16 samples vs 1,000 U-Net forwards (extrapolated from a few dozen images).
+    const r = spawnSync(process.execPath, [join(root, 'dist', 'bench', 'evalSpeed.js')], { cwd: root, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`bench eval_speed failed:\n${r.stderr}`);
+    process.stdout.write(`${r.stdout.trim().split('\n').pop()}\n`);
   }
   if (only.length === 0 || only.includes('metrics')) {
     const { runMetricsBench } = await import('./metrics.js');

@@ -99,7 +99,12 @@ export async function runSample16Bench(options: Sample16Options = {}): Promise<S
     const py: number[] = [];
     let pyError: string | undefined;
     for (let r = 0; r < rounds; r++) {
-      torch.push(await medianMs(() => scope(() => noGrad(() => model.sample(tensor(image, [1, 1, H, H]), N, { eps: tensor(eps, [1, N, L]) }).probs.toFloat32Array())), seconds));
+      torch.push(
+        await medianMs(
+          () => scope(() => noGrad(() => model.sample(tensor(image, [1, 1, H, H]), N, { eps: tensor(eps, [1, N, L]) }).probs.toFloat32Array())),
+          seconds,
+        ),
+      );
       onnx.push(await medianMs(() => sampler.run(image, eps, N), seconds));
       // PyTorch's best of both OpenMP wait policies: active spinning (its default) wins on a quiet
       // box, passive (flowseg's, src/tensor/native.ts) wins 2–4× when other processes load the cores
@@ -113,23 +118,25 @@ export async function runSample16Bench(options: Sample16Options = {}): Promise<S
     const pyMs = py.length > 0 ? median(py) : null;
     const rate = (ms: number): number => round(N / (ms / 1000));
     const pyRate = pyMs === null ? null : rate(pyMs);
-    return [{
-      bench: 'sample16',
-      samples: N,
-      size: H,
-      threads,
-      rounds,
-      baseline: 'pytorch-reusing-features',
-      flowseg_torch_img_s: rate(torchMs),
-      flowseg_onnx_img_s: rate(onnxMs),
-      pytorch_img_s: pyRate,
-      ratio_torch: pyMs === null ? null : round(pyMs / torchMs),
-      ratio_onnx: pyMs === null ? null : round(pyMs / onnxMs),
-      flowseg_torch_step_ms: round(torchMs),
-      flowseg_onnx_step_ms: round(onnxMs),
-      pytorch_step_ms: pyMs,
-      ...(pyError ? { pytorch_error: pyError } : {}),
-    }];
+    return [
+      {
+        bench: 'sample16',
+        samples: N,
+        size: H,
+        threads,
+        rounds,
+        baseline: 'pytorch-reusing-features',
+        flowseg_torch_img_s: rate(torchMs),
+        flowseg_onnx_img_s: rate(onnxMs),
+        pytorch_img_s: pyRate,
+        ratio_torch: pyMs === null ? null : round(pyMs / torchMs),
+        ratio_onnx: pyMs === null ? null : round(pyMs / onnxMs),
+        flowseg_torch_step_ms: round(torchMs),
+        flowseg_onnx_step_ms: round(onnxMs),
+        pytorch_step_ms: pyMs,
+        ...(pyError ? { pytorch_error: pyError } : {}),
+      },
+    ];
   } finally {
     await sampler.release();
     model.dispose();

@@ -5,7 +5,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 
 const root = process.argv[2] ?? 'src';
-const files = readdirSync(root, { recursive: true }).map(String).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.includes('testing'));
+const files = readdirSync(root, { recursive: true })
+  .map(String)
+  .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.includes('testing'));
 const folderOf = (file) => file.split('/')[0].replace(/\.ts$/, '') || '.';
 const edges = new Map();
 for (const f of files) {

@@ -37,8 +37,12 @@ function findLibtorch() {
     say(`LIBTORCH_DIR=${env} has no lib/libtorch.so and include/ (point it at an unpacked libtorch); looking elsewhere`);
   }
   const debianLib = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib'].find((d) => existsSync(join(d, 'libtorch.so')));
-  if (debianLib && existsSync('/usr/include/torch/csrc/api/include/torch/torch.h')) return { how: `system libtorch (${debianLib}/libtorch.so, /usr/include/torch)` };
-  const py = spawnSync('python3', ['-c', 'import torch; print(torch.__path__[0]); print(int(torch.compiled_with_cxx11_abi()))'], { encoding: 'utf8', timeout: 120_000 });
+  if (debianLib && existsSync('/usr/include/torch/csrc/api/include/torch/torch.h'))
+    return { how: `system libtorch (${debianLib}/libtorch.so, /usr/include/torch)` };
+  const py = spawnSync('python3', ['-c', 'import torch; print(torch.__path__[0]); print(int(torch.compiled_with_cxx11_abi()))'], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   if (py.status === 0) {
     const [dir, abi] = py.stdout.trim().split('\n');
     if (dir && existsSync(join(dir, 'lib', 'libtorch.so')) && existsSync(join(dir, 'include', 'torch', 'csrc', 'api', 'include'))) {
@@ -85,7 +89,10 @@ function main() {
   const log = join(tmpdir(), `flowseg-addon-build-${process.pid}.log`); // not in native/build: `rebuild` empties it
   say(`building the libtorch addon against ${torch.how} (1–3 minutes; log: ${log})`);
   const [cmd, ...pre] = gyp;
-  const r = spawnSync(cmd, [...pre, 'rebuild', '--directory', native, '-j', 'max', '--loglevel=warn'], { env, stdio: ['ignore', openSync(log, 'w'), openSync(log, 'a')] });
+  const r = spawnSync(cmd, [...pre, 'rebuild', '--directory', native, '-j', 'max', '--loglevel=warn'], {
+    env,
+    stdio: ['ignore', openSync(log, 'w'), openSync(log, 'a')],
+  });
   if (r.status === 0 && existsSync(addon)) return say('libtorch addon built');
   if (mode === 'require') process.stderr.write(readFileSync(log, 'utf8').split('\n').slice(-40).join('\n'));
   giveUp(`building the libtorch addon failed (see ${log}); ${ONNX_ONLY}; fix the cause and rerun \`node ${join(root, 'scripts', 'install.mjs')}\``);

@@ -29,9 +29,15 @@ const editedCheckpoint = (edit) => (ctx) => {
 /** A 1-patient prepared dataset written by hand (index.json + images.f32 + masks.u8). */
 const onePatient = {
   'prep/index.json': JSON.stringify({
-    format: 'flowseg-prepared', version: 1, source: { format: 'synthetic', input: 'x' }, createdAt: '2026-01-01T00:00:00Z',
-    shape: { items: 4, patients: 1, channels: 1, raters: 1, height: 16, width: 16 }, files: { images: 'images.f32', masks: 'masks.u8' },
-    ids: ['a', 'b', 'c', 'd'], patientIds: ['p', 'p', 'p', 'p'], nonEmptyRaters: [0, 0, 0, 0],
+    format: 'flowseg-prepared',
+    version: 1,
+    source: { format: 'synthetic', input: 'x' },
+    createdAt: '2026-01-01T00:00:00Z',
+    shape: { items: 4, patients: 1, channels: 1, raters: 1, height: 16, width: 16 },
+    files: { images: 'images.f32', masks: 'masks.u8' },
+    ids: ['a', 'b', 'c', 'd'],
+    patientIds: ['p', 'p', 'p', 'p'],
+    nonEmptyRaters: [0, 0, 0, 0],
     summary: { imageRange: { min: 0, max: 0 }, foregroundFraction: 0 },
   }),
   'prep/images.f32': Buffer.alloc(4 * 256 * 4),
@@ -60,24 +66,42 @@ export const cliCases = [
   {
     name: 'checkpoint-param-stored-as-i32',
     needsRun: true,
-    files: { ...img, 'ck.safetensors': editedCheckpoint((h) => {
-      const name = Object.keys(h).find((k) => k !== '__metadata__' && h[k].dtype === 'F32');
-      h[name].dtype = 'I32';
-    }) },
+    files: {
+      ...img,
+      'ck.safetensors': editedCheckpoint((h) => {
+        const name = Object.keys(h).find((k) => k !== '__metadata__' && h[k].dtype === 'F32');
+        h[name].dtype = 'I32';
+      }),
+    },
     argv: sample('{dir}/ck.safetensors'),
     expect: { exit: 2, stderr: /stored as (I32|int32) but the model expects (F32|float32)/ },
   },
   {
     name: 'checkpoint-config-wrong-types',
     needsRun: true,
-    files: { ...img, 'ck.safetensors': editedCheckpoint((h) => {
-      h.__metadata__.config = JSON.stringify({ modelConfig: 'oops', seed: 'x' }).padEnd(h.__metadata__.config.length, ' ');
-    }) },
+    files: {
+      ...img,
+      'ck.safetensors': editedCheckpoint((h) => {
+        h.__metadata__.config = JSON.stringify({ modelConfig: 'oops', seed: 'x' }).padEnd(h.__metadata__.config.length, ' ');
+      }),
+    },
     argv: sample('{dir}/ck.safetensors'),
     expect: { exit: 2, stderr: /ck\.safetensors \(config\): .*damaged/ },
   },
-  { name: 'sample-n-200000', needsRun: true, files: img, argv: sample('{run}', ['-n', '200000']), expect: { exit: 2, stderr: /200000 samples per image is more than the limit of 1000.*FLOWSEG_MAX_SAMPLES/ } },
-  { name: 'sample-n-zero', needsRun: true, files: img, argv: sample('{run}', ['-n', '0']), expect: { exit: 2, stderr: /expected a positive integer, got '0'/ } },
+  {
+    name: 'sample-n-200000',
+    needsRun: true,
+    files: img,
+    argv: sample('{run}', ['-n', '200000']),
+    expect: { exit: 2, stderr: /200000 samples per image is more than the limit of 1000.*FLOWSEG_MAX_SAMPLES/ },
+  },
+  {
+    name: 'sample-n-zero',
+    needsRun: true,
+    files: img,
+    argv: sample('{run}', ['-n', '0']),
+    expect: { exit: 2, stderr: /expected a positive integer, got '0'/ },
+  },
   { name: 'sample-n-junk', needsRun: true, files: img, argv: sample('{run}', ['-n', '1e999']), expect: { exit: 2, stderr: /expected a positive integer/ } },
   {
     name: 'evaluate-n-200000',
@@ -100,13 +124,44 @@ export const cliCases = [
     argv: ['prepare', '--format', 'kvasir', '{dir}/in', '--size', '16', '--out', '{out}'],
     expect: { exit: 2, stderr: /images\/a\.png: image is 64×64 = 4,096 pixels.*limit is 1,000/ },
   },
-  { name: 'prepare-synthetic-size-100000', files: {}, argv: ['prepare', '--format', 'synthetic', 'synthetic', '--size', '100000', '--out', '{out}'], expect: { exit: 2, stderr: /100000×100000/ } },
-  { name: 'prepare-input-missing', files: {}, argv: ['prepare', '--format', 'kvasir', '{dir}/nope', '--out', '{out}'], expect: { exit: 2, stderr: /nope\/images is missing/ } },
-  { name: 'prepare-out-is-a-file', files: { 'in/images/a.png': grayPng(4, 4), 'in/masks/a.png': grayPng(4, 4), 'taken.txt': 'precious' }, argv: ['prepare', '--format', 'kvasir', '{dir}/in', '--out', '{dir}/taken.txt'], expect: { exit: 2, stderr: /taken\.txt/ } },
-  { name: 'view-model-is-a-folder', files: { 'model/x.txt': 'x' }, argv: ['view', '--model', '{dir}/model', '--port', '0'], expect: { exit: 2, stderr: /--model .*model is a folder/ } },
+  {
+    name: 'prepare-synthetic-size-100000',
+    files: {},
+    argv: ['prepare', '--format', 'synthetic', 'synthetic', '--size', '100000', '--out', '{out}'],
+    expect: { exit: 2, stderr: /100000×100000/ },
+  },
+  {
+    name: 'prepare-input-missing',
+    files: {},
+    argv: ['prepare', '--format', 'kvasir', '{dir}/nope', '--out', '{out}'],
+    expect: { exit: 2, stderr: /nope\/images is missing/ },
+  },
+  {
+    name: 'prepare-out-is-a-file',
+    files: { 'in/images/a.png': grayPng(4, 4), 'in/masks/a.png': grayPng(4, 4), 'taken.txt': 'precious' },
+    argv: ['prepare', '--format', 'kvasir', '{dir}/in', '--out', '{dir}/taken.txt'],
+    expect: { exit: 2, stderr: /taken\.txt/ },
+  },
+  {
+    name: 'view-model-is-a-folder',
+    files: { 'model/x.txt': 'x' },
+    argv: ['view', '--model', '{dir}/model', '--port', '0'],
+    expect: { exit: 2, stderr: /--model .*model is a folder/ },
+  },
   { name: 'view-model-missing', files: {}, argv: ['view', '--model', '{dir}/none.onnx', '--port', '0'], expect: { exit: 2, stderr: /no such file/ } },
-  { name: 'view-port-70000', files: { 'm.onnx': 'x' }, argv: ['view', '--model', '{dir}/m.onnx', '--port', '70000'], expect: { exit: 2, stderr: /expected a port 0–65535/ } },
-  { name: 'view-port-busy', files: { 'm.onnx': 'x' }, argv: ['view', '--model', '{dir}/m.onnx', '--port', '{busyPort}'], expect: { exit: 2, stderr: /is already in use/ }, needsViewer: true },
+  {
+    name: 'view-port-70000',
+    files: { 'm.onnx': 'x' },
+    argv: ['view', '--model', '{dir}/m.onnx', '--port', '70000'],
+    expect: { exit: 2, stderr: /expected a port 0–65535/ },
+  },
+  {
+    name: 'view-port-busy',
+    files: { 'm.onnx': 'x' },
+    argv: ['view', '--model', '{dir}/m.onnx', '--port', '{busyPort}'],
+    expect: { exit: 2, stderr: /is already in use/ },
+    needsViewer: true,
+  },
   {
     name: 'train-one-patient',
     files: onePatient,
@@ -116,7 +171,23 @@ export const cliCases = [
   {
     name: 'train-synthetic-size-3',
     files: {},
-    argv: ['train', '--data', 'synthetic', '--synthetic-items', '8', '--synthetic-size', '3', '--filters', '4,8', '--latent', '2', '--max-steps', '1', '--out', '{out}'],
+    argv: [
+      'train',
+      '--data',
+      'synthetic',
+      '--synthetic-items',
+      '8',
+      '--synthetic-size',
+      '3',
+      '--filters',
+      '4,8',
+      '--latent',
+      '2',
+      '--max-steps',
+      '1',
+      '--out',
+      '{out}',
+    ],
     expect: { exit: 2, stderr: /synthetic\.size: Number must be greater than or equal to 8/ },
   },
 ];
@@ -139,11 +210,42 @@ cliCases.push(
 
 /** Item counts from flags or files: ids are held in memory, so they are bounded too. */
 cliCases.push(
-  { name: 'prepare-synthetic-items-1e9', files: {}, argv: ['prepare', '--format', 'synthetic', 'synthetic', '--items', '1000000000', '--out', '{out}'], expect: { exit: 2, stderr: /1000000000 items.*FLOWSEG_MAX_ITEMS/ } },
-  { name: 'train-synthetic-items-1e9', files: {}, argv: ['train', '--data', 'synthetic', '--synthetic-items', '1000000000', '--synthetic-size', '16', '--filters', '4,8', '--latent', '2', '--max-steps', '1', '--out', '{out}'], expect: { exit: 2, stderr: /1000000000 items.*FLOWSEG_MAX_ITEMS/ } },
+  {
+    name: 'prepare-synthetic-items-1e9',
+    files: {},
+    argv: ['prepare', '--format', 'synthetic', 'synthetic', '--items', '1000000000', '--out', '{out}'],
+    expect: { exit: 2, stderr: /1000000000 items.*FLOWSEG_MAX_ITEMS/ },
+  },
+  {
+    name: 'train-synthetic-items-1e9',
+    files: {},
+    argv: [
+      'train',
+      '--data',
+      'synthetic',
+      '--synthetic-items',
+      '1000000000',
+      '--synthetic-size',
+      '16',
+      '--filters',
+      '4,8',
+      '--latent',
+      '2',
+      '--max-steps',
+      '1',
+      '--out',
+      '{out}',
+    ],
+    expect: { exit: 2, stderr: /1000000000 items.*FLOWSEG_MAX_ITEMS/ },
+  },
   {
     name: 'prepare-items-over-env-limit',
-    files: Object.fromEntries(['a', 'b', 'c', 'd', 'e'].flatMap((n) => [[`in/images/${n}.png`, grayPng(8, 8)], [`in/masks/${n}.png`, grayPng(8, 8)]])),
+    files: Object.fromEntries(
+      ['a', 'b', 'c', 'd', 'e'].flatMap((n) => [
+        [`in/images/${n}.png`, grayPng(8, 8)],
+        [`in/masks/${n}.png`, grayPng(8, 8)],
+      ]),
+    ),
     env: { FLOWSEG_MAX_ITEMS: '3' },
     argv: ['prepare', '--format', 'kvasir', '{dir}/in', '--size', '8', '--out', '{out}'],
     expect: { exit: 2, stderr: /yields more than 3 items.*FLOWSEG_MAX_ITEMS/ },

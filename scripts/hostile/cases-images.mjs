@@ -81,7 +81,12 @@ const plainBomb = () => png({ width: 3000, height: 3000, idat: zlibWrap(deflateB
 export const imageCases = [
   kvasir('png-60000x60000-header', hugePng, undefined, tooBig),
   kvasir('mask-png-60000x60000-header', ok4, hugePng, tooBig),
-  kvasir('png-interlaced-deflate-bomb', interlacedBomb, undefined, /inflates to more than the 4,\d+|inflates to more than the \d+ bytes its 2000×2000 header allows/),
+  kvasir(
+    'png-interlaced-deflate-bomb',
+    interlacedBomb,
+    undefined,
+    /inflates to more than the 4,\d+|inflates to more than the \d+ bytes its 2000×2000 header allows/,
+  ),
   kvasir('png-deflate-bomb', plainBomb, undefined, /a\.png/),
   kvasir('png-truncated', ok4.subarray(0, 40), undefined, /a\.png: cannot decode PNG/),
   kvasir('png-zero-size', png({ width: 0, height: 0, idat: zlibWrap(deflateBomb(0)) }), undefined, /a\.png/),
@@ -95,7 +100,12 @@ export const imageCases = [
   drive('gif-truncated', { 'in/2nd_manual/01_manual2.gif': gif(1, 1).subarray(0, 12) }, /01_manual2\.gif: cannot decode GIF/),
   stare('pgm-60000x60000-header', pgm(HUGE, HUGE), tooBig),
   stare('pgm-ascii-huge', pgm(HUGE, HUGE, Buffer.from('0 0 0'), 'P2'), tooBig),
-  stare('pgm-gzip-bomb', () => gzipWrap(deflateBomb(2 ** 30, Buffer.from(`P5\n5000 5000\n255\n`))), /im0001\.ppm\.gz: gzip data inflates to more than/, 'im0001.ppm.gz'),
+  stare(
+    'pgm-gzip-bomb',
+    () => gzipWrap(deflateBomb(2 ** 30, Buffer.from(`P5\n5000 5000\n255\n`))),
+    /im0001\.ppm\.gz: gzip data inflates to more than/,
+    'im0001.ppm.gz',
+  ),
   stare('gzip-garbage', Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8]), /im0001\.ppm\.gz: cannot gunzip/, 'im0001.ppm.gz'),
   folderPng('60000x60000-header', hugePng, undefined, tooBig),
   folderPng('label-interlaced-bomb', ok4, interlacedBomb, /c_rater0\.png: PNG pixel data inflates to more than/),
@@ -125,26 +135,44 @@ export const imageCases = [
   },
 ];
 
-
 /** dataset.json numbers that would size per-rater lists. */
 imageCases.push({
   name: 'folder-dataset-json-raters-2e9',
-  files: { 'in/dataset.json': JSON.stringify({ name: 'x', channel_names: { 0: 'gray' }, raters: 2e9 }), 'in/imagesTr/c_0000.png': grayPng(4, 4), 'in/labelsTr/c_rater0.png': grayPng(4, 4) },
+  files: {
+    'in/dataset.json': JSON.stringify({ name: 'x', channel_names: { 0: 'gray' }, raters: 2e9 }),
+    'in/imagesTr/c_0000.png': grayPng(4, 4),
+    'in/labelsTr/c_rater0.png': grayPng(4, 4),
+  },
   argv: prepare('folder'),
   expect: { exit: 2, stderr: /dataset\.json: "raters" is 2000000000.*FLOWSEG_MAX_RATERS/ },
 });
 
 /** Target sizes from flags are bounded like decoded images. */
 imageCases.push(
-  { ...kvasir('size-100000', ok4, undefined, /--size: image is 100000×100000/), name: 'kvasir-flag-size-100000', argv: [...prepare('kvasir'), '--size', '100000'] },
-  { ...folderPng('size-100000', ok4, undefined, /--size: image is 100000×100000/), name: 'folder-flag-size-100000', argv: [...prepare('folder'), '--size', '100000'] },
-  { ...stare('patch-100000', pgm(4, 4, Buffer.alloc(16)), /--patch-size: image is 100000×100000/), name: 'retina-flag-patch-size-100000', argv: [...prepare('retina'), '--patch-size', '100000'] },
+  {
+    ...kvasir('size-100000', ok4, undefined, /--size: image is 100000×100000/),
+    name: 'kvasir-flag-size-100000',
+    argv: [...prepare('kvasir'), '--size', '100000'],
+  },
+  {
+    ...folderPng('size-100000', ok4, undefined, /--size: image is 100000×100000/),
+    name: 'folder-flag-size-100000',
+    argv: [...prepare('folder'), '--size', '100000'],
+  },
+  {
+    ...stare('patch-100000', pgm(4, 4, Buffer.alloc(16)), /--patch-size: image is 100000×100000/),
+    name: 'retina-flag-patch-size-100000',
+    argv: [...prepare('retina'), '--patch-size', '100000'],
+  },
 );
 
 /** A nodule with more rater folders than the limit (the folders exist, empty). */
 imageCases.push({
   name: 'lidc-png-raters-over-limit',
-  files: Object.fromEntries([['in/LIDC-IDRI-0001/nodule-0/images/slice-0.png', ok4], ...Array.from({ length: 70 }, (_, r) => [`in/LIDC-IDRI-0001/nodule-0/mask-${r}/slice-0.png`, mask4])]),
+  files: Object.fromEntries([
+    ['in/LIDC-IDRI-0001/nodule-0/images/slice-0.png', ok4],
+    ...Array.from({ length: 70 }, (_, r) => [`in/LIDC-IDRI-0001/nodule-0/mask-${r}/slice-0.png`, mask4]),
+  ]),
   argv: prepare('lidc-png'),
   expect: { exit: 2, stderr: /nodule-0 has 70 rater folders.*FLOWSEG_MAX_RATERS/ },
 });

@@ -39,8 +39,23 @@ export const niftiCases = [
   folder('nifti2-huge-dims', withData(nifti2Header({ dim: [3, 2 ** 40, 2 ** 40, 1, 1, 1, 1, 1] })), /slices are 1099511627776×1099511627776 pixels/),
   folder('nifti2-dims-overflow', withData(nifti2Header({ dim: [3, 2 ** 62, 4, 1, 1, 1, 1, 1] })), /dim\[1\] is 4611686018427388000|dim\[1\] is/),
   // A 2 MB .nii.gz whose payload inflates to 2 GiB behind an honest 64×64 header: only 4 KB are inflated.
-  folder('gz-bomb-behind-small-header', () => gzipWrap(deflateBomb(2 * 2 ** 30, niftiHeader({ dim: [3, 64, 64, 1, 1, 1, 1, 1] }))), /c_rater0\.nii\.gz is 4×4×1, expected 64×64×1/, { ending: '.nii.gz' }),
-  folder('gz-bomb-huge-header', () => gzipWrap(deflateBomb(64 << 20, niftiHeader({ dim: [3, 20000, 20000, 1, 1, 1, 1, 1] }))), /slices are 20000×20000 pixels/, { ending: '.nii.gz' }),
+  folder(
+    'gz-bomb-behind-small-header',
+    () => gzipWrap(deflateBomb(2 * 2 ** 30, niftiHeader({ dim: [3, 64, 64, 1, 1, 1, 1, 1] }))),
+    /c_rater0\.nii\.gz is 4×4×1, expected 64×64×1/,
+    { ending: '.nii.gz' },
+  ),
+  folder(
+    'gz-bomb-huge-header',
+    () => gzipWrap(deflateBomb(64 << 20, niftiHeader({ dim: [3, 20000, 20000, 1, 1, 1, 1, 1] }))),
+    /slices are 20000×20000 pixels/,
+    { ending: '.nii.gz' },
+  ),
   folder('gz-garbage', Buffer.from([0x1f, 0x8b, 8, 0, 9, 9, 9, 9, 9, 9, 9, 9, 9]), /c_0000\.nii\.gz: cannot gunzip/, { ending: '.nii.gz' }),
-  folder('gz-truncated', gzipSync(Buffer.concat([niftiHeader({ dim: [3, 64, 64, 1, 1, 1, 1, 1] }), noise(4096)])).subarray(0, 1000), /c_0000\.nii\.gz: (cannot gunzip|truncated)/, { ending: '.nii.gz' }),
+  folder(
+    'gz-truncated',
+    gzipSync(Buffer.concat([niftiHeader({ dim: [3, 64, 64, 1, 1, 1, 1, 1] }), noise(4096)])).subarray(0, 1000),
+    /c_0000\.nii\.gz: (cannot gunzip|truncated)/,
+    { ending: '.nii.gz' },
+  ),
 ];

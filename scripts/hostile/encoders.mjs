@@ -14,9 +14,21 @@ export function crc32(buf, crc = 0) {
   for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
   return ~c >>> 0;
 }
-const u32be = (n) => { const b = Buffer.alloc(4); b.writeUInt32BE(n >>> 0); return b; };
-const u32le = (n) => { const b = Buffer.alloc(4); b.writeUInt32LE(n >>> 0); return b; };
-const u16le = (n) => { const b = Buffer.alloc(2); b.writeUInt16LE(n); return b; };
+const u32be = (n) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n >>> 0);
+  return b;
+};
+const u32le = (n) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(n >>> 0);
+  return b;
+};
+const u16le = (n) => {
+  const b = Buffer.alloc(2);
+  b.writeUInt16LE(n);
+  return b;
+};
 
 // ---------------------------------------------------------------- deflate bombs
 /**
@@ -43,7 +55,12 @@ function chunk(type, data) {
 /** A PNG with any IHDR and any IDAT payload (already zlib-framed). colorType 0 = gray. */
 export function png({ width, height, depth = 8, colorType = 0, interlace = 0, idat }) {
   const ihdr = Buffer.concat([u32be(width), u32be(height), Buffer.from([depth, colorType, 0, 0, interlace])]);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', idat),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 /** A valid 8-bit gray PNG of the given pixels (row-major, filter 0). */
 export function grayPng(width, height, pixel = () => 0) {
@@ -61,14 +78,32 @@ export function jpegHeader(width, height) {
 /** A GIF with a logical screen of w × h and one frame of fw × fh (1 pixel of LZW data). */
 export function gif(w, h, fw = 1, fh = 1) {
   return Buffer.concat([
-    Buffer.from('GIF89a', 'latin1'), u16le(w), u16le(h), Buffer.from([0x80, 0, 0, 0, 0, 0, 255, 255, 255]),
-    Buffer.from([0x2c]), u16le(0), u16le(0), u16le(fw), u16le(fh), Buffer.from([0]),
+    Buffer.from('GIF89a', 'latin1'),
+    u16le(w),
+    u16le(h),
+    Buffer.from([0x80, 0, 0, 0, 0, 0, 255, 255, 255]),
+    Buffer.from([0x2c]),
+    u16le(0),
+    u16le(0),
+    u16le(fw),
+    u16le(fh),
+    Buffer.from([0]),
     Buffer.from([0x02, 0x02, 0x44, 0x01, 0x00, 0x3b]),
   ]);
 }
 /** A little-endian baseline TIFF, 8-bit gray, one strip; width/height tags may lie. */
 export function tiff(width, height, pixels = Buffer.alloc(width * height)) {
-  const tags = [[256, 4, width], [257, 4, height], [258, 3, 8], [259, 3, 1], [262, 3, 1], [273, 4, 0], [277, 3, 1], [278, 4, height], [279, 4, pixels.length]];
+  const tags = [
+    [256, 4, width],
+    [257, 4, height],
+    [258, 3, 8],
+    [259, 3, 1],
+    [262, 3, 1],
+    [273, 4, 0],
+    [277, 3, 1],
+    [278, 4, height],
+    [279, 4, pixels.length],
+  ];
   const ifdSize = 2 + tags.length * 12 + 4;
   const dataAt = 8 + ifdSize;
   const ifd = Buffer.alloc(ifdSize);
@@ -171,36 +206,106 @@ export function zip(members, { cdOffsetDelta = 0 } = {}) {
 // ---------------------------------------------------------------- pickle
 /** Pickle opcodes used by the corpus (names as in CPython's pickle.py). */
 export const P = {
-  PROTO: 0x80, STOP: 0x2e, MARK: 0x28, EMPTY_DICT: 0x7d, EMPTY_LIST: 0x5d, EMPTY_TUPLE: 0x29, APPEND: 0x61,
-  APPENDS: 0x65, SETITEM: 0x73, SETITEMS: 0x75, BINPUT: 0x71, LONG_BINPUT: 0x72, BINGET: 0x68, LONG_BINGET: 0x6a,
-  BININT: 0x4a, BININT1: 0x4b, BINBYTES: 0x42, BINBYTES8: 0x8e, LONG4: 0x8b, GLOBAL: 0x63, STACK_GLOBAL: 0x93,
-  REDUCE: 0x52, TUPLE: 0x74, TUPLE1: 0x85, TUPLE2: 0x86, TUPLE3: 0x87, NEWFALSE: 0x89, BUILD: 0x62,
-  EMPTY_SET: 0x8f, ADDITEMS: 0x90, NONE: 0x4e, BINUNICODE8: 0x8d, SHORT_BINUNICODE: 0x8c, BINUNICODE: 0x58, POP: 0x30, LIST: 0x6c,
+  PROTO: 0x80,
+  STOP: 0x2e,
+  MARK: 0x28,
+  EMPTY_DICT: 0x7d,
+  EMPTY_LIST: 0x5d,
+  EMPTY_TUPLE: 0x29,
+  APPEND: 0x61,
+  APPENDS: 0x65,
+  SETITEM: 0x73,
+  SETITEMS: 0x75,
+  BINPUT: 0x71,
+  LONG_BINPUT: 0x72,
+  BINGET: 0x68,
+  LONG_BINGET: 0x6a,
+  BININT: 0x4a,
+  BININT1: 0x4b,
+  BINBYTES: 0x42,
+  BINBYTES8: 0x8e,
+  LONG4: 0x8b,
+  GLOBAL: 0x63,
+  STACK_GLOBAL: 0x93,
+  REDUCE: 0x52,
+  TUPLE: 0x74,
+  TUPLE1: 0x85,
+  TUPLE2: 0x86,
+  TUPLE3: 0x87,
+  NEWFALSE: 0x89,
+  BUILD: 0x62,
+  EMPTY_SET: 0x8f,
+  ADDITEMS: 0x90,
+  NONE: 0x4e,
+  BINUNICODE8: 0x8d,
+  SHORT_BINUNICODE: 0x8c,
+  BINUNICODE: 0x58,
+  POP: 0x30,
+  LIST: 0x6c,
 };
 /** An append-only pickle byte writer with helpers for the data_lidc.pickle layout. */
 export class PickleWriter {
-  constructor() { this.parts = []; }
-  op(...bytes) { this.parts.push(Buffer.from(bytes)); return this; }
-  raw(buf) { this.parts.push(Buffer.from(buf)); return this; }
-  u32(n) { return this.raw(u32le(n)); }
-  i32(n) { const b = Buffer.alloc(4); b.writeInt32LE(n); return this.raw(b); }
-  u64(n) { const b = Buffer.alloc(8); b.writeBigUInt64LE(BigInt(n)); return this.raw(b); }
-  str(s) { const b = Buffer.from(s, 'utf8'); return b.length < 256 ? this.op(P.SHORT_BINUNICODE, b.length).raw(b) : this.op(P.BINUNICODE).u32(b.length).raw(b); }
-  int(n) { return n < 256 && n >= 0 ? this.op(P.BININT1, n) : this.op(P.BININT).i32(n); }
-  bytes(b) { return this.op(P.BINBYTES).u32(b.length).raw(b); }
-  global(module, name) { return this.op(P.GLOBAL).raw(Buffer.from(`${module}\n${name}\n`, 'latin1')); }
-  put(slot) { return slot < 256 ? this.op(P.BINPUT, slot) : this.op(P.LONG_BINPUT).u32(slot); }
-  get(slot) { return slot < 256 ? this.op(P.BINGET, slot) : this.op(P.LONG_BINGET).u32(slot); }
+  constructor() {
+    this.parts = [];
+  }
+  op(...bytes) {
+    this.parts.push(Buffer.from(bytes));
+    return this;
+  }
+  raw(buf) {
+    this.parts.push(Buffer.from(buf));
+    return this;
+  }
+  u32(n) {
+    return this.raw(u32le(n));
+  }
+  i32(n) {
+    const b = Buffer.alloc(4);
+    b.writeInt32LE(n);
+    return this.raw(b);
+  }
+  u64(n) {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(BigInt(n));
+    return this.raw(b);
+  }
+  str(s) {
+    const b = Buffer.from(s, 'utf8');
+    return b.length < 256 ? this.op(P.SHORT_BINUNICODE, b.length).raw(b) : this.op(P.BINUNICODE).u32(b.length).raw(b);
+  }
+  int(n) {
+    return n < 256 && n >= 0 ? this.op(P.BININT1, n) : this.op(P.BININT).i32(n);
+  }
+  bytes(b) {
+    return this.op(P.BINBYTES).u32(b.length).raw(b);
+  }
+  global(module, name) {
+    return this.op(P.GLOBAL).raw(Buffer.from(`${module}\n${name}\n`, 'latin1'));
+  }
+  put(slot) {
+    return slot < 256 ? this.op(P.BINPUT, slot) : this.op(P.LONG_BINPUT).u32(slot);
+  }
+  get(slot) {
+    return slot < 256 ? this.op(P.BINGET, slot) : this.op(P.LONG_BINGET).u32(slot);
+  }
   /** A numpy array as numpy pickles it: _reconstruct(ndarray, (0,), b'b') then BUILD (1, shape, dtype, False, data). */
   ndarray(shape, dtypeSpec, data) {
-    this.global('numpy.core.multiarray', '_reconstruct').global('numpy', 'ndarray').int(0).op(P.TUPLE1).raw(Buffer.from([0x43, 1, 0x62])).op(P.TUPLE3).op(P.REDUCE);
+    this.global('numpy.core.multiarray', '_reconstruct')
+      .global('numpy', 'ndarray')
+      .int(0)
+      .op(P.TUPLE1)
+      .raw(Buffer.from([0x43, 1, 0x62]))
+      .op(P.TUPLE3)
+      .op(P.REDUCE);
     this.op(P.MARK).int(1).op(P.MARK);
     for (const d of shape) this.int(d);
     this.op(P.TUPLE);
     this.global('numpy', 'dtype').str(dtypeSpec).op(P.NEWFALSE, 0x88).op(P.TUPLE3).op(P.REDUCE);
     return this.op(P.NEWFALSE).bytes(data).op(P.TUPLE).op(P.BUILD);
   }
-  toBuffer() { return Buffer.concat(this.parts); }
+  toBuffer() {
+    return Buffer.concat(this.parts);
+  }
 }
 /** `{key: {'image': f8 [h,w], 'masks': [u1 [h,w] × raters], 'series_uid': 'p'}}` opened, for entries to follow. */
 export function lidcPickle(entries, { proto = 3 } = {}) {

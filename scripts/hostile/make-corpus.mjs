@@ -60,7 +60,14 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.
     if (c.needsRun && !existsSync(run)) continue;
     const dir = join(root, c.name);
     materialize(c, dir, { run });
-    manifest.push({ name: c.name, argv: expandArgv(c, { dir, out: join(dir, 'out'), run }), env: c.env ?? {}, exit: c.expect.exit, stderr: c.expect.stderr.source, pending: c.pending });
+    manifest.push({
+      name: c.name,
+      argv: expandArgv(c, { dir, out: join(dir, 'out'), run }),
+      env: c.env ?? {},
+      exit: c.expect.exit,
+      stderr: c.expect.stderr.source,
+      pending: c.pending,
+    });
   }
   writeFileSync(join(root, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
   console.log(`${manifest.length} cases in ${root} (manifest.json)`);

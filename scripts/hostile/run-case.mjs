@@ -14,7 +14,8 @@ import { allCases, expandArgv, materialize } from './make-corpus.mjs';
 export const ROOT = resolve(new URL('../..', import.meta.url).pathname);
 export const LIMITS = { seconds: 20, peakKb: 1024 * 1024 };
 const GNU_TIME = '/usr/bin/time';
-const hasGnuTime = process.env.FLOWSEG_HOSTILE_NO_GNU_TIME !== '1' && existsSync(GNU_TIME) && spawnSync(GNU_TIME, ['-f', '%M', 'true'], { encoding: 'utf8' }).status === 0;
+const hasGnuTime =
+  process.env.FLOWSEG_HOSTILE_NO_GNU_TIME !== '1' && existsSync(GNU_TIME) && spawnSync(GNU_TIME, ['-f', '%M', 'true'], { encoding: 'utf8' }).status === 0;
 
 /** path → "size mtime" for every file and folder under `dir` except `skip` (the --out). */
 export function snapshot(dir, skip = new Set()) {
@@ -38,7 +39,30 @@ export function diffSnapshots(before, after) {
 
 /** Trains the tiny run the sample/evaluate cases need (once per corpus run, ~3 s). */
 export function trainTinyRun(run) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'flowseg.js'), 'train', '--data', 'synthetic', '--synthetic-items', '24', '--synthetic-size', '16', '--filters', '4,8', '--latent', '2', '--batch-size', '4', '--max-steps', '2', '--out', run], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [
+      join(ROOT, 'bin', 'flowseg.js'),
+      'train',
+      '--data',
+      'synthetic',
+      '--synthetic-items',
+      '24',
+      '--synthetic-size',
+      '16',
+      '--filters',
+      '4,8',
+      '--latent',
+      '2',
+      '--batch-size',
+      '4',
+      '--max-steps',
+      '2',
+      '--out',
+      run,
+    ],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`training the tiny run failed:\n${r.stderr}`);
 }
 
@@ -100,21 +124,27 @@ export async function runCase(c, root, ctx) {
   let polled = 0;
   const stopPolling = hasGnuTime ? () => {} : pollPeak(child.pid, (kb) => (polled = Math.max(polled, kb)));
   let timedOut = false;
-  const killer = setTimeout(() => {
-    timedOut = true;
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      child.kill('SIGKILL');
-    }
-  }, (LIMITS.seconds + 2) * 1000);
+  const killer = setTimeout(
+    () => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    },
+    (LIMITS.seconds + 2) * 1000,
+  );
   const [code, signal] = await new Promise((ok) => child.on('close', (code, signal) => ok([code, signal])));
   clearTimeout(killer);
   stopPolling();
   const seconds = (performance.now() - started) / 1000;
   let peakKb = polled;
   if (hasGnuTime && existsSync(timeFile)) {
-    const nums = readFileSync(timeFile, 'utf8').trim().split('\n').filter((l) => /^\d+$/.test(l));
+    const nums = readFileSync(timeFile, 'utf8')
+      .trim()
+      .split('\n')
+      .filter((l) => /^\d+$/.test(l));
     peakKb = Number(nums.at(-1) ?? 0);
     rmSync(timeFile, { force: true });
   }
@@ -150,13 +180,15 @@ export async function runCorpus(cases, { concurrency = 2, each = () => {} } = {}
   const queue = [...cases];
   const results = new Map();
   try {
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      for (let c = queue.shift(); c; c = queue.shift()) {
-        const r = await runCase(c, root, { run, busyPort: busy.port });
-        results.set(c.name, r);
-        await each(c, r);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        for (let c = queue.shift(); c; c = queue.shift()) {
+          const r = await runCase(c, root, { run, busyPort: busy.port });
+          results.set(c.name, r);
+          await each(c, r);
+        }
+      }),
+    );
   } finally {
     await busy.close();
     rmSync(root, { recursive: true, force: true });
@@ -177,7 +209,9 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.
       const p = judge(c, r);
       if (p.length > 0 && !c.pending) bad++;
       const tag = p.length === 0 ? 'ok  ' : c.pending ? 'TODO' : 'FAIL';
-      console.log(`${tag} ${c.name.padEnd(48)} exit ${r.code} ${r.seconds.toFixed(1).padStart(5)} s ${(r.peakKb / 1024).toFixed(0).padStart(5)} MB  ${p.join('; ')}${p.length ? `\n     ${r.stderr.trim().split('\n').slice(-3).join('\n     ')}` : ''}`);
+      console.log(
+        `${tag} ${c.name.padEnd(48)} exit ${r.code} ${r.seconds.toFixed(1).padStart(5)} s ${(r.peakKb / 1024).toFixed(0).padStart(5)} MB  ${p.join('; ')}${p.length ? `\n     ${r.stderr.trim().split('\n').slice(-3).join('\n     ')}` : ''}`,
+      );
     },
   });
   console.log(`${cases.length} cases in ${((performance.now() - t0) / 1000).toFixed(0)} s; ${bad} failing (TODO cases excluded)`);

@@ -30,7 +30,10 @@ function foldList(value: string): number[] {
 }
 
 function nameList(value: string): string[] {
-  return value.split(',').map((s) => s.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 const shown = (p: string): string => relative(process.cwd(), p) || p;
@@ -38,7 +41,18 @@ const shown = (p: string): string => relative(process.cwd(), p) || p;
 function options(f: CvFlags): CvOptions {
   const preset = resolvePreset(f.preset, { variants: f.variants, filters: f.filters, batchSize: f.batchSize, lr: f.lr });
   const budget: Budget = { maxEpochs: f.epochs, maxSteps: f.maxSteps, maxMinutes: f.maxMinutes };
-  return { preset, data: f.data, out: f.out, foldsToRun: f.foldsToRun, budget, job: f.job, progress: true, overwrite: f.overwrite, samples: f.samples, maxImages: f.maxImages };
+  return {
+    preset,
+    data: f.data,
+    out: f.out,
+    foldsToRun: f.foldsToRun,
+    budget,
+    job: f.job,
+    progress: true,
+    overwrite: f.overwrite,
+    samples: f.samples,
+    maxImages: f.maxImages,
+  };
 }
 
 /** `flowseg cv`: the papers' protocols as (variant × fold) jobs that scale out (docs/scale-out.md). */
@@ -48,15 +62,15 @@ export function register(program: Command): void {
     .description('cross-validation experiment: train + evaluate every (variant, fold) job of a preset into <out>/<variant>/fold_<k>/, then <out>/report/')
     .requiredOption('--preset <name|file>', 'valiuddin2021 | selvan2020 | a preset .json/.yaml file (docs/scale-out.md)')
     .requiredOption('--data <dir|synthetic>', 'prepared data dir (flowseg prepare) or "synthetic"')
-    .option('--out <dir>', 'experiment folder: new, empty, or this experiment\'s (resumed)', 'exp')
+    .option('--out <dir>', "experiment folder: new, empty, or this experiment's (resumed)", 'exp')
     .option('--overwrite', 'also run in a non-empty folder flowseg did not create (your files there are kept)')
     .option('--folds-to-run <list>', 'only these folds, e.g. 0,1,2 (job indices count the selected jobs only)', foldList)
     .option('--variants <list>', "only these of the preset's variants, e.g. probunet,probunet+planar2", nameList)
     .option('--filters <list>', 'override the U-Net filters per level (e.g. 16,32,64,96 on CPU)', intList)
     .option('--batch-size <B>', 'override the batch size', positiveInt)
     .option('--lr <x>', 'override the Adam learning rate', positiveNumber)
-    .option('--epochs <N>', 'per-job epoch budget (default: the preset\'s epochs), as in flowseg train', positiveInt)
-    .option('-n, --samples <N>', 'prior samples per test image (default: the preset\'s)', samplesPerImage)
+    .option('--epochs <N>', "per-job epoch budget (default: the preset's epochs), as in flowseg train", positiveInt)
+    .option('-n, --samples <N>', "prior samples per test image (default: the preset's)", samplesPerImage)
     .option('--max-images <N>', 'evaluate only the first N test images of each job', positiveInt)
     .option('--max-steps <N>', 'per-job optimizer-step budget', positiveInt)
     .option('--max-minutes <M>', 'per-job training-time budget (cumulative over resumes)', positiveNumber)
@@ -76,7 +90,13 @@ export function register(program: Command): void {
       const r = runCv(o);
       for (const x of r.failed) process.stderr.write(`flowseg cv: job ${x.index} (${x.variant} fold ${x.fold}) failed: ${x.message}\n`);
       if (r.failed.length) process.exitCode = 1;
-      const summary = { out: o.out, ran: r.ran.map((j) => ({ index: j.index, steps: j.steps, stopReason: j.stopReason, metrics: j.metrics })), skipped: r.skipped, failed: r.failed, report: r.report ? shown(r.report.html) : null };
+      const summary = {
+        out: o.out,
+        ran: r.ran.map((j) => ({ index: j.index, steps: j.steps, stopReason: j.stopReason, metrics: j.metrics })),
+        skipped: r.skipped,
+        failed: r.failed,
+        report: r.report ? shown(r.report.html) : null,
+      };
       if (f.json) return void process.stdout.write(`${JSON.stringify(summary)}\n`);
       const skipped = r.skipped.length ? `; skipped ${r.skipped.length} done job(s)` : '';
       process.stdout.write(`ran ${r.ran.length} job(s)${skipped}${r.failed.length ? `; ${r.failed.length} failed (see ${shown(o.out)}/cv.log)` : ''}\n`);

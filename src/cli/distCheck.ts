@@ -17,7 +17,9 @@ interface Flags {
 export function register(program: Command): void {
   program
     .command('dist-check')
-    .description('rendezvous + all-reduce across the ranks set by RANK/WORLD_SIZE/MASTER_ADDR/MASTER_PORT (torchrun, srun, Kubernetes); rank 0 prints every rank')
+    .description(
+      'rendezvous + all-reduce across the ranks set by RANK/WORLD_SIZE/MASTER_ADDR/MASTER_PORT (torchrun, srun, Kubernetes); rank 0 prints every rank',
+    )
     .option('--nproc-per-node <n>', 'start n local workers (like torchrun --standalone)', positiveInt)
     .option('--timeout <seconds>', 'fail when a rank has not joined after this long', positiveNumber, 60)
     .option('--megabytes <mb>', 'size of the timed all-reduce', positiveNumber, 25)
@@ -29,7 +31,10 @@ export function register(program: Command): void {
         return;
       }
       const env = readDistEnv();
-      if (env === null) throw new FlowsegInputError('dist-check: WORLD_SIZE/RANK (or SLURM_NTASKS/SLURM_PROCID) are not set — start it like training (srun, torchrun-style env) or pass --nproc-per-node N');
+      if (env === null)
+        throw new FlowsegInputError(
+          'dist-check: WORLD_SIZE/RANK (or SLURM_NTASKS/SLURM_PROCID) are not set — start it like training (srun, torchrun-style env) or pass --nproc-per-node N',
+        );
       let result: ReturnType<typeof distCheck>;
       try {
         result = distCheck(env, { timeoutMs: f.timeout * 1000, megabytes: f.megabytes, backend: f.backend });

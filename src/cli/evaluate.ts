@@ -41,9 +41,25 @@ export function register(program: Command): void {
       const isDir = existsSync(f.checkpoint) && statSync(f.checkpoint).isDirectory();
       const { model, config } = loadTrainedModel(f.checkpoint);
       const out = f.out ?? (isDir ? join(f.checkpoint, 'eval') : 'eval');
-      const { summary } = evaluate({ model, config, runDir: isDir ? f.checkpoint : undefined, data: f.data, split: f.split, samples: f.n, out, seed: f.seed, examples: f.examples, maxImages: f.maxImages, progress: true, overwrite: f.overwrite });
+      const { summary } = evaluate({
+        model,
+        config,
+        runDir: isDir ? f.checkpoint : undefined,
+        data: f.data,
+        split: f.split,
+        samples: f.n,
+        out,
+        seed: f.seed,
+        examples: f.examples,
+        maxImages: f.maxImages,
+        progress: true,
+        overwrite: f.overwrite,
+      });
       model.dispose();
       if (f.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-      else process.stdout.write(`${summary.images} images × ${f.n} samples → ${out}\nGED excl ${fmt(summary.ged_excl)} | GED incl ${fmt(summary.ged_incl)} | HM-IoU ${fmt(summary.hm_iou)} | Dice ${fmt(summary.dice)} | −CLL ${fmt(summary.cll)}\n`);
+      else
+        process.stdout.write(
+          `${summary.images} images × ${f.n} samples → ${out}\nGED excl ${fmt(summary.ged_excl)} | GED incl ${fmt(summary.ged_incl)} | HM-IoU ${fmt(summary.hm_iou)} | Dice ${fmt(summary.dice)} | −CLL ${fmt(summary.cll)}\n`,
+        );
     });
 }

@@ -11,7 +11,26 @@ import { Rng } from '../util/rng.js';
 
 const bin = join(packageRoot(), 'bin', 'flowseg.js');
 const cli = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
-const tiny = ['--data', 'synthetic', '--synthetic-items', '32', '--synthetic-size', '16', '--filters', '4,8', '--latent', '2', '--batch-size', '4', '--max-val-images', '4', '--val-every', '5', '--flow', 'planar'];
+const tiny = [
+  '--data',
+  'synthetic',
+  '--synthetic-items',
+  '32',
+  '--synthetic-size',
+  '16',
+  '--filters',
+  '4,8',
+  '--latent',
+  '2',
+  '--batch-size',
+  '4',
+  '--max-val-images',
+  '4',
+  '--val-every',
+  '5',
+  '--flow',
+  'planar',
+];
 
 interface StepLine {
   kind: string;
@@ -83,9 +102,21 @@ test('kill -9 at random moments, then --resume: the log has no duplicate step an
   assert.ok(done, 'the run finished');
   assert.ok(kills >= 10, `only ${kills} kills`);
   const got = stepLines(run);
-  assert.deepEqual(got.map((l) => l.step), Array.from({ length: steps }, (_, i) => i + 1), 'each step exactly once, in order');
-  assert.deepEqual(got.map((l) => l.loss), want, 'the same loss curve');
-  assert.deepEqual(readdirSync(run).filter((f) => f.includes('flowseg-tmp') || f === 'run.lock'), [], 'no temp file or lock left');
+  assert.deepEqual(
+    got.map((l) => l.step),
+    Array.from({ length: steps }, (_, i) => i + 1),
+    'each step exactly once, in order',
+  );
+  assert.deepEqual(
+    got.map((l) => l.loss),
+    want,
+    'the same loss curve',
+  );
+  assert.deepEqual(
+    readdirSync(run).filter((f) => f.includes('flowseg-tmp') || f === 'run.lock'),
+    [],
+    'no temp file or lock left',
+  );
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -120,8 +151,19 @@ test('a full disk while checkpointing: exit 2, one line saying how much room is 
     const r = cli(['train', '--out', run, '--resume', '--max-steps', '15']);
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr.trim(), /no space left on the device \(this write needs about [\d.]+ MB free\)/);
-    assert.equal(r.stderr.trim().split('\n').filter((l) => l.startsWith('flowseg')).length, 1, r.stderr);
-    assert.deepEqual(readdirSync(run).filter((f) => f.includes('flowseg-tmp')), [], 'no temp file left');
+    assert.equal(
+      r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('flowseg')).length,
+      1,
+      r.stderr,
+    );
+    assert.deepEqual(
+      readdirSync(run).filter((f) => f.includes('flowseg-tmp')),
+      [],
+      'no temp file left',
+    );
     rmSync(join(mnt, 'ballast'), { recursive: true });
     const again = cli(['train', '--out', run, '--resume', '--max-steps', '15', '--json']);
     assert.equal(again.status, 0, again.stderr);

@@ -45,7 +45,9 @@ test('hostile inputs end in exit 2, one line, bounded memory and time, nothing t
   assert.ok(cases.length >= 60, `only ${cases.length} cases`);
   const started = performance.now();
   const results = await runner.runCorpus(cases, { concurrency: 2 });
-  t.diagnostic(`${cases.length} cases in ${((performance.now() - started) / 1000).toFixed(0)} s; peak RSS via ${runner.hasGnuTime ? '/usr/bin/time' : '/proc VmHWM'}`);
+  t.diagnostic(
+    `${cases.length} cases in ${((performance.now() - started) / 1000).toFixed(0)} s; peak RSS via ${runner.hasGnuTime ? '/usr/bin/time' : '/proc VmHWM'}`,
+  );
   for (const c of cases) {
     const r = results.get(c.name) as CaseResult;
     await t.test(c.name, { todo: c.pending }, () => {

@@ -23,7 +23,7 @@ interface ImportFlags {
 export function register(program: Command): void {
   program
     .command('import-torch')
-    .description('turn a PyTorch checkpoint (torch.save state_dict: flowseg/bench names or Knegt\'s Probabilistic-Unet-Pytorch) into a flowseg run folder')
+    .description("turn a PyTorch checkpoint (torch.save state_dict: flowseg/bench names or Knegt's Probabilistic-Unet-Pytorch) into a flowseg run folder")
     .argument('<model.pth>', 'file written by torch.save (zip or legacy); nothing in it is executed')
     .requiredOption('--out <dir>', 'run folder to write (config.json + checkpoint-best.safetensors): new, empty, or an earlier import')
     .option('--overwrite', 'also write into a folder flowseg did not create (only its own files are replaced)')
@@ -34,8 +34,8 @@ export function register(program: Command): void {
     .option('--latent <L>', 'latent size (default: from prior head)', positiveInt)
     .option('--flow <name>', `${FLOW_NAMES.join(' | ')} (default: from flow.steps.*)`, oneOf(FLOW_NAMES))
     .option('--flow-steps <K>', 'flow steps (default: from flow.steps.*)', nonNegativeInt)
-    .option('--data <dir|synthetic>', 'dataset recorded as the run\'s data (evaluate\'s default --data)', 'synthetic')
-    .option('--size <N>', 'input height = width for sample/export (default: the prepared --data\'s size, else 128)', positiveInt)
+    .option('--data <dir|synthetic>', "dataset recorded as the run's data (evaluate's default --data)", 'synthetic')
+    .option('--size <N>', "input height = width for sample/export (default: the prepared --data's size, else 128)", positiveInt)
     .option('--json', 'print a JSON summary')
     .action((file: string, f: ImportFlags) => {
       checkOutputDir(f.out, 'run', { overwrite: f.overwrite }); // before reading a large file

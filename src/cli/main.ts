@@ -25,9 +25,13 @@ export async function buildProgram(argv: string[] = process.argv): Promise<Comma
     } catch (err) {
       const why = unavailable(err);
       if (wanted.length === 1) throw new FlowsegInputError(`flowseg ${name}: ${why}`);
-      program.command(name).description("(needs the libtorch addon, not built here; run it to see how to build it)").allowUnknownOption().action(() => {
-        throw new FlowsegInputError(`flowseg ${name}: ${why}`);
-      });
+      program
+        .command(name)
+        .description('(needs the libtorch addon, not built here; run it to see how to build it)')
+        .allowUnknownOption()
+        .action(() => {
+          throw new FlowsegInputError(`flowseg ${name}: ${why}`);
+        });
     }
   }
   return program;
@@ -60,7 +64,10 @@ export function describeFailure(err: unknown): { exitCode: 1 | 2; message: strin
   // A safety net behind the limits in src/util/limits.ts: an allocation that fails is caused by
   // something too large in the input or the flags, not by a bug in the code path.
   if (err instanceof RangeError && /allocation failed|Invalid (typed )?array length|Array buffer|larger than/i.test(message)) {
-    return { exitCode: 2, message: `out of memory: ${message}; an input or flag asks for more than this machine holds — check image sizes, -n and the FLOWSEG_MAX_* limits` };
+    return {
+      exitCode: 2,
+      message: `out of memory: ${message}; an input or flag asks for more than this machine holds — check image sizes, -n and the FLOWSEG_MAX_* limits`,
+    };
   }
   return { exitCode: 1, message: `internal error: ${message} — please report it (rerun with --debug for the stack trace)` };
 }

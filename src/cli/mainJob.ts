@@ -32,15 +32,25 @@ export function register(program: Command): void {
       checkOutputDir(f.report, 'report', { overwrite: f.overwrite, flag: '--report' });
       const started = performance.now();
       const preset = BUILTIN_PRESETS.main as Preset;
-      process.stderr.write(`flowseg main: ${preset.variants.map((v) => v.name).join(', ')} for ≤ ${f.minutes} min each on the synthetic set (64×64, 4 raters)\n`);
-      writeDirAtomic(f.out, 'main', (staging) => {
-        const r = runCv({ preset, data: 'synthetic', out: staging, budget: { maxMinutes: f.minutes }, progress: true, report: false });
-        const failed = r.failed[0];
-        if (failed) throw new FlowsegInputError(`main job: ${failed.variant} failed: ${failed.message}`);
-        for (const j of r.ran) process.stderr.write(`    ${preset.variants[j.index]?.name}: ${j.steps} steps; test GED (incl) ${j.metrics.ged_incl?.toFixed(3) ?? 'n/a'}\n`);
-      }, { overwrite: f.overwrite });
+      process.stderr.write(
+        `flowseg main: ${preset.variants.map((v) => v.name).join(', ')} for ≤ ${f.minutes} min each on the synthetic set (64×64, 4 raters)\n`,
+      );
+      writeDirAtomic(
+        f.out,
+        'main',
+        (staging) => {
+          const r = runCv({ preset, data: 'synthetic', out: staging, budget: { maxMinutes: f.minutes }, progress: true, report: false });
+          const failed = r.failed[0];
+          if (failed) throw new FlowsegInputError(`main job: ${failed.variant} failed: ${failed.message}`);
+          for (const j of r.ran)
+            process.stderr.write(`    ${preset.variants[j.index]?.name}: ${j.steps} steps; test GED (incl) ${j.metrics.ged_incl?.toFixed(3) ?? 'n/a'}\n`);
+        },
+        { overwrite: f.overwrite },
+      );
       const report = buildReport([f.out], f.report, new Date(), { overwrite: f.overwrite });
       const minutes = ((performance.now() - started) / 60000).toFixed(1);
-      process.stdout.write(`\nflowseg main job done in ${minutes} min.\nReport: ${relative(process.cwd(), report.html)} (also ${relative(process.cwd(), join(f.report, 'report.md'))}); runs in ${f.out}/\n`);
+      process.stdout.write(
+        `\nflowseg main job done in ${minutes} min.\nReport: ${relative(process.cwd(), report.html)} (also ${relative(process.cwd(), join(f.report, 'report.md'))}); runs in ${f.out}/\n`,
+      );
     });
 }

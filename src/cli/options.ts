@@ -28,7 +28,8 @@ export function nonNegativeNumber(value: string): number {
 
 export function intList(value: string): number[] {
   const parts = value.split(',').map((s) => Number(s.trim()));
-  if (parts.length === 0 || parts.some((n) => !Number.isInteger(n) || n <= 0)) throw new InvalidArgumentError(`expected comma-separated positive integers like 32,64,128,192, got '${value}'`);
+  if (parts.length === 0 || parts.some((n) => !Number.isInteger(n) || n <= 0))
+    throw new InvalidArgumentError(`expected comma-separated positive integers like 32,64,128,192, got '${value}'`);
   return parts;
 }
 

@@ -71,10 +71,17 @@ test('bad input exits 2 with one line and leaves nothing in --out', () => {
 test('SIGINT or SIGTERM while preparing removes the staging folder', async () => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     const dir = mkdtempSync(join(tmpdir(), 'fs-prep-sig-'));
-    const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'flowseg.js'), 'prepare', 'synthetic', '--format', 'synthetic', '--items', '200000', '--out', join(dir, 'p')], { stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      [join(packageRoot(), 'bin', 'flowseg.js'), 'prepare', 'synthetic', '--format', 'synthetic', '--items', '200000', '--out', join(dir, 'p')],
+      { stdio: 'ignore' },
+    );
     const t0 = Date.now();
     while (!readdirSync(dir).some((e) => e.includes('flowseg-tmp')) && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 50));
-    assert.ok(readdirSync(dir).some((e) => e.includes('flowseg-tmp')), 'staging folder appeared');
+    assert.ok(
+      readdirSync(dir).some((e) => e.includes('flowseg-tmp')),
+      'staging folder appeared',
+    );
     child.kill(signal);
     const code = await new Promise<string | null>((resolve) => child.on('exit', (_c, s) => resolve(s)));
     assert.equal(code, signal);

@@ -9,7 +9,10 @@ import { itemProgress } from './progress.js';
 import { removeTempsOnSignals } from '../util/temps.js';
 
 const positiveInt = (flag: string) =>
-  z.coerce.number({ invalid_type_error: `${flag} must be a number` }).int(`${flag} must be an integer`).positive(`${flag} must be > 0`);
+  z.coerce
+    .number({ invalid_type_error: `${flag} must be a number` })
+    .int(`${flag} must be an integer`)
+    .positive(`${flag} must be > 0`);
 
 const optionsSchema = z.object({
   format: z.string(),
@@ -27,7 +30,7 @@ const optionsSchema = z.object({
 export function register(program: Command): void {
   program
     .command('prepare')
-    .description('convert a dataset into flowseg\'s prepared format (index.json + images.f32 + masks.u8)')
+    .description("convert a dataset into flowseg's prepared format (index.json + images.f32 + masks.u8)")
     .argument('<input>', 'file or folder to read (for --format synthetic, any word, e.g. "synthetic")')
     .requiredOption('--format <name>', `input format: ${formatNames().join(', ')}`)
     .requiredOption('--out <dir>', 'output folder (must be new or empty)')
@@ -39,7 +42,12 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed for readers with randomness (synthetic)')
     .option('--items <n>', 'number of items to generate (synthetic)')
     .option('--limit <n>', 'stop after this many items')
-    .addHelpText('after', `\nFormats:\n${Object.entries(FORMATS).map(([k, v]) => `  ${k.padEnd(12)} ${v.description}`).join('\n')}`)
+    .addHelpText(
+      'after',
+      `\nFormats:\n${Object.entries(FORMATS)
+        .map(([k, v]) => `  ${k.padEnd(12)} ${v.description}`)
+        .join('\n')}`,
+    )
     .action(async (input: string, raw: Record<string, unknown>) => {
       removeTempsOnSignals(); // Ctrl-C while streaming leaves no half-written dataset folder
       const parsed = optionsSchema.safeParse(raw);
@@ -72,9 +80,7 @@ export function register(program: Command): void {
       if (o.json) {
         process.stdout.write(`${JSON.stringify({ ...summary, out: o.out, format: o.format, seconds, slicesPerSecond: throughput })}\n`);
       } else {
-        process.stdout.write(
-          `${formatSummary(summary)}\nwrote      ${o.out} in ${seconds.toFixed(1)} s (${throughput.toFixed(0)} slices/s)\n`,
-        );
+        process.stdout.write(`${formatSummary(summary)}\nwrote      ${o.out} in ${seconds.toFixed(1)} s (${throughput.toFixed(0)} slices/s)\n`);
       }
     });
 }

@@ -6,9 +6,7 @@ import { buildReport } from '../eval/report/buildReport.js';
 export function register(program: Command): void {
   program
     .command('report')
-    .description(
-      'Table-1 report (mean ± std over folds per variant) from run folders or experiment folders (searched recursively)',
-    )
+    .description('Table-1 report (mean ± std over folds per variant) from run folders or experiment folders (searched recursively)')
     .argument('<dirs...>', 'run folders (config.json + eval/summary.json) and/or experiment folders like exp/')
     .option('-o, --out <dir>', 'report folder: new, empty, or an earlier report (replaced atomically)', 'report')
     .option('--overwrite', 'also write into a folder flowseg did not create (only its own files are replaced)')
@@ -16,8 +14,6 @@ export function register(program: Command): void {
       const result = buildReport(dirs, opts.out, new Date(), { overwrite: opts.overwrite });
       for (const note of result.notes) process.stderr.write(`flowseg report: ${note}\n`);
       const shown = relative(process.cwd(), result.html) || result.html;
-      process.stdout.write(
-        `report: ${shown} (${result.runs} runs, ${result.variants.length} variants; also report.md, table.csv, table.json)\n`,
-      );
+      process.stdout.write(`report: ${shown} (${result.runs} runs, ${result.variants.length} variants; also report.md, table.csv, table.json)\n`);
     });
 }

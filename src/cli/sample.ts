@@ -24,7 +24,9 @@ interface SampleFlags {
 async function sampleTorch(f: SampleFlags): Promise<ImageSamples> {
   const [{ loadTrainedModel }, { sampleImage }] = await Promise.all([import('../run/loadModel.js'), import('../infer/sampleImage.js')]).catch((err: Error) => {
     if (!/native engine is not built|libtorch|libc10/.test(err.message)) throw err;
-    throw new FlowsegInputError(`--engine torch needs the libtorch addon (${err.message.split('\n')[0]}); export the model and use --engine onnx, or install libtorch (README: "Install")`);
+    throw new FlowsegInputError(
+      `--engine torch needs the libtorch addon (${err.message.split('\n')[0]}); export the model and use --engine onnx, or install libtorch (README: "Install")`,
+    );
   });
   const { model, config } = loadTrainedModel(f.checkpoint);
   try {
@@ -56,6 +58,10 @@ export function register(program: Command): void {
           : await sampleTorch(f);
       writeSamples(f.out, samples, { image: f.image, checkpoint: f.checkpoint, n: f.n, seed: f.seed, engine: f.engine }, f.overwrite);
       const fg = samples.masks.map((m) => m.reduce((a, b) => a + b, 0));
-      process.stdout.write(f.json ? `${JSON.stringify({ out: f.out, n: f.n, foreground: fg })}\n` : `wrote ${f.n} samples (sample-00…, 0/1 labels), mean/std/entropy (.npy, .png), grid.png to ${f.out}\n`);
+      process.stdout.write(
+        f.json
+          ? `${JSON.stringify({ out: f.out, n: f.n, foreground: fg })}\n`
+          : `wrote ${f.n} samples (sample-00…, 0/1 labels), mean/std/entropy (.npy, .png), grid.png to ${f.out}\n`,
+      );
     });
 }

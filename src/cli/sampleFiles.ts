@@ -23,16 +23,32 @@ export const sampleFileName = (k: number): string => `sample-${String(k).padStar
 export function writeSamples(out: string, s: ImageSamples, meta: Record<string, unknown>, overwrite = false): void {
   const { height: h, width: w } = s;
   const entropy = entropyMap(s.probs);
-  writeDirAtomic(out, 'samples', (tmp) => {
-    for (const [k, m] of s.masks.entries()) writeFileSync(join(tmp, sampleFileName(k)), encodeLabelPng(m, h, w));
-    for (const [name, map] of [['mean', s.mean], ['std', s.std], ['entropy', entropy]] as const) writeFileSync(join(tmp, `${name}.npy`), encodeFloatNpy(map, h, w));
-    writeFileSync(join(tmp, 'mean.png'), encodePng(applyColormap(s.mean, { min: 0, max: 1 }), h, w));
-    writeFileSync(join(tmp, 'std.png'), encodePng(applyColormap(s.std, { min: 0, max: 0.5 }), h, w));
-    writeFileSync(join(tmp, 'entropy.png'), encodePng(applyColormap(entropy, { min: 0, max: Math.LN2 }), h, w));
-    writeFileSync(join(tmp, 'grid.png'), renderSampleGrid({ image: s.image, height: h, width: w, raters: [], samples: s.masks, mean: s.mean, std: s.std, title: String(meta.image ?? '') }));
-    const samples = s.masks.map((m, k) => ({ index: k, file: sampleFileName(k), foreground: m.reduce((a, b) => a + b, 0) }));
-    const maps = { mean: 'mean.npy', std: 'std.npy', entropy: 'entropy.npy', dtype: 'float32', shape: [h, w], entropyUnit: 'nats, H(mean)' };
-    const labels = { background: 0, foreground: 1, threshold: `p > ${FOREGROUND_THRESHOLD}` };
-    writeFileSync(join(tmp, 'samples.json'), `${JSON.stringify({ ...meta, labels, maps, priorMu: s.priorMu, priorSigma: s.priorSigma, foreground: samples.map((x) => x.foreground), samples }, null, 1)}\n`);
-  }, { overwrite });
+  writeDirAtomic(
+    out,
+    'samples',
+    (tmp) => {
+      for (const [k, m] of s.masks.entries()) writeFileSync(join(tmp, sampleFileName(k)), encodeLabelPng(m, h, w));
+      for (const [name, map] of [
+        ['mean', s.mean],
+        ['std', s.std],
+        ['entropy', entropy],
+      ] as const)
+        writeFileSync(join(tmp, `${name}.npy`), encodeFloatNpy(map, h, w));
+      writeFileSync(join(tmp, 'mean.png'), encodePng(applyColormap(s.mean, { min: 0, max: 1 }), h, w));
+      writeFileSync(join(tmp, 'std.png'), encodePng(applyColormap(s.std, { min: 0, max: 0.5 }), h, w));
+      writeFileSync(join(tmp, 'entropy.png'), encodePng(applyColormap(entropy, { min: 0, max: Math.LN2 }), h, w));
+      writeFileSync(
+        join(tmp, 'grid.png'),
+        renderSampleGrid({ image: s.image, height: h, width: w, raters: [], samples: s.masks, mean: s.mean, std: s.std, title: String(meta.image ?? '') }),
+      );
+      const samples = s.masks.map((m, k) => ({ index: k, file: sampleFileName(k), foreground: m.reduce((a, b) => a + b, 0) }));
+      const maps = { mean: 'mean.npy', std: 'std.npy', entropy: 'entropy.npy', dtype: 'float32', shape: [h, w], entropyUnit: 'nats, H(mean)' };
+      const labels = { background: 0, foreground: 1, threshold: `p > ${FOREGROUND_THRESHOLD}` };
+      writeFileSync(
+        join(tmp, 'samples.json'),
+        `${JSON.stringify({ ...meta, labels, maps, priorMu: s.priorMu, priorSigma: s.priorSigma, foreground: samples.map((x) => x.foreground), samples }, null, 1)}\n`,
+      );
+    },
+    { overwrite },
+  );
 }

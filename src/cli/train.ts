@@ -58,7 +58,12 @@ export function flagsLayer(f: TrainFlags): TrainConfigLayer {
   return {
     modelConfig: { model: f.model, flow: f.flow, flowSteps, filters: f.filters, latent: f.latent, beta: f.beta, klMode: f.kl },
     seed: f.seed,
-    split: f.splitFile !== undefined ? { kind: 'file', file: f.splitFile, fold: f.fold ?? 0 } : f.fold !== undefined ? { kind: 'kfold', fold: f.fold, folds: f.folds ?? 10 } : undefined,
+    split:
+      f.splitFile !== undefined
+        ? { kind: 'file', file: f.splitFile, fold: f.fold ?? 0 }
+        : f.fold !== undefined
+          ? { kind: 'kfold', fold: f.fold, folds: f.folds ?? 10 }
+          : undefined,
     valFraction: f.valFraction,
     raters: f.raters,
     augment: f.augment,
@@ -94,7 +99,9 @@ function resumedConfig(flags: TrainFlags, cmd: Command): TrainConfig {
   const changed = cmd.options.map((o) => o.attributeName()).find((name) => given(name) && !RESUMABLE.has(name));
   if (changed) {
     const flag = cmd.options.find((o) => o.attributeName() === changed)?.long ?? changed;
-    throw new FlowsegInputError(`${flag} cannot change a run being resumed (only --epochs, --max-steps and --max-minutes can); drop ${flag}, or start a new run in another --out`);
+    throw new FlowsegInputError(
+      `${flag} cannot change a run being resumed (only --epochs, --max-steps and --max-minutes can); drop ${flag}, or start a new run in another --out`,
+    );
   }
   const ckpt = readCheckpoint(runFile(flags.out, 'last'), 'last');
   disposeCheckpoint(ckpt);
@@ -109,14 +116,22 @@ function resumedConfig(flags: TrainFlags, cmd: Command): TrainConfig {
 const d = DEFAULT_TRAIN;
 export function addTrainOptions(cmd: Command): Command {
   return cmd
-    .option('--profile <name>', "cpu (default without CUDA: batch 8, validation every 250 steps on ≤ 100 images) | paper (the papers' batch 96, full validation each epoch)", oneOf(PROFILE_NAMES))
+    .option(
+      '--profile <name>',
+      "cpu (default without CUDA: batch 8, validation every 250 steps on ≤ 100 images) | paper (the papers' batch 96, full validation each epoch)",
+      oneOf(PROFILE_NAMES),
+    )
     .option('--config <file>', 'a JSON/YAML file of training-config keys (docs/run-format.md); flags override it')
     .option('--data <dir|synthetic>', 'prepared data dir (flowseg prepare) or "synthetic" (default)')
     .option('--model <kind>', 'detunet | probunet (default)', oneOf(['detunet', 'probunet'] as const))
     .option('--flow <name>', `${FLOW_NAMES.join(' | ')} (default none)`, oneOf(FLOW_NAMES))
     .option('--flow-steps <K>', 'flow steps (default 2 when a flow is chosen)', nonNegativeInt)
     .option('--seed <S>', `random seed: weights, data order, split (default ${d.seed})`, nonNegativeInt)
-    .option('--fold <k>', 'k-fold CV by patient (the papers\' 90/10 protocol): fold k is the test set, a --val-fraction of the rest validates (default: 60/20/20 split)', nonNegativeInt)
+    .option(
+      '--fold <k>',
+      "k-fold CV by patient (the papers' 90/10 protocol): fold k is the test set, a --val-fraction of the rest validates (default: 60/20/20 split)",
+      nonNegativeInt,
+    )
     .option('--folds <N>', 'number of folds with --fold (default 10)', positiveInt)
     .option('--split-file <json>', "nnU-Net splits_final.json: --fold k's val cases are the test set, validation is carved from its train cases")
     .option('--val-fraction <x>', `share of training patients held out for validation when the split has none (default ${d.valFraction})`, nonNegativeNumber)
@@ -161,7 +176,10 @@ export function register(program: Command): void {
       if (env && process.env.FLOWSEG_THREADS === undefined) setNumThreads(threadsPerWorker(env.localWorldSize));
       const dist = env ? new DistributedTraining(env, { timeoutMs: flags.distTimeout * 1000 }) : undefined;
       const lead = (dist?.rank ?? 0) === 0;
-      if (!flags.resume && lead) process.stderr.write(`flowseg train: ${config.variant} on ${config.data} → ${flags.out}${dist ? ` (${dist.worldSize} processes × batch ${config.batchSize})` : ''}; profile ${config.profile}${flags.profile ? '' : " (chosen for this machine; --profile paper gives the papers' settings)"}\n${JSON.stringify(config)}\n`);
+      if (!flags.resume && lead)
+        process.stderr.write(
+          `flowseg train: ${config.variant} on ${config.data} → ${flags.out}${dist ? ` (${dist.worldSize} processes × batch ${config.batchSize})` : ''}; profile ${config.profile}${flags.profile ? '' : " (chosen for this machine; --profile paper gives the papers' settings)"}\n${JSON.stringify(config)}\n`,
+        );
       let result: ReturnType<typeof train>;
       try {
         result = train({ config, outDir: flags.out, resume: flags.resume, overwrite: flags.overwrite, progress: true, distributed: dist });
@@ -176,7 +194,19 @@ export function register(program: Command): void {
       if (!lead) return;
       const s = result.state;
       const best = s.bestEpoch < 0 ? 'no validation round yet' : `best at epoch ${s.bestEpoch}`;
-      const summary = { out: flags.out, variant: config.variant, steps: s.step, epochs: s.epoch, stopReason: result.stopReason, bestEpoch: s.bestEpoch < 0 ? null : s.bestEpoch, bestMetric: s.bestMetric };
-      process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : `trained ${summary.variant}: ${summary.steps} steps, ${summary.epochs} full epochs (${summary.stopReason}); ${best}; checkpoints in ${flags.out}\n`);
+      const summary = {
+        out: flags.out,
+        variant: config.variant,
+        steps: s.step,
+        epochs: s.epoch,
+        stopReason: result.stopReason,
+        bestEpoch: s.bestEpoch < 0 ? null : s.bestEpoch,
+        bestMetric: s.bestMetric,
+      };
+      process.stdout.write(
+        flags.json
+          ? `${JSON.stringify(summary)}\n`
+          : `trained ${summary.variant}: ${summary.steps} steps, ${summary.epochs} full epochs (${summary.stopReason}); ${best}; checkpoints in ${flags.out}\n`,
+      );
     });
 }

@@ -54,7 +54,7 @@ test('train → sample → evaluate from the CLI on the synthetic set', () => {
   assert.equal(JSON.parse(resume.stdout.trim()).steps, 6);
 });
 
-test('--out holding a user\'s file: every command refuses with exit 2 and the file survives; --overwrite keeps it too', () => {
+test("--out holding a user's file: every command refuses with exit 2 and the file survives; --overwrite keeps it too", () => {
   const dir = mkdtempSync(join(tmpdir(), 'fs-cli-'));
   const run = join(dir, 'run');
   assert.equal(cli(['train', ...tiny, '--max-steps', '2', '--out', run]).status, 0);
@@ -89,5 +89,9 @@ test('--out holding a user\'s file: every command refuses with exit 2 and the fi
   assert.equal(ok.status, 0, ok.stderr);
   assert.equal(readFileSync(join(mine, 'thesis.tex'), 'utf8'), 'precious');
   assert.ok(existsSync(join(mine, 'sample-01.png')));
-  assert.deepEqual(readdirSync(dir).filter((e) => e.startsWith('.')), [], 'no temp left');
+  assert.deepEqual(
+    readdirSync(dir).filter((e) => e.startsWith('.')),
+    [],
+    'no temp left',
+  );
 });

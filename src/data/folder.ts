@@ -73,9 +73,7 @@ function binarize(s: Stack, file: string): Uint8Array {
     if (v !== 1 && v !== s.fullScale) {
       const plane = s.nx * s.ny;
       const at = `(${i % s.nx}, ${Math.floor(i / s.nx) % s.ny}${s.nz > 1 ? `, ${Math.floor(i / plane)}` : ''})`;
-      throw new FlowsegInputError(
-        `${file}: label value ${v} at ${at} is not binary; flowseg segments one structure per rater — save labels as 0/1`,
-      );
+      throw new FlowsegInputError(`${file}: label value ${v} at ${at} is not binary; flowseg segments one structure per rater — save labels as 0/1`);
     }
     out[i] = 1;
   }
@@ -108,9 +106,7 @@ export async function* readFolder(input: string, options: ReaderOptions = {}): I
       // Without --size every item must share the first case's grid: batches need one shape.
       first ??= { w: W, h: H, file: c.channelFiles[0] };
       if (W !== first.w || H !== first.h) {
-        throw new FlowsegInputError(
-          `${c.channelFiles[0]} is ${W}×${H}, expected ${first.w}×${first.h} like ${first.file}; resize it or pass --size`,
-        );
+        throw new FlowsegInputError(`${c.channelFiles[0]} is ${W}×${H}, expected ${first.w}×${first.h} like ${first.file}; resize it or pass --size`);
       }
     }
     const outH = options.size ?? H;

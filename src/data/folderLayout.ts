@@ -84,7 +84,9 @@ export async function readDatasetJson(root: string): Promise<{ spec: DatasetJson
   if (map === undefined) {
     throw new FlowsegInputError(`${file}: key "channel_names" (or v1 "modality") is missing; name each channel, e.g. {"0": "CT"}`);
   }
-  const keys = Object.keys(map).map(Number).sort((a, b) => a - b);
+  const keys = Object.keys(map)
+    .map(Number)
+    .sort((a, b) => a - b);
   if (keys.length === 0 || keys.some((k, i) => k !== i)) {
     throw new FlowsegInputError(`${file}: key "${key}" must number channels 0, 1, … without gaps (got ${keys.join(', ')})`);
   }
@@ -100,7 +102,9 @@ function checkLabels(file: string, spec: DatasetJson): void {
   const v1 = entries.every(([, v]) => typeof v === 'string');
   const region = entries.find(([, v]) => Array.isArray(v));
   if (region) {
-    throw new FlowsegInputError(`${file}: key "labels.${region[0]}" is a region (a list of label values); flowseg segments one structure per rater — convert the labels to 0/1`);
+    throw new FlowsegInputError(
+      `${file}: key "labels.${region[0]}" is a region (a list of label values); flowseg segments one structure per rater — convert the labels to 0/1`,
+    );
   }
   const foreground = entries.filter(([k, v]) => (v1 ? Number(k) !== 0 : v !== 0)).map(([k, v]) => (v1 ? v : k));
   if (foreground.length > 1) {
@@ -175,25 +179,33 @@ export async function scanFolder(root: string): Promise<FolderLayout> {
     const channelFiles = (rgb ? [0] : range(C)).map((c) => {
       const f = ch.get(c);
       if (f === undefined) {
-        throw new FlowsegInputError(`${join(root, 'imagesTr', `${name}_${String(c).padStart(4, '0')}`)}.*: missing channel ${c} (${channelNames[c]}) of case "${name}"; dataset.json names ${C} channel(s)`);
+        throw new FlowsegInputError(
+          `${join(root, 'imagesTr', `${name}_${String(c).padStart(4, '0')}`)}.*: missing channel ${c} (${channelNames[c]}) of case "${name}"; dataset.json names ${C} channel(s)`,
+        );
       }
       return f;
     });
     const extraChannel = [...ch.keys()].find((c) => c >= C);
     if (extraChannel !== undefined) {
-      throw new FlowsegInputError(`${ch.get(extraChannel)}: channel ${extraChannel} but dataset.json names only ${C} channel(s); add it to "channel_names" or remove the file`);
+      throw new FlowsegInputError(
+        `${ch.get(extraChannel)}: channel ${extraChannel} but dataset.json names only ${C} channel(s); add it to "channel_names" or remove the file`,
+      );
     }
     const rt = ratersOf.get(name) ?? new Map<number, string>();
     const raterFiles = range(R).map((r) => {
       const f = rt.get(r);
       if (f === undefined) {
-        const what = plain ? `missing label of case "${name}" (nnU-Net layout: one label per case)` : `missing rater ${r} of case "${name}" (dataset.json says raters: ${R})`;
+        const what = plain
+          ? `missing label of case "${name}" (nnU-Net layout: one label per case)`
+          : `missing rater ${r} of case "${name}" (dataset.json says raters: ${R})`;
         throw new FlowsegInputError(`${join(root, 'labelsTr', labelName(name, r))}.*: ${what}; add the file (an empty mask if nothing was drawn)`);
       }
       return f;
     });
     if (rt.size > R) {
-      throw new FlowsegInputError(`${join(root, 'labelsTr')}: case "${name}" has ${rt.size} rater files but dataset.json says raters: ${R}; unequal rater counts — fix "raters" or remove the extra files`);
+      throw new FlowsegInputError(
+        `${join(root, 'labelsTr')}: case "${name}" has ${rt.size} rater files but dataset.json says raters: ${R}; unequal rater counts — fix "raters" or remove the extra files`,
+      );
     }
     cases.push({ name, channelFiles, raterFiles, ...(rgb ? { rgb } : {}) });
   }

@@ -35,18 +35,27 @@ function fixture(): string {
   mkdirSync(join(dir, 'images'));
   mkdirSync(join(dir, 'masks'));
   for (const id of ['a', 'b']) {
-    writeFileSync(join(dir, 'images', `${id}.jpg`), jpg(64, 48, () => [200, 100, 50]));
-    writeFileSync(join(dir, 'masks', `${id}.jpg`), jpg(64, 48, (x) => (x < 32 ? [255, 255, 255] : [0, 0, 0])));
+    writeFileSync(
+      join(dir, 'images', `${id}.jpg`),
+      jpg(64, 48, () => [200, 100, 50]),
+    );
+    writeFileSync(
+      join(dir, 'masks', `${id}.jpg`),
+      jpg(64, 48, (x) => (x < 32 ? [255, 255, 255] : [0, 0, 0])),
+    );
   }
   return dir;
 }
 
 test('kvasir fixture: resized to size, gray by BT.601 luminance, mask = left half', async () => {
   const items = await collect(fixture(), { size: 16 });
-  assert.deepEqual(items.map((i) => [i.id, i.patientId, i.channels, i.height, i.width, i.raters]), [
-    ['a', 'a', 1, 16, 16, 1],
-    ['b', 'b', 1, 16, 16, 1],
-  ]);
+  assert.deepEqual(
+    items.map((i) => [i.id, i.patientId, i.channels, i.height, i.width, i.raters]),
+    [
+      ['a', 'a', 1, 16, 16, 1],
+      ['b', 'b', 1, 16, 16, 1],
+    ],
+  );
   const gray = (0.299 * 200 + 0.587 * 100 + 0.114 * 50) / 255;
   assert.ok(Math.abs(items[0].image[5 * 16 + 5] - gray) < 0.03);
   assert.deepEqual([...items[0].masks.subarray(16 * 8, 16 * 9)], [...Array(8).fill(1), ...Array(8).fill(0)]);
@@ -57,8 +66,7 @@ test('kvasir fixture: resized to size, gray by BT.601 luminance, mask = left hal
 });
 
 test('kvasir bad input: truncated JPEG, missing mask, mask size, empty dataset', async () => {
-  const rejects = (dir: string, pattern: RegExp) =>
-    assert.rejects(collect(dir), (e: unknown) => e instanceof FlowsegInputError && pattern.test(e.message));
+  const rejects = (dir: string, pattern: RegExp) => assert.rejects(collect(dir), (e: unknown) => e instanceof FlowsegInputError && pattern.test(e.message));
   const cut = fixture();
   const bytes = readFileSync(join(cut, 'images', 'b.jpg'));
   writeFileSync(join(cut, 'images', 'b.jpg'), bytes.subarray(0, bytes.length >> 1));
@@ -69,7 +77,10 @@ test('kvasir bad input: truncated JPEG, missing mask, mask size, empty dataset',
   await rejects(missing, /masks\/b\.jpg is missing for .*images\/b\.jpg/);
 
   const size = fixture();
-  writeFileSync(join(size, 'masks', 'a.jpg'), jpg(32, 48, () => [0, 0, 0]));
+  writeFileSync(
+    join(size, 'masks', 'a.jpg'),
+    jpg(32, 48, () => [0, 0, 0]),
+  );
   await rejects(size, /masks\/a\.jpg is 32×48, expected 64×48/);
 
   const empty = mkdtempSync(join(scratch, 'kvasir-empty-'));

@@ -33,8 +33,9 @@ export async function* readLidcPickle(input: string, options: ReaderOptions = {}
 
 function toItem(file: string, key: PyValue, value: PyValue, size: number | undefined): DataItem {
   const bad = (what: string): never => {
-    throw new FlowsegInputError(`${file}: entry '${String(key)}' ${what}; expected the data_lidc.pickle layout ` +
-      "{'image': float [H,W], 'masks': [R × [H,W] 0/1], 'series_uid': str}");
+    throw new FlowsegInputError(
+      `${file}: entry '${String(key)}' ${what}; expected the data_lidc.pickle layout ` + "{'image': float [H,W], 'masks': [R × [H,W] 0/1], 'series_uid': str}",
+    );
   };
   if (typeof key !== 'string') bad('has a non-string key');
   if (!(value instanceof PyDict)) return bad('is not a dict');

@@ -30,8 +30,7 @@ export interface TinyTreeSpec {
 /** Image value of a tiny-tree slice, so tests can check decoding. */
 export const tinyImageValue = (p: number, k: number, n: number, y: number, x: number): number => (p * 31 + k * 17 + n * 5 + y * 3 + x) % 256;
 /** Rater r marks pixel (y, x) of slice n when this is true; rater `raters-1` marks nothing. */
-export const tinyMaskOn = (r: number, raters: number, n: number, y: number, x: number): boolean =>
-  r < raters - 1 && (y + x + n + r) % 4 === 0;
+export const tinyMaskOn = (r: number, raters: number, n: number, y: number, x: number): boolean => r < raters - 1 && (y + x + n + r) % 4 === 0;
 
 /** Returns the files of a tiny tree as relative path → bytes. */
 export function tinyTreeFiles(spec: TinyTreeSpec = {}): Map<string, Buffer> {
@@ -41,9 +40,15 @@ export function tinyTreeFiles(spec: TinyTreeSpec = {}): Map<string, Buffer> {
     for (let k = 0; k < nodules; k++) {
       for (let n = 0; n < slices; n++) {
         const dir = `P-${p}/nodule-${k}`;
-        files.set(`${dir}/images/slice-${n}.png`, grayPng(size, size, (y, x) => tinyImageValue(p, k, n, y, x)));
+        files.set(
+          `${dir}/images/slice-${n}.png`,
+          grayPng(size, size, (y, x) => tinyImageValue(p, k, n, y, x)),
+        );
         for (let r = 0; r < raters; r++) {
-          files.set(`${dir}/mask-${r}/slice-${n}.png`, grayPng(size, size, (y, x) => (tinyMaskOn(r, raters, n, y, x) ? 255 : 0)));
+          files.set(
+            `${dir}/mask-${r}/slice-${n}.png`,
+            grayPng(size, size, (y, x) => (tinyMaskOn(r, raters, n, y, x) ? 255 : 0)),
+          );
         }
       }
     }

@@ -18,7 +18,10 @@ async function collect(input: string, size?: number): Promise<DataItem[]> {
 
 function checkTiny(items: DataItem[]): void {
   assert.equal(items.length, 2 * 2 * 3);
-  assert.deepEqual(items.slice(0, 4).map((i) => i.id), ['P-0/nodule-0/slice-0', 'P-0/nodule-0/slice-1', 'P-0/nodule-0/slice-2', 'P-0/nodule-1/slice-0']);
+  assert.deepEqual(
+    items.slice(0, 4).map((i) => i.id),
+    ['P-0/nodule-0/slice-0', 'P-0/nodule-0/slice-1', 'P-0/nodule-0/slice-2', 'P-0/nodule-1/slice-0'],
+  );
   const it = items[4]; // P-0 nodule-1 slice-1
   assert.equal(it.patientId, 'P-0');
   assert.deepEqual([it.channels, it.height, it.width, it.raters], [1, 8, 8, 4]);
@@ -79,7 +82,11 @@ function damagedTree(damage: (files: Map<string, Buffer>) => void): string {
 }
 
 const badCases: [string, (f: Map<string, Buffer>) => void, RegExp[]][] = [
-  ['corrupt PNG', (f) => f.set('P-1/nodule-0/images/slice-1.png', Buffer.from('not a png at all')), [/P-1\/nodule-0\/images\/slice-1\.png/, /not a readable PNG/]],
+  [
+    'corrupt PNG',
+    (f) => f.set('P-1/nodule-0/images/slice-1.png', Buffer.from('not a png at all')),
+    [/P-1\/nodule-0\/images\/slice-1\.png/, /not a readable PNG/],
+  ],
   [
     'truncated PNG',
     (f) => {
@@ -88,8 +95,24 @@ const badCases: [string, (f: Map<string, Buffer>) => void, RegExp[]][] = [
     },
     [/mask-2\/slice-0\.png/, /corrupt or truncated/],
   ],
-  ['wrong image size', (f) => f.set('P-1/nodule-1/images/slice-2.png', grayPng(4, 4, () => 9)), [/slice-2\.png is 4×4, expected 8×8/]],
-  ['non-binary mask values', (f) => f.set('P-0/nodule-0/mask-1/slice-2.png', grayPng(8, 8, (y) => (y === 3 ? 128 : 0))), [/mask-1\/slice-2\.png holds the value 128/, /exactly 0 or 255/]],
+  [
+    'wrong image size',
+    (f) =>
+      f.set(
+        'P-1/nodule-1/images/slice-2.png',
+        grayPng(4, 4, () => 9),
+      ),
+    [/slice-2\.png is 4×4, expected 8×8/],
+  ],
+  [
+    'non-binary mask values',
+    (f) =>
+      f.set(
+        'P-0/nodule-0/mask-1/slice-2.png',
+        grayPng(8, 8, (y) => (y === 3 ? 128 : 0)),
+      ),
+    [/mask-1\/slice-2\.png holds the value 128/, /exactly 0 or 255/],
+  ],
   [
     'missing rater folder',
     (f) => {

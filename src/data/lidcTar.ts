@@ -29,7 +29,9 @@ export async function* readLidcTar(tarPath: string): AsyncGenerator<NoduleFiles>
       // A PNG larger than an uncompressed 16-bit RGBA image at the pixel limit is not a slice.
       const size = entry.header.size ?? 0;
       if (size > 8 * limit('maxPixels') + (1 << 20)) {
-        throw new FlowsegInputError(`${tarPath}:${name} is ${size.toLocaleString('en-US')} bytes, too large for one slice (${raiseHint('maxPixels')}); the tar is corrupt`);
+        throw new FlowsegInputError(
+          `${tarPath}:${name} is ${size.toLocaleString('en-US')} bytes, too large for one slice (${raiseHint('maxPixels')}); the tar is corrupt`,
+        );
       }
       const chunks: Buffer[] = [];
       for await (const c of entry) chunks.push(c as Buffer);

@@ -42,14 +42,23 @@ function checkFormulas(items: DataItem[], C: number): void {
 test('npz (np.savez, stored): values, unicode ids, byte-string patient ids', async () => {
   const items = await collect(join(fixtures, 'stored.npz'));
   checkFormulas(items, 2);
-  assert.deepEqual(items.map((i) => i.id), ['case-a', 'case-b', 'case-ü']);
-  assert.deepEqual(items.map((i) => i.patientId), ['p1', 'p1', 'p2']);
+  assert.deepEqual(
+    items.map((i) => i.id),
+    ['case-a', 'case-b', 'case-ü'],
+  );
+  assert.deepEqual(
+    items.map((i) => i.patientId),
+    ['p1', 'p1', 'p2'],
+  );
 });
 
 test('npz (np.savez_compressed): big-endian float64 images, bool masks, streamed inflate', async () => {
   const items = await collect(join(fixtures, 'compressed.npz'));
   checkFormulas(items, 2);
-  assert.deepEqual(items.map((i) => i.id), ['0', '1', '2']);
+  assert.deepEqual(
+    items.map((i) => i.id),
+    ['0', '1', '2'],
+  );
   assert.equal((await collect(join(fixtures, 'compressed.npz'), 2)).length, 2);
 });
 
@@ -58,7 +67,10 @@ test('npy folder: uint8 [N,H,W] images scaled by 1/255, v2-header int64 masks, i
   assert.equal(items.length, 3);
   assert.equal(items[1].channels, 1);
   assert.ok(Math.abs(items[1].image[3] - ((20 + 3) * 4) / 255) < 1e-6);
-  assert.deepEqual(items.map((i) => i.patientId), ['7', '7', '9']);
+  assert.deepEqual(
+    items.map((i) => i.patientId),
+    ['7', '7', '9'],
+  );
   assert.equal(items[2].masks[0], maskAt(2, 0, 0, 0));
 });
 
@@ -86,7 +98,7 @@ test('npz deflated across many inflate chunks: every value survives the streamin
     s = (s * 1103515245 + 12345) >>> 0;
     images[i] = s / 2 ** 32;
   }
-  const masks = new Uint8Array(N * H * W).map((_, i) => i % 3 === 0 ? 1 : 0);
+  const masks = new Uint8Array(N * H * W).map((_, i) => (i % 3 === 0 ? 1 : 0));
   const file = join(dir, 'big.npz');
   const npz = {
     'images.npy': encodeNpy('<f4', [N, H, W], new Uint8Array(images.buffer)),
@@ -129,7 +141,10 @@ test('npz bad input: fortran order, truncated, non-binary masks, missing arrays,
   await rejects(join(dir, 'nomask.npz'), /holds images, labels; expected arrays "images" and "masks"/);
   writeFileSync(join(dir, 'shape.npz'), zipSync({ 'images.npy': img, 'masks.npy': encodeNpy('|u1', [1, 1, 3, 2], new Uint8Array(6)) }));
   await rejects(join(dir, 'shape.npz'), /masks must be \[1, R, 2, 2\]/);
-  writeFileSync(join(dir, 'empty.npz'), zipSync({ 'images.npy': encodeNpy('<f4', [0, 2, 2], new Uint8Array(0)), 'masks.npy': encodeNpy('|u1', [0, 1, 2, 2], new Uint8Array(0)) }));
+  writeFileSync(
+    join(dir, 'empty.npz'),
+    zipSync({ 'images.npy': encodeNpy('<f4', [0, 2, 2], new Uint8Array(0)), 'masks.npy': encodeNpy('|u1', [0, 1, 2, 2], new Uint8Array(0)) }),
+  );
   await rejects(join(dir, 'empty.npz'), /empty dataset/);
   await rejects(join(fixtures, 'fortran.npy'), /a lone \.npy has no masks/);
 });

@@ -146,9 +146,7 @@ export async function* readNpz(input: string, options: ReaderOptions = {}): Item
       for (let i = 0; i < mask.length; i++) {
         const v = readMask(i);
         if (v !== 0 && v !== 1) {
-          throw new FlowsegInputError(
-            `${masks.label}[${n}, ${Math.floor(i / plane)}] holds ${v}; masks must be 0/1 (e.g. save (m > 0).astype(np.uint8))`,
-          );
+          throw new FlowsegInputError(`${masks.label}[${n}, ${Math.floor(i / plane)}] holds ${v}; masks must be 0/1 (e.g. save (m > 0).astype(np.uint8))`);
         }
         mask[i] = v;
       }

@@ -59,7 +59,9 @@ export function parseNpyHeader(head: Uint8Array): NpyHeader {
   const text = new TextDecoder(head[6] === 3 ? 'utf-8' : 'latin1').decode(head.subarray(start, dataOffset));
   const descr = /['"]descr['"]\s*:\s*['"]([^'"]*)['"]/.exec(text)?.[1];
   if (descr === undefined) {
-    throw new NpyFormatError(/['"]descr['"]\s*:\s*\[/.test(text) ? 'structured dtype (record array) is not supported; save a plain numeric array' : 'header has no descr');
+    throw new NpyFormatError(
+      /['"]descr['"]\s*:\s*\[/.test(text) ? 'structured dtype (record array) is not supported; save a plain numeric array' : 'header has no descr',
+    );
   }
   const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(text)?.[1];
   if (fortran === undefined) throw new NpyFormatError('header has no fortran_order');
@@ -89,7 +91,8 @@ export function parseDtype(descr: string): NpyDtype {
   const [, order, kind, n] = m;
   const count = Number(n);
   const size = kind === 'U' ? 4 * count : count;
-  if (size > MAX_STRING_BYTES) throw new NpyFormatError(`dtype ${descr} holds ${size} bytes per element; ids longer than ${MAX_STRING_BYTES} bytes are refused`);
+  if (size > MAX_STRING_BYTES)
+    throw new NpyFormatError(`dtype ${descr} holds ${size} bytes per element; ids longer than ${MAX_STRING_BYTES} bytes are refused`);
   const numeric: Record<string, number[]> = { f: [2, 4, 8], i: [1, 2, 4, 8], u: [1, 2, 4, 8], b: [1] };
   if (kind in numeric && !numeric[kind].includes(size)) throw new NpyFormatError(`dtype ${descr} is not supported`);
   return { descr, kind: kind as NpyDtype['kind'], size, littleEndian: order !== '>' };

@@ -15,6 +15,7 @@ export function openDataset(source: DataSource): Dataset {
   if (source.data === 'synthetic') {
     return syntheticDataset({ items: source.synthetic.items, size: source.synthetic.size, disagreement: source.synthetic.disagreement, seed: 0 });
   }
-  if (!existsSync(source.data)) throw new FlowsegInputError(`--data ${source.data}: no such directory (run \`flowseg prepare\` first, or use --data synthetic)`);
+  if (!existsSync(source.data))
+    throw new FlowsegInputError(`--data ${source.data}: no such directory (run \`flowseg prepare\` first, or use --data synthetic)`);
   return openPrepared(source.data);
 }

@@ -17,9 +17,7 @@ export function decodeGrayPng(bytes: Buffer, name: string): GrayImage {
   try {
     png = PNG.sync.read(bytes);
   } catch (err) {
-    throw new FlowsegInputError(
-      `${name} is not a readable PNG (${(err as Error).message}); the file is corrupt or truncated — re-export or re-copy it`,
-    );
+    throw new FlowsegInputError(`${name} is not a readable PNG (${(err as Error).message}); the file is corrupt or truncated — re-export or re-copy it`);
   }
   const { width, height, data } = png; // data: [H, W, 4] RGBA
   const gray = new Uint8Array(width * height);

@@ -20,7 +20,12 @@ after(() => rmSync(scratch, { recursive: true, force: true }));
 const require = createRequire(import.meta.url);
 const UTIF = require('utif') as { encodeImage(rgba: Uint8Array, w: number, h: number): ArrayBuffer };
 const { GifWriter } = require('omggif') as {
-  GifWriter: new (buf: Uint8Array, w: number, h: number, opts: { palette: number[] }) => {
+  GifWriter: new (
+    buf: Uint8Array,
+    w: number,
+    h: number,
+    opts: { palette: number[] },
+  ) => {
     addFrame(x: number, y: number, w: number, h: number, indices: Uint8Array): void;
     end(): number;
   };
@@ -56,7 +61,13 @@ function png(g: Uint8Array): Buffer {
 function gif(g: Uint8Array, palette: [number, number]): Uint8Array {
   const buf = new Uint8Array(4096);
   const w = new GifWriter(buf, W, H, { palette });
-  w.addFrame(0, 0, W, H, g.map((v) => (v > 0 ? 1 : 0)));
+  w.addFrame(
+    0,
+    0,
+    W,
+    H,
+    g.map((v) => (v > 0 ? 1 : 0)),
+  );
   return buf.subarray(0, w.end());
 }
 function rgba(rgb: Uint8Array): Uint8Array {
@@ -71,13 +82,18 @@ function makeDrive(root: string): void {
     writeFileSync(join(root, 'images', `${n}_test.tif`), new Uint8Array(UTIF.encodeImage(rgba(rgbOf(fundus)), W, H)));
     writeFileSync(join(root, '1st_manual', `${n}_manual1.gif`), gif(rater(5), [0x000000, 0xffffff]));
     writeFileSync(join(root, '2nd_manual', `${n}_manual2.gif`), gif(rater(6), [0x040204, 0xfcfefc])); // DRIVE's palette
-    writeFileSync(join(root, 'mask', `${n}_test_mask.gif`), gif(gray((x) => (inFov(x) ? 255 : 0)), [0, 0xffffff]));
+    writeFileSync(
+      join(root, 'mask', `${n}_test_mask.gif`),
+      gif(
+        gray((x) => (inFov(x) ? 255 : 0)),
+        [0, 0xffffff],
+      ),
+    );
   }
 }
 function makeStare(root: string): void {
   for (const d of ['stare-images', 'labels-ah', 'labels-vk']) mkdirSync(join(root, d), { recursive: true });
-  const ppm = (g: Uint8Array, rgb: boolean) =>
-    encodePnm({ width: W, height: H, channels: rgb ? 3 : 1, maxValue: 255, data: rgb ? rgbOf(g) : g });
+  const ppm = (g: Uint8Array, rgb: boolean) => encodePnm({ width: W, height: H, channels: rgb ? 3 : 1, maxValue: 255, data: rgb ? rgbOf(g) : g });
   writeFileSync(join(root, 'stare-images', 'im0001.ppm'), ppm(fundus, true));
   writeFileSync(join(root, 'stare-images', 'im0002.ppm.gz'), gzipSync(ppm(fundus, true))); // as STARE ships them
   writeFileSync(join(root, 'stare-images', 'im0003.ppm'), ppm(fundus, true)); // unlabelled: ignored
@@ -111,10 +127,10 @@ test('patch offsets step by stride and end flush with the border', () => {
 test('retina fixtures: DRIVE, STARE, CHASE_DB1 detected, two raters, FOV-less patches skipped', async () => {
   const root = makeAll();
   const whole = await collect(root, { patchSize: 0 });
-  assert.deepEqual(whole.map((i) => i.id), [
-    'CHASE_DB1/Image_01L', 'CHASE_DB1/Image_01R', 'CHASE_DB1/Image_02L',
-    'DRIVE/01_test', 'DRIVE/02_test', 'STARE/im0001', 'STARE/im0002',
-  ]);
+  assert.deepEqual(
+    whole.map((i) => i.id),
+    ['CHASE_DB1/Image_01L', 'CHASE_DB1/Image_01R', 'CHASE_DB1/Image_02L', 'DRIVE/01_test', 'DRIVE/02_test', 'STARE/im0001', 'STARE/im0002'],
+  );
   assert.deepEqual([...new Set(whole.map((i) => i.patientId))], ['CHASE_DB1/01', 'CHASE_DB1/02', 'DRIVE/01', 'DRIVE/02', 'STARE/im0001', 'STARE/im0002']);
   for (const it of whole) {
     assert.deepEqual([it.raters, it.channels, it.height, it.width], [2, 1, H, W]);
@@ -130,17 +146,22 @@ test('retina fixtures: DRIVE, STARE, CHASE_DB1 detected, two raters, FOV-less pa
   // 10×10 patches, stride 10: a 4×3 grid per image, of which the right half lies outside the FOV.
   const patches = await collect(join(root, 'STARE'), { patchSize: 10, stride: 10 });
   assert.equal(patches.length, 2 * 6);
-  assert.deepEqual(patches.slice(0, 2).map((p) => p.id), ['STARE/im0001/y0_x0', 'STARE/im0001/y0_x10']);
+  assert.deepEqual(
+    patches.slice(0, 2).map((p) => p.id),
+    ['STARE/im0001/y0_x0', 'STARE/im0001/y0_x10'],
+  );
   assert.equal(patches[0].masks[5], 1);
   const rgb = await collect(join(root, 'CHASE_DB1'), { patchSize: 16, grayscale: false, limit: 3 });
-  assert.deepEqual(rgb.map((p) => [p.channels, p.image.length, p.fov.length]), Array(3).fill([3, 3 * 256, 256]));
+  assert.deepEqual(
+    rgb.map((p) => [p.channels, p.image.length, p.fov.length]),
+    Array(3).fill([3, 3 * 256, 256]),
+  );
   const [half] = await collect(join(root, 'DRIVE'), { patchSize: 0, resizeHeight: 15, limit: 1 });
   assert.deepEqual([half.height, half.width], [15, 20]);
 });
 
 test('retina bad input: missing observer, unequal raters, wrong mask size, non-binary mask, no layout', async () => {
-  const rejects = (dir: string, pattern: RegExp) =>
-    assert.rejects(collect(dir), (e: unknown) => e instanceof FlowsegInputError && pattern.test(e.message));
+  const rejects = (dir: string, pattern: RegExp) => assert.rejects(collect(dir), (e: unknown) => e instanceof FlowsegInputError && pattern.test(e.message));
   const root = makeAll();
   rmSync(join(root, 'DRIVE', '2nd_manual', '02_manual2.gif'));
   await rejects(join(root, 'DRIVE'), /2nd_manual\/02_manual2\.gif is missing for .*02_test\.tif/);

@@ -97,9 +97,7 @@ async function loadWhole(c: RetinaCase, mode: ChannelMode, resizeHeight: number 
   for (let r = 0; r < 2; r++) {
     masks.set(strictMask(await sameSize(c.raterFiles[r], img, c.imageFile), c.raterFiles[r], MASK_TOLERANCE), r * width * height);
   }
-  const fov = c.fovFile
-    ? strictMask(await sameSize(c.fovFile, img, c.imageFile), c.fovFile, MASK_TOLERANCE)
-    : estimateFov(img);
+  const fov = c.fovFile ? strictMask(await sameSize(c.fovFile, img, c.imageFile), c.fovFile, MASK_TOLERANCE) : estimateFov(img);
   const image = toPlanes(img, mode);
   if (resizeHeight === undefined || resizeHeight === height) return { height, width, image, masks, fov };
   const outW = Math.round((width * resizeHeight) / height);
@@ -116,9 +114,7 @@ async function loadWhole(c: RetinaCase, mode: ChannelMode, resizeHeight: number 
 async function sameSize(file: string, like: Raster, likeFile: string): Promise<Raster> {
   const r = await readImageFile(file);
   if (r.width !== like.width || r.height !== like.height) {
-    throw new FlowsegInputError(
-      `${file} is ${r.width}×${r.height}, expected ${like.width}×${like.height} like ${likeFile}; masks must match their image`,
-    );
+    throw new FlowsegInputError(`${file} is ${r.width}×${r.height}, expected ${like.width}×${like.height} like ${likeFile}; masks must match their image`);
   }
   return r;
 }

@@ -72,10 +72,7 @@ async function scanDrive(dir: string): Promise<RetinaCase[]> {
     const m = /^(\d+)_(test|training)\.tiff?$/i.exec(f);
     if (!m) continue;
     const [, num, split] = m;
-    const raterFiles: [string, string] = [
-      join(dir, '1st_manual', `${num}_manual1.gif`),
-      join(dir, '2nd_manual', `${num}_manual2.gif`),
-    ];
+    const raterFiles: [string, string] = [join(dir, '1st_manual', `${num}_manual1.gif`), join(dir, '2nd_manual', `${num}_manual2.gif`)];
     for (const r of raterFiles) requireFile(r, join(dir, 'images', f));
     const fovFile = join(dir, 'mask', `${num}_${split}_mask.gif`);
     requireFile(fovFile, join(dir, 'images', f));

@@ -35,7 +35,10 @@ test('split file: patient ids select items too (e.g. LIDC patients with nodule/s
 
 test('split file bad input: one-line errors naming the file, fold and case', () => {
   const rejects = (json: unknown, fold: number, pattern: RegExp, ds = dataset) =>
-    assert.throws(() => splitFromFolds(json, fold, ds, 'splits_final.json'), (e: unknown) => e instanceof FlowsegInputError && pattern.test(e.message) && !e.message.includes('\n'));
+    assert.throws(
+      () => splitFromFolds(json, fold, ds, 'splits_final.json'),
+      (e: unknown) => e instanceof FlowsegInputError && pattern.test(e.message) && !e.message.includes('\n'),
+    );
   rejects(folds, 2, /--fold 2: splits_final\.json has 2 fold\(s\), numbered 0…1/);
   rejects(folds, -1, /--fold -1/);
   rejects({ train: [] }, 0, /splits_final\.json: \(top level\): Expected array, received object; expected nnU-Net's list of folds/);

@@ -73,7 +73,9 @@ export function splitFromFolds(json: unknown, fold: number, dataset: SplitSource
   const valSet = resolve(val, 'val');
   const shared = [...valSet].find((i) => trainSet.has(i));
   if (shared !== undefined) {
-    throw new FlowsegInputError(`${file}: fold ${fold}: item "${dataset.ids[shared]}" is selected by both a "train" and a "val" case; name each case on one side only`);
+    throw new FlowsegInputError(
+      `${file}: fold ${fold}: item "${dataset.ids[shared]}" is selected by both a "train" and a "val" case; name each case on one side only`,
+    );
   }
   const trainPatients = new Set([...trainSet].map((i) => dataset.patientIds[i]));
   const leak = [...valSet].find((i) => trainPatients.has(dataset.patientIds[i]));

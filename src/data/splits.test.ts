@@ -44,7 +44,10 @@ test('splits save/load as JSON and resolve to indices', () => {
     const back = loadSplit(join(dir, 'split.json'));
     assert.deepEqual(back, s);
     const idx = splitIndices(back, ds);
-    assert.deepEqual(idx.test.map((i) => ds.ids[i]), s.test);
+    assert.deepEqual(
+      idx.test.map((i) => ds.ids[i]),
+      s.test,
+    );
   } finally {
     rmSync(dir, { recursive: true });
   }
@@ -78,11 +81,17 @@ test('augmentation is off by default and flips image and masks together', () => 
   }
 });
 
-test('splitDataset with an nnU-Net split file: the fold\'s val cases are the test set, validation is carved from its train cases', () => {
+test("splitDataset with an nnU-Net split file: the fold's val cases are the test set, validation is carved from its train cases", () => {
   const dir = mkdtempSync(join(tmpdir(), 'fs-splitfile-'));
   const file = join(dir, 'splits_final.json');
   const source = { ids: ['a/0', 'a/1', 'b/0', 'c/0', 'd/0', 'e/0'], patientIds: ['a', 'a', 'b', 'c', 'd', 'e'] };
-  writeFileSync(file, JSON.stringify([{ train: ['a', 'b', 'c', 'd'], val: ['e'] }, { train: ['b', 'c', 'd', 'e'], val: ['a'] }]));
+  writeFileSync(
+    file,
+    JSON.stringify([
+      { train: ['a', 'b', 'c', 'd'], val: ['e'] },
+      { train: ['b', 'c', 'd', 'e'], val: ['a'] },
+    ]),
+  );
   const s = splitDataset(source, { split: { kind: 'file', file, fold: 1 }, seed: 3, valFraction: 0.25 });
   assert.deepEqual(s.test, [0, 1]);
   assert.equal(s.val.length, 1);

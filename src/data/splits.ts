@@ -58,10 +58,7 @@ export function kfoldSplit(source: SplitSource, options: { fold: number; folds?:
 }
 
 /** Train/val/test by patient with the given fractions (default 60/20/20). */
-export function fractionSplit(
-  source: SplitSource,
-  options: { train?: number; val?: number; test?: number; seed?: number } = {},
-): Split {
+export function fractionSplit(source: SplitSource, options: { train?: number; val?: number; test?: number; seed?: number } = {}): Split {
   const seed = options.seed ?? 0;
   const f = [options.train ?? 0.6, options.val ?? 0.2, options.test ?? 0.2];
   const total = f[0] + f[1] + f[2];
@@ -147,7 +144,9 @@ export function splitDataset(dataset: SplitSource, config: SplitPlan): SplitIndi
   if (idx.train.length === 0) throw new FlowsegInputError(`the training split is empty — the dataset has ${patients} patient(s), too few for this split`);
   // A part the split asks for but cannot fill would leave a run with nothing to evaluate.
   if (idx.test.length === 0 && (s.kind !== 'fractions' || s.test > 0)) {
-    throw new FlowsegInputError(`the test split is empty — the dataset has ${patients} patient(s), and patients never straddle parts; use a dataset with more patients (or, to train on everything, a --config split of {"kind":"fractions","train":1,"val":0,"test":0})`);
+    throw new FlowsegInputError(
+      `the test split is empty — the dataset has ${patients} patient(s), and patients never straddle parts; use a dataset with more patients (or, to train on everything, a --config split of {"kind":"fractions","train":1,"val":0,"test":0})`,
+    );
   }
   return { split, ...idx };
 }

@@ -30,7 +30,10 @@ test('every rater mask is one of the item modes; probabilities sum to 1', () => 
     const it = ds.get(i);
     for (let r = 0; r < it.raters; r++) {
       const m = it.masks.subarray(r * n, (r + 1) * n);
-      assert.ok(modes.some((mode) => Buffer.from(mode.mask).equals(Buffer.from(m))), `item ${i} rater ${r}`);
+      assert.ok(
+        modes.some((mode) => Buffer.from(mode.mask).equals(Buffer.from(m))),
+        `item ${i} rater ${r}`,
+      );
     }
   }
 });
@@ -55,5 +58,8 @@ test('readSynthetic streams the same items (prepare --format synthetic)', async 
   const ds = syntheticDataset({ items: 3, seed: 9, size: 16 });
   const got = [];
   for await (const it of readSynthetic('synthetic', { items: 3, seed: 9, size: 16 })) got.push(it);
-  assert.deepEqual(got, [0, 1, 2].map((i) => ds.get(i)));
+  assert.deepEqual(
+    got,
+    [0, 1, 2].map((i) => ds.get(i)),
+  );
 });

@@ -91,8 +91,7 @@ function generate(o: Resolved, index: number): { image: Float32Array; modes: Mas
   const lx = cx + Math.cos(angle) * r * 1.1; // lobe sits on the blob's rim
   const ly = cy + Math.sin(angle) * r * 1.1;
   const lr = r * (0.45 + 0.2 * rng.next());
-  const inBlob = (x: number, y: number, grow: number): boolean =>
-    ((x - cx) / (r * grow)) ** 2 + ((y - cy) / (r * grow * aspect)) ** 2 <= 1;
+  const inBlob = (x: number, y: number, grow: number): boolean => ((x - cx) / (r * grow)) ** 2 + ((y - cy) / (r * grow * aspect)) ** 2 <= 1;
   const inLobe = (x: number, y: number): boolean => (x - lx) ** 2 + (y - ly) ** 2 <= lr * lr;
 
   const n = S * S;

@@ -69,7 +69,7 @@ export function distCheck(env: DistEnv, options: ProcessGroupOptions & { megabyt
 export function formatDistCheck(c: DistCheck): string {
   const lines = [`flowseg dist-check: ${c.worldSize} ranks (${c.backend}) rendezvoused in ${(c.rendezvousMs / 1000).toFixed(2)} s`];
   for (const r of c.ranks) lines.push(`  rank ${r.rank}  local rank ${r.localRank}  host ${r.host}  pid ${r.pid}`);
-  const gbps = (2 * (c.worldSize - 1) / c.worldSize) * c.megabytes / 1024 / (c.allReduceMs / 1000);
+  const gbps = (((2 * (c.worldSize - 1)) / c.worldSize) * c.megabytes) / 1024 / (c.allReduceMs / 1000);
   lines.push(`  all-reduce of ${c.megabytes} MB: ${c.allReduceMs.toFixed(1)} ms (bus bandwidth ${gbps.toFixed(2)} GB/s)`);
   lines.push('  ok: every rank sees every other rank');
   return lines.join('\n');

@@ -10,10 +10,20 @@ test('no WORLD_SIZE and no Slurm: a plain single-process run', () => {
 
 test('torchrun variables are read, LOCAL_* and MASTER_PORT default', () => {
   assert.deepEqual(readDistEnv({ RANK: '3', WORLD_SIZE: '4', MASTER_ADDR: 'node0' }), {
-    rank: 3, worldSize: 4, localRank: 0, localWorldSize: 1, masterAddr: 'node0', masterPort: 29500,
+    rank: 3,
+    worldSize: 4,
+    localRank: 0,
+    localWorldSize: 1,
+    masterAddr: 'node0',
+    masterPort: 29500,
   });
   assert.deepEqual(readDistEnv({ RANK: '1', WORLD_SIZE: '2', LOCAL_RANK: '1', LOCAL_WORLD_SIZE: '2', MASTER_ADDR: '127.0.0.1', MASTER_PORT: '1234' }), {
-    rank: 1, worldSize: 2, localRank: 1, localWorldSize: 2, masterAddr: '127.0.0.1', masterPort: 1234,
+    rank: 1,
+    worldSize: 2,
+    localRank: 1,
+    localWorldSize: 2,
+    masterAddr: '127.0.0.1',
+    masterPort: 1234,
   });
 });
 
@@ -25,7 +35,10 @@ test('Slurm is the fallback; torchrun variables win when both are set', () => {
 });
 
 test('bad or missing values name the variable', () => {
-  assert.throws(() => readDistEnv({ WORLD_SIZE: '2', MASTER_ADDR: 'x' }), (e: Error) => e instanceof FlowsegInputError && /RANK/.test(e.message));
+  assert.throws(
+    () => readDistEnv({ WORLD_SIZE: '2', MASTER_ADDR: 'x' }),
+    (e: Error) => e instanceof FlowsegInputError && /RANK/.test(e.message),
+  );
   assert.throws(() => readDistEnv({ WORLD_SIZE: '2', RANK: '2', MASTER_ADDR: 'x' }), /RANK=2 is not below the world size 2/);
   assert.throws(() => readDistEnv({ WORLD_SIZE: 'two', RANK: '0', MASTER_ADDR: 'x' }), /WORLD_SIZE=two must be an integer/);
   assert.throws(() => readDistEnv({ WORLD_SIZE: '2', RANK: '0' }), /MASTER_ADDR is not set/);

@@ -29,11 +29,14 @@ export function readDistEnv(env: Env = process.env): DistEnv | null {
   const worldSize = int(env, torch ? 'WORLD_SIZE' : 'SLURM_NTASKS', 1);
   if (worldSize === 1) return null;
   const rankKey = torch ? 'RANK' : 'SLURM_PROCID';
-  if (env[rankKey] === undefined) throw new FlowsegInputError(`WORLD_SIZE=${worldSize} is set but ${rankKey} is not — set ${rankKey} to this process's rank (0..${worldSize - 1})`);
+  if (env[rankKey] === undefined)
+    throw new FlowsegInputError(`WORLD_SIZE=${worldSize} is set but ${rankKey} is not — set ${rankKey} to this process's rank (0..${worldSize - 1})`);
   const rank = int(env, rankKey, 0);
   if (rank >= worldSize) throw new FlowsegInputError(`${rankKey}=${rank} is not below the world size ${worldSize} — ranks are 0..${worldSize - 1}`);
   const localRank = int(env, torch ? 'LOCAL_RANK' : 'SLURM_LOCALID', 0, env[torch ? 'LOCAL_RANK' : 'SLURM_LOCALID'] === undefined ? 0 : undefined);
-  const localWorldSize = torch ? int(env, 'LOCAL_WORLD_SIZE', 1, env.LOCAL_WORLD_SIZE === undefined ? 1 : undefined) : slurmTasksPerNode(env.SLURM_NTASKS_PER_NODE);
+  const localWorldSize = torch
+    ? int(env, 'LOCAL_WORLD_SIZE', 1, env.LOCAL_WORLD_SIZE === undefined ? 1 : undefined)
+    : slurmTasksPerNode(env.SLURM_NTASKS_PER_NODE);
   const masterAddr = env.MASTER_ADDR;
   if (!masterAddr) {
     throw new FlowsegInputError(

@@ -32,7 +32,11 @@ export class GradReducer {
   constructor(group: ProcessGroup, params: Tensor[], options: GradReducerOptions = {}) {
     this.overlap = options.overlap ?? true;
     const capBytes = Math.round((options.bucketMb ?? 25) * 1024 * 1024);
-    this.handle = new native.NativeGradReducer(group.native, params.map((p) => p.native), capBytes);
+    this.handle = new native.NativeGradReducer(
+      group.native,
+      params.map((p) => p.native),
+      capBytes,
+    );
   }
 
   /** Elements per bucket (buckets hold parameters in reverse order). */

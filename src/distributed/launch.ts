@@ -38,7 +38,16 @@ export async function launchLocal(opts: LaunchOptions): Promise<number> {
   process.on('SIGINT', forward).on('SIGTERM', forward);
   try {
     const exits = Array.from({ length: opts.nproc }, (_, rank) => {
-      const env = { ...base, RANK: String(rank), WORLD_SIZE: String(opts.nproc), LOCAL_RANK: String(rank), LOCAL_WORLD_SIZE: String(opts.nproc), MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(port), FLOWSEG_THREADS: String(threads) };
+      const env = {
+        ...base,
+        RANK: String(rank),
+        WORLD_SIZE: String(opts.nproc),
+        LOCAL_RANK: String(rank),
+        LOCAL_WORLD_SIZE: String(opts.nproc),
+        MASTER_ADDR: '127.0.0.1',
+        MASTER_PORT: String(port),
+        FLOWSEG_THREADS: String(threads),
+      };
       const child = spawn(process.execPath, opts.argv, { env, stdio: 'inherit' });
       children.push(child);
       return new Promise<number>((resolve) => {

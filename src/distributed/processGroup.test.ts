@@ -21,7 +21,15 @@ async function runRanks(scenario: string, opts: { world?: number; ranks?: number
     ranks.map(
       (rank) =>
         new Promise<Ran>((resolve) => {
-          const env = { ...process.env, RANK: String(rank), WORLD_SIZE: String(world), MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(port), FLOWSEG_THREADS: '1', TEST_TIMEOUT_MS: String(opts.timeoutMs ?? 20_000) };
+          const env = {
+            ...process.env,
+            RANK: String(rank),
+            WORLD_SIZE: String(world),
+            MASTER_ADDR: '127.0.0.1',
+            MASTER_PORT: String(port),
+            FLOWSEG_THREADS: '1',
+            TEST_TIMEOUT_MS: String(opts.timeoutMs ?? 20_000),
+          };
           const child = spawn(process.execPath, [worker, scenario], { env, stdio: ['ignore', 'pipe', 'pipe'] });
           let stdout = '';
           let stderr = '';

@@ -32,7 +32,14 @@ export class ProcessGroup {
   constructor(env: DistEnv, options: ProcessGroupOptions = {}) {
     this.backend = options.backend ?? 'gloo';
     try {
-      this.handle = new native.NativeProcessGroup(this.backend, env.masterAddr, env.masterPort, env.rank, env.worldSize, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      this.handle = new native.NativeProcessGroup(
+        this.backend,
+        env.masterAddr,
+        env.masterPort,
+        env.rank,
+        env.worldSize,
+        options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      );
     } catch (err) {
       // A failed rendezvous is the job's setup (addresses, ranks not started), not a bug.
       throw new FlowsegInputError((err as Error).message);
@@ -49,7 +56,12 @@ export class ProcessGroup {
 
   /** In place on each tensor (contiguous; one collective per tensor, in list order). */
   allReduce(tensors: Tensor[], op: ReduceOp = 'sum'): void {
-    engine(() => this.native.allreduce(tensors.map((t) => t.native), op));
+    engine(() =>
+      this.native.allreduce(
+        tensors.map((t) => t.native),
+        op,
+      ),
+    );
   }
 
   /** In place; `t` must stay untouched until the returned `wait()`. */
@@ -69,7 +81,12 @@ export class ProcessGroup {
 
   /** In place: every rank gets `root`'s values. */
   broadcast(tensors: Tensor[], root = 0): void {
-    engine(() => this.native.broadcast(tensors.map((t) => t.native), root));
+    engine(() =>
+      this.native.broadcast(
+        tensors.map((t) => t.native),
+        root,
+      ),
+    );
   }
 
   barrier(): void {

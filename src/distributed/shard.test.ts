@@ -5,7 +5,13 @@ import { chunk } from '../train/batches.js';
 import { Rng } from '../util/rng.js';
 
 test('shards of a global batch are disjoint, contiguous, cover it and differ by ≤ 1', () => {
-  for (const [n, world] of [[8, 2], [5, 2], [1, 2], [7, 3], [0, 4]] as const) {
+  for (const [n, world] of [
+    [8, 2],
+    [5, 2],
+    [1, 2],
+    [7, 3],
+    [0, 4],
+  ] as const) {
     const ranges = Array.from({ length: world }, (_, r) => shardRange(n, r, world));
     assert.equal(ranges[0]?.start, 0);
     assert.equal(ranges[world - 1]?.end, n);

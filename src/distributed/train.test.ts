@@ -58,7 +58,28 @@ function maxWeightDiff(a: string, b: string): number {
 // Small PU-Net + planar×2 on 16 px synthetic data; 23 training items → the 6th global batch of 4
 // is short (3 items: shards of 2 and 1), and an epoch boundary with a sharded validation round
 // falls inside the 9 steps. float64 so the comparison measures the method, not float32 rounding.
-const common = ['--data', 'synthetic', '--synthetic-items', '39', '--synthetic-size', '16', '--filters', '4,8', '--latent', '2', '--flow', 'planar', '--seed', '3', '--max-steps', '9', '--max-val-images', '6', '--lr', '1e-3'];
+const common = [
+  '--data',
+  'synthetic',
+  '--synthetic-items',
+  '39',
+  '--synthetic-size',
+  '16',
+  '--filters',
+  '4,8',
+  '--latent',
+  '2',
+  '--flow',
+  'planar',
+  '--seed',
+  '3',
+  '--max-steps',
+  '9',
+  '--max-val-images',
+  '6',
+  '--lr',
+  '1e-3',
+];
 
 test('2 ranks × batch 2 (torchrun env by hand, and --nproc-per-node 2) = 1 process × batch 4, also across --resume; another world size is refused', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'fs-ddp-'));
@@ -70,7 +91,14 @@ test('2 ranks × batch 2 (torchrun env by hand, and --nproc-per-node 2) = 1 proc
 
     const port = String(await freePort());
     const byHand = await Promise.all(
-      [0, 1].map((rank) => flowseg(['train', ...common, '--config', cfg, '--batch-size', '2', '--out', join(dir, 'hand')], { RANK: String(rank), WORLD_SIZE: '2', MASTER_ADDR: '127.0.0.1', MASTER_PORT: port })),
+      [0, 1].map((rank) =>
+        flowseg(['train', ...common, '--config', cfg, '--batch-size', '2', '--out', join(dir, 'hand')], {
+          RANK: String(rank),
+          WORLD_SIZE: '2',
+          MASTER_ADDR: '127.0.0.1',
+          MASTER_PORT: port,
+        }),
+      ),
     );
     for (const r of byHand) assert.equal(r.code, 0, r.stderr);
     const launched = await flowseg(['train', '--nproc-per-node', '2', ...common, '--config', cfg, '--batch-size', '2', '--out', join(dir, 'r2')]);
@@ -84,7 +112,12 @@ test('2 ranks × batch 2 (torchrun env by hand, and --nproc-per-node 2) = 1 proc
 
     // The log is rank 0's alone, with the global batch's loss.
     const steps = (run: string): number[] =>
-      readFileSync(join(dir, run, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; loss?: number }).filter((l) => l.kind === 'step').map((l) => l.loss as number);
+      readFileSync(join(dir, run, 'log.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { kind: string; loss?: number })
+        .filter((l) => l.kind === 'step')
+        .map((l) => l.loss as number);
     const [l1, l2] = [steps('r1'), steps('r2')];
     assert.equal(l2.length, 9);
     l1.forEach((v, i) => {

@@ -81,7 +81,12 @@ export class DistributedTraining {
     const { start, end } = shardRange(indices.length, this.rank, this.worldSize);
     const n = end - start;
     const v = n > 0 ? run(indices.slice(start, end)) : null;
-    const [lossSum = 0, gedSum = 0, count = 0, gedCount = 0] = this.group.sumNumbers([v ? v.loss * n : 0, v?.ged != null ? v.ged * n : 0, n, v?.ged != null ? n : 0]);
+    const [lossSum = 0, gedSum = 0, count = 0, gedCount = 0] = this.group.sumNumbers([
+      v ? v.loss * n : 0,
+      v?.ged != null ? v.ged * n : 0,
+      n,
+      v?.ged != null ? n : 0,
+    ]);
     return { loss: count > 0 ? lossSum / count : Number.NaN, ged: gedCount > 0 ? gedSum / gedCount : null };
   }
 
@@ -102,5 +107,7 @@ export function checkResumeWorldSize(saved: number | undefined, current: number,
   const was = saved ?? 1;
   if (was === current) return;
   const how = was === 1 ? 'as a single process' : `with WORLD_SIZE=${was} (or --nproc-per-node ${was})`;
-  throw new FlowsegInputError(`--resume: ${runDir} was trained by ${was} process${was === 1 ? '' : 'es'} and this run has ${current} — --batch-size is per process, so resume it ${how}`);
+  throw new FlowsegInputError(
+    `--resume: ${runDir} was trained by ${was} process${was === 1 ? '' : 'es'} and this run has ${current} — --batch-size is per process, so resume it ${how}`,
+  );
 }

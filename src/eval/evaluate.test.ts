@@ -31,16 +31,25 @@ test('evaluate writes per-image CSV/JSON, summary.json with every key, curves an
   for (const k of ['ged_excl', 'ged_incl', 'hm_iou', 'iou', 'dice', 'cll', 'ncc']) assert.ok(k in summary && 'mean' in (summary[k] as object), k);
   for (const k of ['config', 'commit', 'dataset', 'samples', 'images']) assert.ok(k in summary, k);
   const files = readdirSync(join(dir, 'eval'));
-  for (const f of ['summary.json', 'per_image.csv', 'per_image.json', 'ged_vs_samples.json', 'ged_vs_samples.png', 'sigma_vs_disagreement.png']) assert.ok(files.includes(f), f);
+  for (const f of ['summary.json', 'per_image.csv', 'per_image.json', 'ged_vs_samples.json', 'ged_vs_samples.png', 'sigma_vs_disagreement.png'])
+    assert.ok(files.includes(f), f);
   assert.equal(readdirSync(join(dir, 'eval', 'examples')).length, 2);
   const curve = JSON.parse(readFileSync(join(dir, 'eval', 'ged_vs_samples.json'), 'utf8'));
-  assert.deepEqual(curve.map((c: { samples: number }) => c.samples), [1, 2, 4, 8]);
-  const csv = readFileSync(join(dir, 'eval', 'per_image.csv'), 'utf8').trim().split('\n');
+  assert.deepEqual(
+    curve.map((c: { samples: number }) => c.samples),
+    [1, 2, 4, 8],
+  );
+  const csv = readFileSync(join(dir, 'eval', 'per_image.csv'), 'utf8')
+    .trim()
+    .split('\n');
   assert.equal(csv.length, rows.length + 1);
   assert.ok(!existsSync(join(dir, `.eval.tmp-${process.pid}`)));
   // Same seed → same numbers.
   const again = loadTrainedModel(dir);
   const second = evaluate({ model: again.model, config: again.config, runDir: dir, split: 'test', samples: 8, out: join(dir, 'eval2'), seed: 3, examples: 0 });
   again.model.dispose();
-  assert.deepEqual(second.rows.map((r) => r.ged_incl), rows.map((r) => r.ged_incl));
+  assert.deepEqual(
+    second.rows.map((r) => r.ged_incl),
+    rows.map((r) => r.ged_incl),
+  );
 });

@@ -65,83 +65,122 @@ export function evaluate(o: EvaluateOptions): { summary: Record<string, unknown>
   const { channels: c, height: h, width: w } = dataset.shape;
   const where = o.data ?? o.config.data;
   if (indices.length === 0) {
-    throw new FlowsegInputError(`--split ${o.split}: the ${o.split} part of ${where} has no images (${dataset.shape.patients} patients in all); evaluate another --split or use a dataset with more patients`);
+    throw new FlowsegInputError(
+      `--split ${o.split}: the ${o.split} part of ${where} has no images (${dataset.shape.patients} patients in all); evaluate another --split or use a dataset with more patients`,
+    );
   }
   if (c !== o.model.config.inChannels) {
-    throw new FlowsegInputError(`--data ${where}: images have ${c} channel(s) but the model was trained on ${o.model.config.inChannels}; evaluate on data of the kind it was trained on`);
+    throw new FlowsegInputError(
+      `--data ${where}: images have ${c} channel(s) but the model was trained on ${o.model.config.inChannels}; evaluate on data of the kind it was trained on`,
+    );
   }
   const n = o.samples;
   const L = o.model.config.latent;
-  return writeDirAtomic(o.out, 'evaluation', (tmp) => {
-    mkdirSync(evalFile(tmp, 'examples'), { recursive: true });
-    const gen = new Generator(o.seed);
-    const counts = [1, 2, 4, 8, 16, 32, 64, 100].filter((k) => k < n).concat([n]);
-    const curve = counts.map(() => ({ excl: [] as number[], incl: [] as number[] }));
-    const rows: ImageMetrics[] = [];
-    const bar = countProgress({ label: 'evaluate', total: indices.length, unit: 'images', enabled: o.progress ?? false });
-    const batchSize = Math.max(1, Math.floor(64 / Math.max(1, n / 4)));
-    for (let start = 0; start < indices.length; start += batchSize) {
-      const idx = indices.slice(start, start + batchSize);
-      scope(() =>
-        noGrad(() => {
-          const items = idx.map((i) => dataset.get(i));
-          const images = new Float32Array(idx.length * c * h * w);
-          items.forEach((it, k) => {
-            images.set(it.image, k * c * h * w);
-          });
-          const eps = randn([idx.length, n, L], { generator: gen });
-          const s = o.model.sample(tensor(images, [idx.length, c, h, w]), n, { eps });
-          const probsAll = s.probs.toFloat32Array(); // [B, n, H, W]
-          const logitsAll = s.logits.contiguous().toFloat32Array();
-          const sigmas = s.priorSigma.toFloat32Array(); // [B, L]
-          items.forEach((item, b) => {
-            const at = (arr: Float32Array, k: number): Float32Array => arr.subarray((b * n + k) * h * w, (b * n + k + 1) * h * w);
-            const probs = Array.from({ length: n }, (_, k) => at(probsAll, k));
-            const logits = Array.from({ length: n }, (_, k) => at(logitsAll, k));
-            const masks = probs.map(toMask);
-            const raters = Array.from({ length: item.raters }, (_, r) => item.masks.subarray(r * h * w, (r + 1) * h * w));
-            const e = evaluateImage(item.id, masks, probs, logits, raters, sigmas.subarray(b * L, (b + 1) * L));
-            rows.push(e.metrics);
-            counts.forEach((m, j) => {
-              curve[j]?.excl.push(gedFromPairwise(e.pairwise, { emptyPairs: 'exclude', sampleCount: m }));
-              curve[j]?.incl.push(gedFromPairwise(e.pairwise, { emptyPairs: 'include', sampleCount: m }));
+  return writeDirAtomic(
+    o.out,
+    'evaluation',
+    (tmp) => {
+      mkdirSync(evalFile(tmp, 'examples'), { recursive: true });
+      const gen = new Generator(o.seed);
+      const counts = [1, 2, 4, 8, 16, 32, 64, 100].filter((k) => k < n).concat([n]);
+      const curve = counts.map(() => ({ excl: [] as number[], incl: [] as number[] }));
+      const rows: ImageMetrics[] = [];
+      const bar = countProgress({ label: 'evaluate', total: indices.length, unit: 'images', enabled: o.progress ?? false });
+      const batchSize = Math.max(1, Math.floor(64 / Math.max(1, n / 4)));
+      for (let start = 0; start < indices.length; start += batchSize) {
+        const idx = indices.slice(start, start + batchSize);
+        scope(() =>
+          noGrad(() => {
+            const items = idx.map((i) => dataset.get(i));
+            const images = new Float32Array(idx.length * c * h * w);
+            items.forEach((it, k) => {
+              images.set(it.image, k * c * h * w);
             });
-            if (rows.length <= o.examples) {
-              const png = renderSampleGrid({ image: item.image, height: h, width: w, raters, samples: masks, mean: meanMap(probs), std: stdMap(probs), title: `${item.id} — GED ${e.metrics.ged_incl.toFixed(3)}` });
-              writeFileSync(join(evalFile(tmp, 'examples'), `${String(rows.length - 1).padStart(2, '0')}.png`), png);
-            }
-          });
+            const eps = randn([idx.length, n, L], { generator: gen });
+            const s = o.model.sample(tensor(images, [idx.length, c, h, w]), n, { eps });
+            const probsAll = s.probs.toFloat32Array(); // [B, n, H, W]
+            const logitsAll = s.logits.contiguous().toFloat32Array();
+            const sigmas = s.priorSigma.toFloat32Array(); // [B, L]
+            items.forEach((item, b) => {
+              const at = (arr: Float32Array, k: number): Float32Array => arr.subarray((b * n + k) * h * w, (b * n + k + 1) * h * w);
+              const probs = Array.from({ length: n }, (_, k) => at(probsAll, k));
+              const logits = Array.from({ length: n }, (_, k) => at(logitsAll, k));
+              const masks = probs.map(toMask);
+              const raters = Array.from({ length: item.raters }, (_, r) => item.masks.subarray(r * h * w, (r + 1) * h * w));
+              const e = evaluateImage(item.id, masks, probs, logits, raters, sigmas.subarray(b * L, (b + 1) * L));
+              rows.push(e.metrics);
+              counts.forEach((m, j) => {
+                curve[j]?.excl.push(gedFromPairwise(e.pairwise, { emptyPairs: 'exclude', sampleCount: m }));
+                curve[j]?.incl.push(gedFromPairwise(e.pairwise, { emptyPairs: 'include', sampleCount: m }));
+              });
+              if (rows.length <= o.examples) {
+                const png = renderSampleGrid({
+                  image: item.image,
+                  height: h,
+                  width: w,
+                  raters,
+                  samples: masks,
+                  mean: meanMap(probs),
+                  std: stdMap(probs),
+                  title: `${item.id} — GED ${e.metrics.ged_incl.toFixed(3)}`,
+                });
+                writeFileSync(join(evalFile(tmp, 'examples'), `${String(rows.length - 1).padStart(2, '0')}.png`), png);
+              }
+            });
+          }),
+        );
+        bar.update(Math.min(indices.length, start + idx.length), `GED (incl) so far ${meanStd(rows.map((r) => r.ged_incl)).mean.toFixed(3)}`);
+      }
+      bar.stop();
+      const summary: Record<string, unknown> = {};
+      for (const k of METRIC_KEYS) {
+        const { mean, std } = meanStd(rows.map((r) => r[k]));
+        summary[k] = { mean, std };
+      }
+      const points = rows.map((r) => [r.rater_disagreement, r.prior_sigma] as const);
+      const r = pearson(points).r ?? Number.NaN;
+      Object.assign(summary, {
+        sigma_disagreement_pearson: r,
+        config: o.config,
+        commit: gitCommit(),
+        dataset: { path: o.data ?? o.config.data, split: o.split, items: dataset.shape.items },
+        samples: n,
+        images: rows.length,
+      });
+      const gedCurve = counts.map((m, j) => ({ samples: m, ged_excl: meanStd(curve[j]?.excl ?? []), ged_incl: meanStd(curve[j]?.incl ?? []) }));
+      writeFileSync(evalFile(tmp, 'summary'), `${JSON.stringify(summary, null, 2)}\n`);
+      writeFileSync(evalFile(tmp, 'perImageJson'), `${JSON.stringify(rows)}\n`);
+      const cols: (keyof ImageMetrics)[] = ['id', ...METRIC_KEYS, 'prior_sigma', 'rater_disagreement'];
+      writeFileSync(
+        evalFile(tmp, 'perImageCsv'),
+        `${cols.join(',')}\n${rows.map((row) => cols.map((k) => (k === 'id' ? JSON.stringify(row.id) : String(row[k]))).join(',')).join('\n')}\n`,
+      );
+      writeFileSync(evalFile(tmp, 'gedVsSamplesJson'), `${JSON.stringify(gedCurve, null, 1)}\n`);
+      writeFileSync(
+        evalFile(tmp, 'gedVsSamplesPng'),
+        renderLinePlot({
+          title: 'GED vs number of samples',
+          xLabel: 'samples',
+          yLabel: 'GED',
+          series: [
+            { name: 'GED (excl)', points: gedCurve.map((g) => [g.samples, g.ged_excl.mean] as const) },
+            { name: 'GED (incl)', points: gedCurve.map((g) => [g.samples, g.ged_incl.mean] as const) },
+          ],
         }),
       );
-      bar.update(Math.min(indices.length, start + idx.length), `GED (incl) so far ${meanStd(rows.map((r) => r.ged_incl)).mean.toFixed(3)}`);
-    }
-    bar.stop();
-    const summary: Record<string, unknown> = {};
-    for (const k of METRIC_KEYS) {
-      const { mean, std } = meanStd(rows.map((r) => r[k]));
-      summary[k] = { mean, std };
-    }
-    const points = rows.map((r) => [r.rater_disagreement, r.prior_sigma] as const);
-    const r = pearson(points).r ?? Number.NaN;
-    Object.assign(summary, {
-      sigma_disagreement_pearson: r,
-      config: o.config,
-      commit: gitCommit(),
-      dataset: { path: o.data ?? o.config.data, split: o.split, items: dataset.shape.items },
-      samples: n,
-      images: rows.length,
-    });
-    const gedCurve = counts.map((m, j) => ({ samples: m, ged_excl: meanStd(curve[j]?.excl ?? []), ged_incl: meanStd(curve[j]?.incl ?? []) }));
-    writeFileSync(evalFile(tmp, 'summary'), `${JSON.stringify(summary, null, 2)}\n`);
-    writeFileSync(evalFile(tmp, 'perImageJson'), `${JSON.stringify(rows)}\n`);
-    const cols: (keyof ImageMetrics)[] = ['id', ...METRIC_KEYS, 'prior_sigma', 'rater_disagreement'];
-    writeFileSync(evalFile(tmp, 'perImageCsv'), `${cols.join(',')}\n${rows.map((row) => cols.map((k) => (k === 'id' ? JSON.stringify(row.id) : String(row[k]))).join(',')).join('\n')}\n`);
-    writeFileSync(evalFile(tmp, 'gedVsSamplesJson'), `${JSON.stringify(gedCurve, null, 1)}\n`);
-    writeFileSync(evalFile(tmp, 'gedVsSamplesPng'), renderLinePlot({ title: 'GED vs number of samples', xLabel: 'samples', yLabel: 'GED', series: [
-      { name: 'GED (excl)', points: gedCurve.map((g) => [g.samples, g.ged_excl.mean] as const) },
-      { name: 'GED (incl)', points: gedCurve.map((g) => [g.samples, g.ged_incl.mean] as const) },
-    ] }));
-    writeFileSync(evalFile(tmp, 'sigmaVsDisagreementPng'), renderScatter({ title: 'Prior σ vs rater disagreement', xLabel: 'rater disagreement (mean 1 − IoU)', yLabel: 'mean prior σ', points, annotation: `Pearson r = ${r.toFixed(3)} (n = ${rows.length})`, trendLine: true }));
-    return { summary, rows };
-  }, { overwrite: o.overwrite });
+      writeFileSync(
+        evalFile(tmp, 'sigmaVsDisagreementPng'),
+        renderScatter({
+          title: 'Prior σ vs rater disagreement',
+          xLabel: 'rater disagreement (mean 1 − IoU)',
+          yLabel: 'mean prior σ',
+          points,
+          annotation: `Pearson r = ${r.toFixed(3)} (n = ${rows.length})`,
+          trendLine: true,
+        }),
+      );
+      return { summary, rows };
+    },
+    { overwrite: o.overwrite },
+  );
 }

@@ -1,4 +1,13 @@
-import { pairwiseIou, gedFromPairwise, hungarianIouFromPairwise, meanSampleRaterOverlap, ncc, negCll, maskLogLikelihoodTable, type PairwiseIou } from '../metrics/index.js';
+import {
+  pairwiseIou,
+  gedFromPairwise,
+  hungarianIouFromPairwise,
+  meanSampleRaterOverlap,
+  ncc,
+  negCll,
+  maskLogLikelihoodTable,
+  type PairwiseIou,
+} from '../metrics/index.js';
 
 /** One test image's row in per_image.csv/json. */
 export interface ImageMetrics {
@@ -25,13 +34,21 @@ export interface ImageEvaluation {
  * Every metric of MODEL.md for one image from its samples (masks, probabilities, logits) and
  * rater masks, computing the pairwise IoUs once. −CLL is averaged over the rater masks.
  */
-export function evaluateImage(id: string, masks: Uint8Array[], probs: Float32Array[], logits: Float32Array[], raters: Uint8Array[], priorSigma: ArrayLike<number>): ImageEvaluation {
+export function evaluateImage(
+  id: string,
+  masks: Uint8Array[],
+  probs: Float32Array[],
+  logits: Float32Array[],
+  raters: Uint8Array[],
+  priorSigma: ArrayLike<number>,
+): ImageEvaluation {
   const p = pairwiseIou(masks, raters);
   const include = { emptyPairs: 'include' } as const;
   const ll = maskLogLikelihoodTable(logits, raters); // [raters × samples]
   const cllPerRater = raters.map((_, r) => negCll(ll.subarray(r * logits.length, (r + 1) * logits.length)));
   let dis = 0;
-  for (let i = 0; i < p.raters; i++) for (let j = 0; j < p.raters; j++) dis += 1 - (Number.isNaN(p.yy[i * p.raters + j] as number) ? 1 : (p.yy[i * p.raters + j] as number));
+  for (let i = 0; i < p.raters; i++)
+    for (let j = 0; j < p.raters; j++) dis += 1 - (Number.isNaN(p.yy[i * p.raters + j] as number) ? 1 : (p.yy[i * p.raters + j] as number));
   let sigma = 0;
   for (let k = 0; k < priorSigma.length; k++) sigma += priorSigma[k] as number;
   return {

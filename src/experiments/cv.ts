@@ -82,7 +82,12 @@ function plannedJobs(jobs: readonly Job[], budget: Budget): PlannedJob[] {
       const c = effectiveConfig(job, budget);
       if (!trainSize.has(job.fold)) trainSize.set(job.fold, splitDataset(dataset, c).train.length);
       const perEpoch = Math.ceil((trainSize.get(job.fold) ?? 0) / c.batchSize);
-      return { label, steps: Math.min(c.maxSteps ?? Number.POSITIVE_INFINITY, c.epochs * perEpoch), capSeconds: c.maxMinutes === null ? null : c.maxMinutes * 60, done: false };
+      return {
+        label,
+        steps: Math.min(c.maxSteps ?? Number.POSITIVE_INFINITY, c.epochs * perEpoch),
+        capSeconds: c.maxMinutes === null ? null : c.maxMinutes * 60,
+        done: false,
+      };
     });
   } finally {
     dataset.close?.();
@@ -99,7 +104,9 @@ function metricSummary(metrics: Record<string, number | null>): string {
 export function runCv(o: CvOptions): CvResult {
   const jobs = jobsOf(o);
   if (o.job !== undefined && !(o.job >= 0 && o.job < jobs.length)) {
-    throw new FlowsegInputError(`--job ${o.job}: this experiment has ${jobs.length} jobs (0…${jobs.length - 1}); pass the same --preset/--folds-to-run as --list-jobs`);
+    throw new FlowsegInputError(
+      `--job ${o.job}: this experiment has ${jobs.length} jobs (0…${jobs.length - 1}); pass the same --preset/--folds-to-run as --list-jobs`,
+    );
   }
   // An experiment folder is new, empty, or this experiment's (plan.json is checked by writePlan).
   if (!existsSync(join(o.out, PLAN))) checkOutputDir(o.out, 'experiment', { overwrite: o.overwrite });
@@ -118,14 +125,22 @@ export function runCv(o: CvOptions): CvResult {
         return;
       }
       try {
-        const r = runJob(job, o.preset, { budget: o.budget, examples: o.examples ?? 4, samples: o.samples, maxImages: o.maxImages }, {
-          log,
-          onStep: (step) => bar.step(i, step),
-          onEvaluate: () => bar.evaluating(i),
-          onStart: (fromStep) => bar.start(i, fromStep),
-        });
+        const r = runJob(
+          job,
+          o.preset,
+          { budget: o.budget, examples: o.examples ?? 4, samples: o.samples, maxImages: o.maxImages },
+          {
+            log,
+            onStep: (step) => bar.step(i, step),
+            onEvaluate: () => bar.evaluating(i),
+            onStart: (fromStep) => bar.start(i, fromStep),
+          },
+        );
         result.ran.push({ ...r, index: job.index });
-        bar.end(i, { evalSeconds: r.evalSeconds, summary: `${r.steps} steps (${r.stopReason}), ${r.minutes.toFixed(1)} min training; ${metricSummary(r.metrics)}` });
+        bar.end(i, {
+          evalSeconds: r.evalSeconds,
+          summary: `${r.steps} steps (${r.stopReason}), ${r.minutes.toFixed(1)} min training; ${metricSummary(r.metrics)}`,
+        });
       } catch (err) {
         if (o.job !== undefined) throw err;
         const message = (err as Error).message;

@@ -52,13 +52,15 @@ export function budgetLayer(budget: Budget): TrainConfigLayer {
 }
 
 export function planJobs(preset: Preset, o: { data: string; out: string; foldsToRun?: readonly number[]; budget: Budget }): Job[] {
-  return selectFolds(preset, o.foldsToRun).flatMap((fold) => preset.variants.map((v) => ({ fold, v }))).map(({ fold, v }, index) => ({
-    index,
-    variant: v.name,
-    fold,
-    dir: join(o.out, v.name, `fold_${fold}`),
-    config: jobConfig(preset, v, fold, o.data, o.budget),
-  }));
+  return selectFolds(preset, o.foldsToRun)
+    .flatMap((fold) => preset.variants.map((v) => ({ fold, v })))
+    .map(({ fold, v }, index) => ({
+      index,
+      variant: v.name,
+      fold,
+      dir: join(o.out, v.name, `fold_${fold}`),
+      config: jobConfig(preset, v, fold, o.data, o.budget),
+    }));
 }
 
 /** done: marker present; partial: a checkpoint to resume from; pending: nothing usable yet. */

@@ -58,7 +58,9 @@ export function checkPlan(out: string, preset: Preset, data: string): PlanFile |
   // The description is prose; everything else defines the experiment.
   const diff = firstDifference({ ...plan.preset, description: null }, { ...preset, description: null });
   if (diff) {
-    throw new FlowsegInputError(`${out} holds preset "${preset.name}" with other settings (${file}: first difference at ${diff}); pass the same --preset and overrides as before, or use another --out`);
+    throw new FlowsegInputError(
+      `${out} holds preset "${preset.name}" with other settings (${file}: first difference at ${diff}); pass the same --preset and overrides as before, or use another --out`,
+    );
   }
   if (dataKey(plan.data) !== dataKey(data)) throw new FlowsegInputError(`${out} was run on --data ${plan.data}, not ${data}; use another --out for other data`);
   return plan;

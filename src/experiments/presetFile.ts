@@ -20,14 +20,22 @@ export function parseVariantName(name: string): VariantSpec | null {
   if (!m) return null;
   const model = m[1] as ModelKind;
   if (model === 'detunet' && m[2]) return null;
-  const spec = { model, flow: (m[2] ?? 'none') as FlowName, flowSteps: m[3] ? Number(m[3]) : 0, raters: m[4] === 'single' ? ('single' as const) : ('all' as const) };
+  const spec = {
+    model,
+    flow: (m[2] ?? 'none') as FlowName,
+    flowSteps: m[3] ? Number(m[3]) : 0,
+    raters: m[4] === 'single' ? ('single' as const) : ('all' as const),
+  };
   return { name: defaultVariantName(spec), ...spec };
 }
 
 const positiveInt = z.number().int().positive();
 const variantObject = z
   .object({
-    name: z.string().regex(/^[\w+@.-]+$/, 'use letters, digits and + @ . _ - only (it becomes a folder name)').optional(),
+    name: z
+      .string()
+      .regex(/^[\w+@.-]+$/, 'use letters, digits and + @ . _ - only (it becomes a folder name)')
+      .optional(),
     model: z.enum(['detunet', 'probunet']),
     flow: z.enum(FLOW_NAMES as [FlowName, ...FlowName[]]).default('none'),
     flowSteps: z.number().int().min(0).optional(),
@@ -65,14 +73,20 @@ const trainingSchema = z
     maxValImages: positiveInt.nullable(),
     augment: z.boolean(),
     seed: z.number().int().min(0),
-    synthetic: z.object({ items: positiveInt, size: z.number().int().min(8), disagreement: z.number().min(0).max(1) }).strict().partial(),
+    synthetic: z
+      .object({ items: positiveInt, size: z.number().int().min(8), disagreement: z.number().min(0).max(1) })
+      .strict()
+      .partial(),
   })
   .strict()
   .partial();
 
 const fileSchema = z
   .object({
-    name: z.string().regex(/^[\w.-]+$/, 'use letters, digits and . _ - only').optional(),
+    name: z
+      .string()
+      .regex(/^[\w.-]+$/, 'use letters, digits and . _ - only')
+      .optional(),
     extends: z.enum(Object.keys(BUILTIN_PRESETS) as [string, ...string[]]).optional(),
     description: z.string().optional(),
     variants: z.array(variantSchema).min(1).optional(),
@@ -85,7 +99,12 @@ const fileSchema = z
   .superRefine((p, ctx) => {
     if (p.extends) return;
     for (const key of ['variants', 'split'] as const) {
-      if (p[key] === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `required unless the file has "extends: <${Object.keys(BUILTIN_PRESETS).join('|')}>"` });
+      if (p[key] === undefined)
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: [key],
+          message: `required unless the file has "extends: <${Object.keys(BUILTIN_PRESETS).join('|')}>"`,
+        });
     }
   });
 

@@ -75,7 +75,16 @@ export function cvProgress(jobs: readonly PlannedJob[], enabled: boolean, tty = 
   if (!enabled) return { start() {}, step() {}, evaluating() {}, end() {}, stop() {} };
   // Training blocks the event loop, so the bar must redraw synchronously from update().
   const bar = tty
-    ? new cliProgress.SingleBar({ format: 'cv [{bar}] {percentage}% | job {job} | step {step} | ETA {remaining}', stream: process.stderr, hideCursor: true, synchronousUpdate: true, forceRedraw: true }, cliProgress.Presets.shades_classic)
+    ? new cliProgress.SingleBar(
+        {
+          format: 'cv [{bar}] {percentage}% | job {job} | step {step} | ETA {remaining}',
+          stream: process.stderr,
+          hideCursor: true,
+          synchronousUpdate: true,
+          forceRedraw: true,
+        },
+        cliProgress.Presets.shades_classic,
+      )
     : null;
   const first = snapshot();
   bar?.start(first.total, first.done, first.fields);
@@ -96,7 +105,9 @@ export function cvProgress(jobs: readonly PlannedJob[], enabled: boolean, tty = 
     if (!force && now - lastLine < 10_000) return;
     lastLine = now;
     const f = snap.fields;
-    process.stderr.write(`cv ${Math.floor((100 * snap.done) / snap.total)}% | job ${f.job} | step ${f.step} | ${Number.isFinite(snap.sps) ? snap.sps.toFixed(2) : "?"} s/step | ETA ${f.remaining}\n`);
+    process.stderr.write(
+      `cv ${Math.floor((100 * snap.done) / snap.total)}% | job ${f.job} | step ${f.step} | ${Number.isFinite(snap.sps) ? snap.sps.toFixed(2) : '?'} s/step | ETA ${f.remaining}\n`,
+    );
   };
   return {
     start(i, fromStep) {

@@ -4,7 +4,17 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { evaluate } from '../eval/evaluate.js';
-import { lastLogLine, loadTrainedModel, readRunConfig, runEvalDir, runFile, writeDone, writeRunConfig, type DoneMarker, type TrainConfig } from '../run/index.js';
+import {
+  lastLogLine,
+  loadTrainedModel,
+  readRunConfig,
+  runEvalDir,
+  runFile,
+  writeDone,
+  writeRunConfig,
+  type DoneMarker,
+  type TrainConfig,
+} from '../run/index.js';
 import { train } from '../train/index.js';
 import { checkOutputDir } from '../util/outputDir.js';
 import { jobStatus, type Budget, type Job } from './jobs.js';
@@ -69,7 +79,14 @@ export function runJob(job: Job, preset: Preset, o: { budget: Budget; examples: 
   const before = resumed ? lastLogLine(job.dir, ['epoch', 'stop']) : null;
   const fromStep = typeof before?.step === 'number' ? before.step : 0;
   const base = { index: job.index, variant: job.variant, fold: job.fold };
-  events.log({ kind: 'job-start', ...base, dir: job.dir, resumed, fromStep, budget: { maxEpochs: config.epochs, maxSteps: config.maxSteps, maxMinutes: config.maxMinutes } });
+  events.log({
+    kind: 'job-start',
+    ...base,
+    dir: job.dir,
+    resumed,
+    fromStep,
+    budget: { maxEpochs: config.epochs, maxSteps: config.maxSteps, maxMinutes: config.maxMinutes },
+  });
   events.onStart?.(fromStep);
   const t0 = performance.now();
   let trained: { steps: number; epochs: number; stopReason: string };
@@ -88,7 +105,18 @@ export function runJob(job: Job, preset: Preset, o: { budget: Budget; examples: 
   const { model, config: saved } = loadTrainedModel(job.dir);
   let summary: Record<string, unknown>;
   try {
-    summary = evaluate({ model, config: saved, runDir: job.dir, split: 'test', samples, maxImages: o.maxImages, out: runEvalDir(job.dir), seed: 0, examples: o.examples, progress: false }).summary;
+    summary = evaluate({
+      model,
+      config: saved,
+      runDir: job.dir,
+      split: 'test',
+      samples,
+      maxImages: o.maxImages,
+      out: runEvalDir(job.dir),
+      seed: 0,
+      examples: o.examples,
+      progress: false,
+    }).summary;
   } finally {
     model.dispose();
   }
@@ -99,10 +127,32 @@ export function runJob(job: Job, preset: Preset, o: { budget: Budget; examples: 
     metrics[k] = mean !== undefined && Number.isFinite(mean) ? mean : null;
   }
   const stop = lastLogLine(job.dir, ['stop']);
-  const marker: DoneMarker = { finishedAt: new Date().toISOString(), ...trained, minutes: round((typeof stop?.seconds === 'number' ? stop.seconds : (t1 - t0) / 1000) / 60), metrics };
+  const marker: DoneMarker = {
+    finishedAt: new Date().toISOString(),
+    ...trained,
+    minutes: round((typeof stop?.seconds === 'number' ? stop.seconds : (t1 - t0) / 1000) / 60),
+    metrics,
+  };
   writeDone(job.dir, marker);
-  const result: JobResult = { ...marker, resumed, fromStep, sessionSteps: trained.steps - fromStep, trainSeconds: (t1 - t0) / 1000, evalSeconds: (t2 - t1) / 1000 };
-  events.log({ kind: 'job-end', ...base, steps: trained.steps, epochs: trained.epochs, stopReason: trained.stopReason, minutes: marker.minutes, sessionMinutes: round((t2 - t0) / 60000), evalMinutes: round(result.evalSeconds / 60), metrics });
+  const result: JobResult = {
+    ...marker,
+    resumed,
+    fromStep,
+    sessionSteps: trained.steps - fromStep,
+    trainSeconds: (t1 - t0) / 1000,
+    evalSeconds: (t2 - t1) / 1000,
+  };
+  events.log({
+    kind: 'job-end',
+    ...base,
+    steps: trained.steps,
+    epochs: trained.epochs,
+    stopReason: trained.stopReason,
+    minutes: marker.minutes,
+    sessionMinutes: round((t2 - t0) / 60000),
+    evalMinutes: round(result.evalSeconds / 60),
+    metrics,
+  });
   return result;
 }
 

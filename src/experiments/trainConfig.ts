@@ -66,7 +66,8 @@ export function readConfigLayer(file: string): TrainConfigLayer {
 
 function issueText(issue: z.ZodIssue): string {
   const path = issue.path.join('.');
-  if (issue.code === z.ZodIssueCode.unrecognized_keys) return `${[path, issue.keys[0]].filter(Boolean).join('.')}: unknown key (see docs/run-format.md for config keys)`;
+  if (issue.code === z.ZodIssueCode.unrecognized_keys)
+    return `${[path, issue.keys[0]].filter(Boolean).join('.')}: unknown key (see docs/run-format.md for config keys)`;
   return `${path || '(top level)'}: ${issue.message}`;
 }
 

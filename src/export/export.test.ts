@@ -23,7 +23,13 @@ const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
 };
 
 /** Runs both engines on one image with the same ε and returns the largest differences. */
-async function compareEngines(model: SegmentationModel, onnxPath: string, shape: [number, number, number], n: number, seed: number): Promise<{ probs: number; mu: number; sigma: number }> {
+async function compareEngines(
+  model: SegmentationModel,
+  onnxPath: string,
+  shape: [number, number, number],
+  n: number,
+  seed: number,
+): Promise<{ probs: number; mu: number; sigma: number }> {
   const [c, h, w] = shape;
   const L = model.config.latent;
   const image = scope(() => rand([c * h * w]).toFloat32Array());
@@ -107,6 +113,9 @@ test('CLI: `flowseg sample --seed S` writes identical masks with --engine torch 
   const fg = (e: string): number[] => (JSON.parse(readFileSync(join(dir, e, 'samples.json'), 'utf8')) as { foreground: number[] }).foreground;
   assert.deepEqual(fg('onnx'), fg('torch'));
   console.log(`foreground pixels per sample: ${fg('torch').join(' ')}`);
-  assert.ok(fg('torch').some((v) => v > 0 && v < 256), 'calibrated masks are neither empty nor full');
+  assert.ok(
+    fg('torch').some((v) => v > 0 && v < 256),
+    'calibrated masks are neither empty nor full',
+  );
   rmSync(dir, { recursive: true });
 });

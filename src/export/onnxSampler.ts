@@ -85,7 +85,17 @@ async function loadOnnxRuntime(): Promise<typeof Ort> {
 export function toImageSamples(image: Float32Array, h: number, w: number, out: OnnxSampleOutput, n: number): ImageSamples {
   const probs = Array.from({ length: n }, (_, k) => out.probs.slice(k * h * w, (k + 1) * h * w));
   const masks = probs.map(toMask);
-  return { height: h, width: w, image, probs, masks, mean: meanMap(probs), std: stdMap(probs), priorMu: Array.from(out.priorMu), priorSigma: Array.from(out.priorSigma) };
+  return {
+    height: h,
+    width: w,
+    image,
+    probs,
+    masks,
+    mean: meanMap(probs),
+    std: stdMap(probs),
+    priorMu: Array.from(out.priorMu),
+    priorSigma: Array.from(out.priorSigma),
+  };
 }
 
 /**

@@ -58,10 +58,15 @@ export function ensureViewerBuilt(distDir = defaultViewerDist()): void {
   const root = packageRoot();
   if (!existsSync(join(root, 'viewer', 'src')) ? existsSync(join(distDir, 'index.html')) : !viewerStale(root, distDir)) return;
   const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
-  if (!existsSync(vite)) throw new FlowsegInputError(`the viewer is not built (${distDir}) and Vite is not installed: in a clone run \`npm install\` then \`npm run build:viewer\``);
+  if (!existsSync(vite))
+    throw new FlowsegInputError(`the viewer is not built (${distDir}) and Vite is not installed: in a clone run \`npm install\` then \`npm run build:viewer\``);
   process.stderr.write('[flowseg view] building viewer/dist (missing or older than viewer/src) with vite…\n');
-  const r = spawnSync(process.execPath, [vite, 'build', '--config', join(root, 'viewer', 'vite.config.ts'), '--logLevel', 'warn'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (r.status !== 0 || !existsSync(join(distDir, 'index.html'))) throw new FlowsegInputError('building the viewer failed (see above); try `npm run build:viewer`');
+  const r = spawnSync(process.execPath, [vite, 'build', '--config', join(root, 'viewer', 'vite.config.ts'), '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (r.status !== 0 || !existsSync(join(distDir, 'index.html')))
+    throw new FlowsegInputError('building the viewer failed (see above); try `npm run build:viewer`');
 }
 
 /** The local viewer server: the built viewer and the model, cross-origin isolated (threaded wasm). */
@@ -100,7 +105,8 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
 
 /** Listen failures a user can fix become one-line input errors naming --port. */
 function listenError(err: NodeJS.ErrnoException, port: number): Error {
-  if (err.code === 'EADDRINUSE') return new FlowsegInputError(`--port ${port} is already in use; stop the other server or pass another port (--port 0 picks a free one)`);
+  if (err.code === 'EADDRINUSE')
+    return new FlowsegInputError(`--port ${port} is already in use; stop the other server or pass another port (--port 0 picks a free one)`);
   if (err.code === 'EACCES') return new FlowsegInputError(`--port ${port} needs extra privileges; use a port above 1023 (e.g. --port 8080)`);
   if (err.code === 'ERR_SOCKET_BAD_PORT') return new FlowsegInputError(`--port ${port} is not a port; use 0–65535 (0 picks a free one)`);
   return err;
@@ -121,9 +127,16 @@ function handle(req: IncomingMessage, res: ServerResponse, distDir: string, mode
 }
 
 function sendFile(res: ServerResponse, file: string): void {
-  res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': statSync(file).size, 'Cache-Control': 'no-cache', ...ISOLATION });
+  res.writeHead(200, {
+    'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+    'Content-Length': statSync(file).size,
+    'Cache-Control': 'no-cache',
+    ...ISOLATION,
+  });
   // A read error (file removed or replaced meanwhile) ends this response, never the server.
-  createReadStream(file).on('error', () => res.destroy()).pipe(res);
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {

@@ -19,7 +19,16 @@ import { ensureViewerBuilt, startViewServer } from './viewServer.js';
 import { calibrateModel } from '../testing/tinyRun.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 const SEED = 42;
 const N = 16;
 
@@ -33,7 +42,10 @@ interface Summary {
   priorSigma: number[];
 }
 
-test('viewer in headless Chromium: samples of the bundled image equal libtorch for the same seed (≤ 1e-4)', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: install it with \`bash scripts/setup.sh --with-browser\` (npm test does)`, timeout: 300_000 }, async () => {
+test('viewer in headless Chromium: samples of the bundled image equal libtorch for the same seed (≤ 1e-4)', {
+  skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: install it with \`bash scripts/setup.sh --with-browser\` (npm test does)`,
+  timeout: 300_000,
+}, async () => {
   ensureViewerBuilt();
   const shape: [number, number, number] = [1, 128, 128];
   const imagePath = join(packageRoot(), 'viewer', 'public', 'lidc-sample.png');
@@ -47,12 +59,14 @@ test('viewer in headless Chromium: samples of the bundled image equal libtorch f
   const priorHead = params.get('prior.head.weight') as Tensor;
   const fcomb0 = params.get('fcomb.layers.0.weight') as Tensor; // [F, F + L, 1, 1]; z is the last L inputs
   const zScale = Float32Array.from({ length: 8 + 6 }, (_, i) => (i < 8 ? 1 : 0.01));
-  scope(() => noGrad(() => {
-    priorHead.copyFrom(priorHead.mul(0.01));
-    fcomb0.copyFrom(fcomb0.mul(tensor(zScale, [1, 14, 1, 1])));
-    const last = params.get('fcomb.last.weight') as Tensor;
-    last.copyFrom(last.mul(20));
-  }));
+  scope(() =>
+    noGrad(() => {
+      priorHead.copyFrom(priorHead.mul(0.01));
+      fcomb0.copyFrom(fcomb0.mul(tensor(zScale, [1, 14, 1, 1])));
+      const last = params.get('fcomb.last.weight') as Tensor;
+      last.copyFrom(last.mul(20));
+    }),
+  );
   calibrateModel(model, image, shape, SEED);
   const dir = mkdtempSync(join(tmpdir(), 'fs-viewer-'));
   const modelPath = join(dir, 'model.onnx');
@@ -85,7 +99,9 @@ test('viewer in headless Chromium: samples of the bundled image equal libtorch f
         if (Math.abs(v - 0.5) < 1e-4) nearHalf++;
       }
     }
-    console.log(`browser (${summary.backend}) vs libtorch: max |Δprobs| ${maxDiff.toExponential(2)} over ${probs.length} values; foreground ${summary.foreground.join(' ')}`);
+    console.log(
+      `browser (${summary.backend}) vs libtorch: max |Δprobs| ${maxDiff.toExponential(2)} over ${probs.length} values; foreground ${summary.foreground.join(' ')}`,
+    );
     assert.ok(maxDiff <= 1e-4, `browser probabilities differ from libtorch by ${maxDiff}`);
     const fgDiff = summary.foreground.reduce((s, v, k) => s + Math.abs(v - expected.masks[k].reduce((a, b) => a + b, 0)), 0);
     assert.ok(fgDiff <= nearHalf, `foreground counts differ by ${fgDiff} pixels (only ${nearHalf} are within 1e-4 of 0.5)`);
@@ -114,7 +130,9 @@ test('viewer in headless Chromium: samples of the bundled image equal libtorch f
     }
     const isolated = await page.evaluate('globalThis.crossOriginIsolated');
     const median = [...times].sort((x, y) => x - y)[2] as number;
-    console.log(`viewer ${backend}: ${N} samples of 128×128 in ${times.map((t) => t.toFixed(0)).join(', ')} ms (median ${median.toFixed(0)} ms; cross-origin isolated ${isolated}; target ≤ 300 ms)`);
+    console.log(
+      `viewer ${backend}: ${N} samples of 128×128 in ${times.map((t) => t.toFixed(0)).join(', ')} ms (median ${median.toFixed(0)} ms; cross-origin isolated ${isolated}; target ≤ 300 ms)`,
+    );
     assert.equal(backend, 'wasm');
     assert.equal(isolated, true, '`flowseg view` must send COOP/COEP so wasm can use threads');
     // A loose bound: this machine is shared, so the target itself is reported, not asserted.

@@ -20,7 +20,9 @@ test('planar: wᵀû ≥ −1 for random raw u, w, so 1 + ψᵀû ≥ tanh² ≥
     scope(() => {
       const u = draw([B, L], scale);
       // half the rows have w ≈ −u (wᵀu ≪ −1: the constraint must bite)
-      const w = draw([B, L], scale).mul(0.5).sub(u.mul(draw([B, 1], 1).gt(0).to('float64')));
+      const w = draw([B, L], scale)
+        .mul(0.5)
+        .sub(u.mul(draw([B, 1], 1).gt(0).to('float64')));
       const wu = w.mul(constrainU(u, w)).sum([-1]).toFloat64Array(); // [B]
       const tol = 1e-12 * Math.max(1, scale * scale);
       wu.forEach((v, i) => {
@@ -60,9 +62,13 @@ test('cglow coupling: scale s = sigmoid(s̃ + 2) lies in (0, 1) and log s is fin
       logS.toFloat64Array().forEach((v) => {
         assert.ok(v <= 0);
       });
-      if (scale <= 10) logS.exp().toFloat64Array().forEach((s) => {
-        assert.ok(s > 0 && s < 1, `s = ${s}`);
-      });
+      if (scale <= 10)
+        logS
+          .exp()
+          .toFloat64Array()
+          .forEach((s) => {
+            assert.ok(s > 0 && s < 1, `s = ${s}`);
+          });
     });
   }
 });

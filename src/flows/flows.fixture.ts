@@ -47,8 +47,7 @@ export function numericJacobian(map: (z: Tensor) => Tensor, z: Float64Array, bat
     const fu = evalAt(up);
     const fd = evalAt(down);
     for (let b = 0; b < batch; b++)
-      for (let i = 0; i < latent; i++)
-        jac[(b * latent + i) * latent + j] = ((fu[b * latent + i] as number) - (fd[b * latent + i] as number)) / (2 * h);
+      for (let i = 0; i < latent; i++) jac[(b * latent + i) * latent + j] = ((fu[b * latent + i] as number) - (fd[b * latent + i] as number)) / (2 * h);
   }
   return jac;
 }

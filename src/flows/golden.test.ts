@@ -55,7 +55,11 @@ for (const kind of FLOW_KINDS) {
           if (step instanceof CondGlowStep) {
             close(step.inv1x1.matrix(ctx), g.get(`${pre}.inv1x1.W`), `${pre}.inv1x1.W`);
             let zz = z;
-            for (const [name, part] of [['actnorm', step.actnorm], ['inv1x1', step.inv1x1], ['coupling', step.coupling]] as const) {
+            for (const [name, part] of [
+              ['actnorm', step.actnorm],
+              ['inv1x1', step.inv1x1],
+              ['coupling', step.coupling],
+            ] as const) {
               const o = part.forward(zz, ctx);
               close(o.z, g.get(`${pre}.${name}.z_out`), `${pre}.${name}.z_out`);
               close(o.logDet, g.get(`${pre}.${name}.logdet`), `${pre}.${name}.logdet`);

@@ -7,7 +7,6 @@ import { FLOW_KINDS } from './registry.js';
 import { randomFlow } from './flows.fixture.js';
 import type { FlowChain } from './flow.js';
 
-
 setNumThreads(1); // tiny tensors: intra-op threads only add synchronisation (10× slower on a busy box)
 const B = 4;
 const L = 6;

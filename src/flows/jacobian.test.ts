@@ -6,7 +6,6 @@ import { manualSeed, setNumThreads, randn, scope, tensor } from '../tensor/index
 import { assertClose, logAbsDet, numericJacobian, randomFlow } from './flows.fixture.js';
 import { createFlow, FLOW_KINDS } from './registry.js';
 
-
 setNumThreads(1); // tiny tensors: intra-op threads only add synchronisation (10× slower on a busy box)
 const B = 16;
 const L = 6;
@@ -81,15 +80,19 @@ test('parameter names follow the reference state_dict (steps.{k}.…)', () => {
     flow.dispose();
     return out;
   };
-  assert.deepEqual(names('planar'), [
-    'steps.0.params.weight:13x5', 'steps.0.params.bias:13', 'steps.1.params.weight:13x5', 'steps.1.params.bias:13',
-  ]);
+  assert.deepEqual(names('planar'), ['steps.0.params.weight:13x5', 'steps.0.params.bias:13', 'steps.1.params.weight:13x5', 'steps.1.params.bias:13']);
   assert.deepEqual(names('radial').slice(0, 2), ['steps.0.params.weight:8x5', 'steps.0.params.bias:8']);
   assert.deepEqual(names('cplanar').slice(0, 6), [
-    'steps.0.mlp.0.weight:8x5', 'steps.0.mlp.0.bias:8', 'steps.0.mlp.1.weight:8x8',
-    'steps.0.mlp.1.bias:8', 'steps.0.mlp.2.weight:13x8', 'steps.0.mlp.2.bias:13',
+    'steps.0.mlp.0.weight:8x5',
+    'steps.0.mlp.0.bias:8',
+    'steps.0.mlp.1.weight:8x8',
+    'steps.0.mlp.1.bias:8',
+    'steps.0.mlp.2.weight:13x8',
+    'steps.0.mlp.2.bias:13',
   ]);
-  const glow = names('cglow').filter((n) => n.startsWith('steps.0.')).map((n) => n.replace(/\.mlp\.[12]\./, '.mlp.k.'));
+  const glow = names('cglow')
+    .filter((n) => n.startsWith('steps.0.'))
+    .map((n) => n.replace(/\.mlp\.[12]\./, '.mlp.k.'));
   assert.ok(glow.includes('steps.0.inv1x1.weight0:6x6'));
   assert.ok(glow.includes('steps.0.actnorm.mlp.0.weight:8x5'));
   assert.ok(glow.includes('steps.0.inv1x1.mlp.k.weight:36x8'));

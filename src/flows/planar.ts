@@ -11,7 +11,12 @@ import type { FlowOutput, FlowStep } from './flow.js';
 export function constrainU(u: Tensor, w: Tensor): Tensor {
   const wu = w.mul(u).sum([-1], true); // [B, 1]
   const m = wu.softplus().sub(1); // [B, 1]
-  return u.add(m.sub(wu).mul(w).div(w.square().sum([-1], true))); // [B, L]
+  return u.add(
+    m
+      .sub(wu)
+      .mul(w)
+      .div(w.square().sum([-1], true)),
+  ); // [B, L]
 }
 
 /**

@@ -20,7 +20,15 @@ export function radialTransform(z: Tensor, zRef: Tensor, alphaRaw: Tensor, betaR
   const r = diff.square().sum([-1], true).sqrt(); // [B, 1]
   const h = alpha.add(r).reciprocal(); // [B, 1]
   const bh = beta.mul(h); // [B, 1]
-  const logDet = bh.log1p().mul(L - 1).add(bh.add(1).sub(beta.mul(r).div(alpha.add(r).square())).log()); // [B, 1]
+  const logDet = bh
+    .log1p()
+    .mul(L - 1)
+    .add(
+      bh
+        .add(1)
+        .sub(beta.mul(r).div(alpha.add(r).square()))
+        .log(),
+    ); // [B, 1]
   return { z: z.add(bh.mul(diff)), logDet: logDet.squeeze(-1) };
 }
 

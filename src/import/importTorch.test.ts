@@ -59,7 +59,10 @@ test('flowseg/bench names (ProbUNet + planar2, 2 channels): config read off the 
   try {
     assert.equal(m.layout, 'flowseg');
     const c = m.config;
-    assert.deepEqual([c.model, c.inChannels, c.filters, c.convsPerBlock, c.latent, c.flow, c.flowSteps, c.dtype], ['probunet', 2, [4, 8, 16], 3, 3, 'planar', 2, 'float32']);
+    assert.deepEqual(
+      [c.model, c.inChannels, c.filters, c.convsPerBlock, c.latent, c.flow, c.flowSteps, c.dtype],
+      ['probunet', 2, [4, 8, 16], 3, 3, 'planar', 2, 'float32'],
+    );
     const err = logitsError(m.model, golden);
     process.stdout.write(`# import-torch bench layout: max |Δ logits| = ${err.toExponential(2)}\n`);
     assert.ok(err <= 1e-5, `max |Δ logits| ${err}`);
@@ -80,7 +83,9 @@ test("Knegt's Probabilistic-Unet-Pytorch module tree: convs found by rank; logit
     const err = logitsError(m.model, { ...golden, logits: golden.logitsBounded as number[] });
     // Knegt's own forward (raw log σ): differs by the bound, ≈ raw³/(3B²) in log σ
     const raw = logitsError(m.model, golden);
-    process.stdout.write(`# import-torch Knegt layout: max |Δ logits| = ${err.toExponential(2)} (bounded log σ), ${raw.toExponential(2)} (Knegt's raw log σ)\n`);
+    process.stdout.write(
+      `# import-torch Knegt layout: max |Δ logits| = ${err.toExponential(2)} (bounded log σ), ${raw.toExponential(2)} (Knegt's raw log σ)\n`,
+    );
     assert.ok(err <= 1e-5, `max |Δ logits| ${err}`);
     assert.ok(raw <= 1e-3, `max |Δ logits| vs raw log σ ${raw}`);
   } finally {
@@ -95,7 +100,10 @@ test('import-torch writes a run folder that loadTrainedModel reads back with the
   assert.deepEqual([r.variant, r.layout], ['probunet+planar2', 'flowseg']);
   assert.ok(existsSync(join(out, 'config.json')) && existsSync(join(out, 'checkpoint-best.safetensors')));
   const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as Record<string, unknown>;
-  assert.deepEqual([config.variant, config.data, config.inputShape, (config.importedFrom as { layout: string }).layout], ['probunet+planar2', 'data/lidc', [2, 16, 16], 'flowseg']);
+  assert.deepEqual(
+    [config.variant, config.data, config.inputShape, (config.importedFrom as { layout: string }).layout],
+    ['probunet+planar2', 'data/lidc', [2, 16, 16], 'flowseg'],
+  );
   const { model } = loadTrainedModel(out);
   try {
     assert.ok(logitsError(model, golden) <= 1e-5);
@@ -112,7 +120,10 @@ test('import-torch takes the input size from a prepared --data and refuses one w
   const data = join(scratch, 'prepared');
   await writePrepared(readSynthetic('synthetic', { items: 2, size: 24, seed: 1 }), { out: data, source: { format: 'synthetic', input: 'synthetic' } });
   // the synthetic set is 1-channel, the model takes 2
-  assert.throws(() => importTorch({ file, out: join(scratch, 'sized-run'), data }), /--data .*prepared holds 1-channel images but the checkpoint's first conv takes 2/);
+  assert.throws(
+    () => importTorch({ file, out: join(scratch, 'sized-run'), data }),
+    /--data .*prepared holds 1-channel images but the checkpoint's first conv takes 2/,
+  );
   const one = fixture('model', 'sized1', { ...SPEC, inChannels: 1, flow: 'none', flowSteps: 0 }).file;
   importTorch({ file: one, out: join(scratch, 'sized-run'), data });
   const config = JSON.parse(readFileSync(join(scratch, 'sized-run', 'config.json'), 'utf8')) as { inputShape: number[] };

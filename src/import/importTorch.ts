@@ -51,10 +51,14 @@ export function loadTorchModel(file: string, overrides: ModelOverrides = {}): Im
     for (const [name, p] of params) {
       const t = mapped.tensors.get(name);
       if (!t) {
-        throw new FlowsegInputError(`${file}: no tensor for "${name}"${layout === 'knegt' ? ' (Knegt layout)' : ''}; the state_dict is incomplete or of another model (${variantName(config)} expected)`);
+        throw new FlowsegInputError(
+          `${file}: no tensor for "${name}"${layout === 'knegt' ? ' (Knegt layout)' : ''}; the state_dict is incomplete or of another model (${variantName(config)} expected)`,
+        );
       }
       if (t.shape.join(',') !== p.shape.join(',')) {
-        throw new FlowsegInputError(`${file}: key "${source(name)}" has shape [${t.shape}] but the ${variantName(config)} model expects [${p.shape}]; check --filters/--latent/--in-channels`);
+        throw new FlowsegInputError(
+          `${file}: key "${source(name)}" has shape [${t.shape}] but the ${variantName(config)} model expects [${p.shape}]; check --filters/--latent/--in-channels`,
+        );
       }
       copyInto(p, t, config);
     }
@@ -89,7 +93,9 @@ function inputShape(o: ImportTorchOptions, inChannels: number): [number, number,
   if (o.data === undefined || o.data === 'synthetic') return [inChannels, 128, 128];
   const { shape } = readPreparedIndex(o.data);
   if (shape.channels !== inChannels) {
-    throw new FlowsegInputError(`--data ${o.data} holds ${shape.channels}-channel images but the checkpoint's first conv takes ${inChannels}; pass the dataset the model was trained on`);
+    throw new FlowsegInputError(
+      `--data ${o.data} holds ${shape.channels}-channel images but the checkpoint's first conv takes ${inChannels}; pass the dataset the model was trained on`,
+    );
   }
   return [inChannels, shape.height, shape.width];
 }

@@ -4,7 +4,9 @@ import { FlowsegInputError } from '../util/errors.js';
 import type { ImportedTensor } from './torchFile.js';
 
 /** Settings from the command line; each one given wins over what the shapes say. */
-export type ModelOverrides = Partial<Pick<ModelConfig, 'model' | 'inChannels' | 'filters' | 'convsPerBlock' | 'latent' | 'flow' | 'flowSteps' | 'beta' | 'klMode'>>;
+export type ModelOverrides = Partial<
+  Pick<ModelConfig, 'model' | 'inChannels' | 'filters' | 'convsPerBlock' | 'latent' | 'flow' | 'flowSteps' | 'beta' | 'klMode'>
+>;
 
 function flowOf(tensors: Map<string, ImportedTensor>, latent: number, file: string, given: FlowName | undefined): { flow: FlowName; flowSteps: number } {
   const steps = new Set<number>();
@@ -21,7 +23,9 @@ function flowOf(tensors: Map<string, ImportedTensor>, latent: number, file: stri
     const rows = (tensors.get('flow.steps.0.params.weight') as ImportedTensor).shape[0];
     // planar emits (u, w, b) = 2L + 1 numbers per step, radial (z0, α, β) = L + 2; equal when L = 1
     if (latent === 1 && given === undefined) {
-      throw new FlowsegInputError(`${file}: key "flow.steps.0.params.weight" fits both a planar and a radial flow when the latent size is 1; pass --flow planar or --flow radial`);
+      throw new FlowsegInputError(
+        `${file}: key "flow.steps.0.params.weight" fits both a planar and a radial flow when the latent size is 1; pass --flow planar or --flow radial`,
+      );
     }
     flow = given ?? (rows === 2 * latent + 1 ? 'planar' : 'radial');
   } else {
@@ -39,19 +43,25 @@ function flowOf(tensors: Map<string, ImportedTensor>, latent: number, file: stri
 export function inferModelConfig(tensors: Map<string, ImportedTensor>, file: string, given: ModelOverrides = {}): ModelConfig {
   const first = tensors.get('unet.down.0.0.weight');
   if (first?.shape.length !== 4) {
-    throw new FlowsegInputError(`${file}: key "unet.down.0.0.weight" (the U-Net's first conv) is missing; not a Probabilistic U-Net state_dict — see docs/import-torch.md for the layouts flowseg reads`);
+    throw new FlowsegInputError(
+      `${file}: key "unet.down.0.0.weight" (the U-Net's first conv) is missing; not a Probabilistic U-Net state_dict — see docs/import-torch.md for the layouts flowseg reads`,
+    );
   }
   const filters: number[] = [];
-  while (tensors.has(`unet.down.${filters.length}.0.weight`)) filters.push((tensors.get(`unet.down.${filters.length}.0.weight`) as ImportedTensor).shape[0] as number);
+  while (tensors.has(`unet.down.${filters.length}.0.weight`))
+    filters.push((tensors.get(`unet.down.${filters.length}.0.weight`) as ImportedTensor).shape[0] as number);
   let convsPerBlock = 0;
   while (tensors.has(`unet.down.0.${convsPerBlock}.weight`)) convsPerBlock++;
   const prior = tensors.get('prior.head.weight');
   const model = given.model ?? (prior ? 'probunet' : tensors.has('head.weight') ? 'detunet' : undefined);
   if (model === undefined) {
-    throw new FlowsegInputError(`${file}: key "prior.head.weight" (Probabilistic U-Net) and "head.weight" (deterministic U-Net) are both missing; the state_dict holds only part of a model`);
+    throw new FlowsegInputError(
+      `${file}: key "prior.head.weight" (Probabilistic U-Net) and "head.weight" (deterministic U-Net) are both missing; the state_dict holds only part of a model`,
+    );
   }
   const latent = given.latent ?? (prior ? (prior.shape[0] as number) / 2 : DEFAULT_MODEL_CONFIG.latent);
-  if (!Number.isInteger(latent) || latent < 1) throw new FlowsegInputError(`${file}: key "prior.head.weight" has ${prior?.shape[0]} rows, expected 2 × latent size`);
+  if (!Number.isInteger(latent) || latent < 1)
+    throw new FlowsegInputError(`${file}: key "prior.head.weight" has ${prior?.shape[0]} rows, expected 2 × latent size`);
   const found = given.flow === 'none' ? { flow: 'none' as const, flowSteps: 0 } : flowOf(tensors, latent, file, given.flow);
   const flow = { flow: given.flow ?? found.flow, flowSteps: given.flowSteps ?? found.flowSteps };
   const floats = [...tensors.values()].filter((t) => t.dtype.startsWith('f') || t.dtype === 'bf16');

@@ -47,11 +47,15 @@ export function mapKnegt(input: Map<string, ImportedTensor>, file: string): Kneg
   const groups = new Map<string, Map<number, Map<string, string>>>(); // group → layer → param → source key
   for (const key of named.keys()) {
     if (/^unet\.upsampling_path\.\d+\.upconv_layer\./.test(key)) {
-      throw new FlowsegInputError(`${file}: key "${original(key)}" is a transposed-convolution upsampling (UpConvBlock bilinear=False); flowseg's U-Net upsamples bilinearly, so these weights cannot be used`);
+      throw new FlowsegInputError(
+        `${file}: key "${original(key)}" is a transposed-convolution upsampling (UpConvBlock bilinear=False); flowseg's U-Net upsamples bilinearly, so these weights cannot be used`,
+      );
     }
     const rule = RULES.find(([re]) => re.test(key));
     if (!rule) {
-      throw new FlowsegInputError(`${file}: key "${original(key)}" has no counterpart in flowseg's Probabilistic U-Net (Knegt layout expected: unet.contracting_path…, prior/posterior.encoder…, fcomb.layers…); see docs/import-torch.md`);
+      throw new FlowsegInputError(
+        `${file}: key "${original(key)}" has no counterpart in flowseg's Probabilistic U-Net (Knegt layout expected: unet.contracting_path…, prior/posterior.encoder…, fcomb.layers…); see docs/import-torch.md`,
+      );
     }
     const slot = rule[1](rule[0].exec(key) as RegExpExecArray);
     if (typeof slot === 'string') {
@@ -113,5 +117,7 @@ function foldPosteriorShift(tensors: Map<string, ImportedTensor>, notes: string[
     bias[o] = (bias[o] as number) + 0.5 * sum;
   }
   tensors.set('posterior.down.0.0.bias', { ...b, data: bias });
-  notes.push('posterior.down.0.0.bias += 0.5·ΣW[:, mask]: Knegt feeds the mask unshifted, flowseg feeds mask − 0.5 (exact except on the one-pixel image border; posterior only, sampling is unaffected)');
+  notes.push(
+    'posterior.down.0.0.bias += 0.5·ΣW[:, mask]: Knegt feeds the mask unshifted, flowseg feeds mask − 0.5 (exact except on the one-pixel image border; posterior only, sampling is unaffected)',
+  );
 }

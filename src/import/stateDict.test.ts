@@ -45,7 +45,10 @@ for (const kind of ['plain', 'nested', 'dataparallel', 'legacy']) {
 
 test('bad checkpoints: one-line FlowsegInputError naming the file', { skip }, () => {
   const rejects = (path: string, pattern: RegExp) =>
-    assert.throws(() => readStateDict(path), (e: unknown) => e instanceof FlowsegInputError && pattern.test(e.message) && !e.message.includes('\n'));
+    assert.throws(
+      () => readStateDict(path),
+      (e: unknown) => e instanceof FlowsegInputError && pattern.test(e.message) && !e.message.includes('\n'),
+    );
   rejects(`${base}.module.pth`, /sd\.module\.pth:.*data\.pkl names the Python global 'torch\.nn\.modules\.conv\.Conv2d' .* save model\.state_dict\(\)/);
   const text = join(scratch, 'notes.pth');
   writeFileSync(text, 'hello');

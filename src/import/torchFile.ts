@@ -44,7 +44,9 @@ export function readTorchFile(path: string): TorchFile {
   }
   if (ZIP_MAGIC.every((b, i) => head[i] === b)) return readZip(path);
   if (head[0] === 0x80 && head[1] >= 2 && head[1] <= 5) return readLegacy(path);
-  throw new FlowsegInputError(`${path} is neither a zip nor a pickle, so not a torch.save checkpoint; save the weights with torch.save(model.state_dict(), path)`);
+  throw new FlowsegInputError(
+    `${path} is neither a zip nor a pickle, so not a torch.save checkpoint; save the weights with torch.save(model.state_dict(), path)`,
+  );
 }
 
 function readZip(path: string): TorchFile {
@@ -56,7 +58,12 @@ function readZip(path: string): TorchFile {
     const cap = Math.min(limit('maxDecompressedBytes'), 2 ** 31 - 1);
     files = unzipSync(bytes, {
       filter: (f) => {
-        if (f.originalSize > cap) checkLimit('maxDecompressedBytes', Number.POSITIVE_INFINITY, `${path}: zip member ${f.name} inflates to ${f.originalSize.toLocaleString('en-US')} bytes`);
+        if (f.originalSize > cap)
+          checkLimit(
+            'maxDecompressedBytes',
+            Number.POSITIVE_INFINITY,
+            `${path}: zip member ${f.name} inflates to ${f.originalSize.toLocaleString('en-US')} bytes`,
+          );
         return true;
       },
     });
@@ -99,13 +106,16 @@ function readLegacy(path: string): TorchFile {
     };
     const magic = next(false).value;
     if (typeof magic !== 'bigint' || magic !== LEGACY_MAGIC) {
-      throw new FlowsegInputError(`${path}: a pickle, but not a torch.save checkpoint (no torch magic number); flowseg imports torch.save(model.state_dict(), path) files`);
+      throw new FlowsegInputError(
+        `${path}: a pickle, but not a torch.save checkpoint (no torch magic number); flowseg imports torch.save(model.state_dict(), path) files`,
+      );
     }
     next(false); // protocol version
     next(true); // sys_info: {protocol_version, little_endian, type_sizes}
     const entries = next(true).entries;
     const keys = next(false).value;
-    if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) throw new FlowsegInputError(`${path}: legacy storage key list is missing; the file is corrupt`);
+    if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string'))
+      throw new FlowsegInputError(`${path}: legacy storage key list is missing; the file is corrupt`);
     // Storages follow in key order, each as int64 numel + numel × item size bytes.
     const located = new Map<string, { start: number; numel: number }>();
     const fd = openSync(path, 'r');
@@ -114,12 +124,14 @@ function readLegacy(path: string): TorchFile {
       const len = Buffer.alloc(8);
       const itemSizes = storageItemSizes(entries);
       for (const key of keys as string[]) {
-        if (offset + 8 > size || readSync(fd, len, 0, 8, offset) !== 8) throw new FlowsegInputError(`${path} is truncated: storage ${key} is missing; copy the checkpoint again`);
+        if (offset + 8 > size || readSync(fd, len, 0, 8, offset) !== 8)
+          throw new FlowsegInputError(`${path} is truncated: storage ${key} is missing; copy the checkpoint again`);
         const numel = Number(len.readBigInt64LE());
         located.set(key, { start: offset + 8, numel });
         offset += 8 + numel * (itemSizes.get(key) ?? 4);
       }
-      if (offset > size) throw new FlowsegInputError(`${path} is truncated: its storages need ${offset} bytes, the file has ${size}; copy the checkpoint again`);
+      if (offset > size)
+        throw new FlowsegInputError(`${path} is truncated: its storages need ${offset} bytes, the file has ${size}; copy the checkpoint again`);
     } finally {
       closeSync(fd);
     }
@@ -156,7 +168,9 @@ function materialise(ref: TorchTensorRef, bytes: Uint8Array, name: string, path:
   const maxIndex = count === 0 ? -1 : offset + size.reduce((m, d, i) => m + (d - 1) * (stride[i] as number), 0);
   const itemSize = ITEM_SIZE[storage.dtype];
   if ((maxIndex + 1) * itemSize > bytes.byteLength) {
-    throw new FlowsegInputError(`${path}: tensor "${name}" [${size}] reaches element ${maxIndex} of a storage holding ${bytes.byteLength / itemSize}; the file is truncated or corrupt`);
+    throw new FlowsegInputError(
+      `${path}: tensor "${name}" [${size}] reaches element ${maxIndex} of a storage holding ${bytes.byteLength / itemSize}; the file is truncated or corrupt`,
+    );
   }
   const values = decodeElements(bytes, storage.dtype, maxIndex + 1);
   const data = new Float64Array(count);

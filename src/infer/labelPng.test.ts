@@ -41,4 +41,3 @@ test('encodeLabelPng: one 8-bit gray channel with the values 0 and 1 (nnU-Net/MO
   assert.deepEqual([...decoded.data.filter((_, i) => i % 4 === 0)], [0, 1, 1, 0, 0, 1]);
   assert.throws(() => encodeLabelPng(mask, 2, 2), RangeError);
 });
-

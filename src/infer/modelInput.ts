@@ -11,4 +11,3 @@ export async function loadModelInput(path: string, inputShape: [number, number, 
   if (c !== 1 && c !== 3) throw new FlowsegInputError(`${path}: the model expects ${c} channels; only 1 (gray) or 3 (RGB) inputs are supported`);
   return resizeBilinear(planes, c, raster.height, raster.width, h, w);
 }
-

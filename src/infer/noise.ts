@@ -9,7 +9,8 @@ import { Rng } from '../util/rng.js';
  * last bit of a double, which the float32 rounding almost always absorbs.
  */
 export function priorNoise(n: number, latent: number, seed: number): Float32Array {
-  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(latent) || latent < 0) throw new RangeError(`priorNoise: n (${n}) and latent (${latent}) must be non-negative integers`);
+  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(latent) || latent < 0)
+    throw new RangeError(`priorNoise: n (${n}) and latent (${latent}) must be non-negative integers`);
   const rng = new Rng(seed);
   const eps = new Float32Array(n * latent); // [n, L]
   for (let i = 0; i < eps.length; i++) eps[i] = rng.normal();

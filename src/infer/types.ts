@@ -13,4 +13,3 @@ export interface ImageSamples {
   priorMu: number[];
   priorSigma: number[];
 }
-

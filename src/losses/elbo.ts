@@ -37,7 +37,9 @@ export function elbo(i: ElboInput): ElboParts {
   const perItem =
     !i.hasFlow && i.klMode === 'analytic'
       ? klDiagNormal(i.muQ, i.logSigmaQ, i.muP, i.logSigmaP)
-      : diagNormalLogPdf(i.z0, i.muQ, i.logSigmaQ).sub(i.logDet).sub(diagNormalLogPdf(i.zK, i.muP, i.logSigmaP)); // [B]
+      : diagNormalLogPdf(i.z0, i.muQ, i.logSigmaQ)
+          .sub(i.logDet)
+          .sub(diagNormalLogPdf(i.zK, i.muP, i.logSigmaP)); // [B]
   const kl = perItem.mean();
   return { loss: i.ce.add(kl.mul(i.beta)), ce: i.ce, kl, logDet: i.logDet.mean() };
 }

@@ -41,11 +41,14 @@ test('nonzero bytes (e.g. 255 from a PNG) count as foreground', () => {
 });
 
 test('unequal lengths throw a FlowsegInputError naming both lengths', () => {
-  assert.throws(() => iou(m(1, 0), m(1, 0, 0), exclude), (err: unknown) => {
-    assert.ok(err instanceof FlowsegInputError);
-    assert.match(err.message, /2.*3/);
-    return true;
-  });
+  assert.throws(
+    () => iou(m(1, 0), m(1, 0, 0), exclude),
+    (err: unknown) => {
+      assert.ok(err instanceof FlowsegInputError);
+      assert.match(err.message, /2.*3/);
+      return true;
+    },
+  );
   assert.throws(() => dice(m(1), m(1, 0), include), FlowsegInputError);
 });
 

@@ -52,9 +52,7 @@ export function pairwiseIouPacked(samples: readonly PackedMask[], raters: readon
 /** Pairwise IoU matrices of one image's samples and raters (all masks of equal length). */
 export function pairwiseIou(samples: readonly Mask[], raters: readonly Mask[]): PairwiseIou {
   if (samples.length === 0 || raters.length === 0) {
-    throw new FlowsegInputError(
-      `pairwiseIou: need at least one sample and one rater mask, got ${samples.length} samples and ${raters.length} raters`,
-    );
+    throw new FlowsegInputError(`pairwiseIou: need at least one sample and one rater mask, got ${samples.length} samples and ${raters.length} raters`);
   }
   assertSameLength('pairwiseIou (samples then raters)', [...samples, ...raters]);
   return pairwiseIouPacked(samples.map(packMask), raters.map(packMask));

@@ -22,11 +22,7 @@ export interface SampleSetMetrics {
  * Mean over all sample–rater pairs of IoU or of Dice = 2·IoU / (1 + IoU) (the identity
  * D = 2J/(1+J) for the same pair); empty–empty pairs dropped or scored 1 as asked.
  */
-export function meanSampleRaterOverlap(
-  p: PairwiseIou,
-  measure: 'iou' | 'dice',
-  { emptyPairs = 'include' }: EmptyPairsOptions = {},
-): number {
+export function meanSampleRaterOverlap(p: PairwiseIou, measure: 'iou' | 'dice', { emptyPairs = 'include' }: EmptyPairsOptions = {}): number {
   let sum = 0;
   let count = 0;
   for (const v of p.sy) {

@@ -27,9 +27,7 @@ export function assertSameLength(what: string, arrays: ReadonlyArray<ArrayLike<u
   const n = arrays[0].length;
   for (let k = 1; k < arrays.length; k++) {
     if (arrays[k].length !== n) {
-      throw new FlowsegInputError(
-        `${what}: masks must have equal length (pixel count), but #0 has ${n} and #${k} has ${arrays[k].length}`,
-      );
+      throw new FlowsegInputError(`${what}: masks must have equal length (pixel count), but #0 has ${n} and #${k} has ${arrays[k].length}`);
     }
   }
   return n;

@@ -13,7 +13,10 @@ export class ConvBlock extends ModuleList<Conv2d> {
   }
   /** [B, Cin, H, W] → [B, Cout, H, W]; each conv's input is freed once the next has used it (chain). */
   forward(x: Tensor): Tensor {
-    return chain(x, this.items.map((conv) => (y: Tensor) => conv.forward(y).relu()));
+    return chain(
+      x,
+      this.items.map((conv) => (y: Tensor) => conv.forward(y).relu()),
+    );
   }
   onnx(g: OnnxEmitter, x: string, prefix: string): string {
     return this.items.reduce((y, conv) => g.op('Relu', [conv.onnx(g, y, this.prefixOf(conv, prefix))]), x);

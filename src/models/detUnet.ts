@@ -36,7 +36,12 @@ export class DetUNet extends Module implements SegmentationModel {
   /** Every "sample" is the same deterministic prediction; one image per U-Net pass, as ProbUNet.sample. */
   sample(images: Tensor, n: number): Samples {
     const [b, , h, w] = images.shape as [number, number, number, number];
-    const logits = scope(() => cat(Array.from({ length: b }, (_, i) => scope(() => this.logits(images.slice(0, i, i + 1)))), 0).expand([b, n, h, w]));
+    const logits = scope(() =>
+      cat(
+        Array.from({ length: b }, (_, i) => scope(() => this.logits(images.slice(0, i, i + 1)))),
+        0,
+      ).expand([b, n, h, w]),
+    );
     const L = this.config.latent;
     return { probs: logits.sigmoid(), logits, priorMu: zeros([b, L]), priorSigma: ones([b, L]) };
   }

@@ -22,14 +22,25 @@ test('fcomb.sample: n samples per image equal the literal tile-concat-conv fcomb
   try {
     scope(() =>
       noGrad(() => {
-        for (const [b, n, h, w] of [[2, 3, 6, 7], [1, 5, 130, 129]] as const) { // 130·129 px > one chunk
+        for (const [b, n, h, w] of [
+          [2, 3, 6, 7],
+          [1, 5, 130, 129],
+        ] as const) {
+          // 130·129 px > one chunk
           const features = randn([b, 5, h, w], { dtype: 'float64' });
           const z = randn([b, n, 3], { dtype: 'float64' });
           const fast = fc.sample(features, z); // [B, n, H, W]
           assert.deepEqual(fast.shape, [b, n, h, w]);
           for (let i = 0; i < b; i++) {
             for (let s = 0; s < n; s++) {
-              const ref = literal(fc, features.slice(0, i, i + 1), z.slice(0, i, i + 1).slice(1, s, s + 1).reshape([1, 3])); // [1, 1, H, W]
+              const ref = literal(
+                fc,
+                features.slice(0, i, i + 1),
+                z
+                  .slice(0, i, i + 1)
+                  .slice(1, s, s + 1)
+                  .reshape([1, 3]),
+              ); // [1, 1, H, W]
               const d = maxDiff(fast.slice(0, i, i + 1).slice(1, s, s + 1), ref);
               assert.ok(d < 1e-12, `image ${i} sample ${s}: |Δ| ${d}`);
             }

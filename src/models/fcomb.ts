@@ -30,7 +30,10 @@ export class Fcomb extends Module {
 
   constructor(featureChannels: number, latent: number, layers = FCOMB_LAYERS, opts: LayerOptions = {}) {
     super();
-    this.layers = this.child('layers', new ModuleList(Array.from({ length: layers }, (_, k) => new Conv2d(k === 0 ? featureChannels + latent : featureChannels, featureChannels, 1, opts))));
+    this.layers = this.child(
+      'layers',
+      new ModuleList(Array.from({ length: layers }, (_, k) => new Conv2d(k === 0 ? featureChannels + latent : featureChannels, featureChannels, 1, opts))),
+    );
     this.last = this.child('last', new Conv2d(featureChannels, 1, 1, opts));
     this.featureChannels = featureChannels;
   }
@@ -62,9 +65,22 @@ export class Fcomb extends Module {
       for (let i = 0; i < b; i++) {
         const image = shared.slice(0, i, i + 1).squeeze(0); // [HW, F]
         for (let s = 0; s < n; s++) {
-          const zPart = perSample.slice(0, i, i + 1).squeeze(0).slice(0, s, s + 1); // [1, F]
+          const zPart = perSample
+            .slice(0, i, i + 1)
+            .squeeze(0)
+            .slice(0, s, s + 1); // [1, F]
           for (let p = 0; p < hw; p += pixels) {
-            chunks.push(scope(() => chain(image.slice(0, p, Math.min(hw, p + pixels)).add(zPart).relu(), layers)));
+            chunks.push(
+              scope(() =>
+                chain(
+                  image
+                    .slice(0, p, Math.min(hw, p + pixels))
+                    .add(zPart)
+                    .relu(),
+                  layers,
+                ),
+              ),
+            );
           }
         }
       }

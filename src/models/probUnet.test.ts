@@ -67,11 +67,12 @@ test('ProbUNet planar2: parameter gradients match central finite differences thr
       const analytic = (p.grad as Tensor).toFloat64Array();
       const values = p.toFloat64Array();
       for (const k of [0, Math.floor(values.length / 2), values.length - 1]) {
-        const set = (v: number): void => scope(() => {
-          const copy = Float64Array.from(values);
-          copy[k] = v;
-          p.copyFrom(loadValues(copy, p.shape));
-        });
+        const set = (v: number): void =>
+          scope(() => {
+            const copy = Float64Array.from(values);
+            copy[k] = v;
+            p.copyFrom(loadValues(copy, p.shape));
+          });
         const v0 = values[k] as number;
         const h = 1e-6;
         set(v0 + h);
@@ -95,8 +96,14 @@ test('ProbUNet.sample: a batch of 5 images (one pass per image) gives each image
   scope(() =>
     noGrad(() => {
       const model = build('none', 0);
-      const images = loadValues(Float64Array.from({ length: 5 * 16 * 16 }, (_, k) => Math.sin(k * 0.37) * 0.5 + 0.5), [5, 1, 16, 16]);
-      const eps = loadValues(Float64Array.from({ length: 5 * 3 * 2 }, (_, k) => Math.cos(k * 1.3)), [5, 3, 2]);
+      const images = loadValues(
+        Float64Array.from({ length: 5 * 16 * 16 }, (_, k) => Math.sin(k * 0.37) * 0.5 + 0.5),
+        [5, 1, 16, 16],
+      );
+      const eps = loadValues(
+        Float64Array.from({ length: 5 * 3 * 2 }, (_, k) => Math.cos(k * 1.3)),
+        [5, 3, 2],
+      );
       const all = model.sample(images, 3, { eps });
       assert.deepEqual(all.probs.shape, [5, 3, 16, 16]);
       for (let i = 0; i < 5; i++) {

@@ -87,7 +87,11 @@ export class ProbUNet extends Module implements SegmentationModel {
         passes.push(scope(() => this.samplePass(images.slice(0, i, j), eps.slice(0, i, j))));
       }
       if (passes.length === 1) return passes[0] as Samples;
-      const join = (key: keyof Samples): Tensor => cat(passes.map((s) => s[key]), 0);
+      const join = (key: keyof Samples): Tensor =>
+        cat(
+          passes.map((s) => s[key]),
+          0,
+        );
       return { probs: join('probs'), logits: join('logits'), priorMu: join('priorMu'), priorSigma: join('priorSigma') };
     });
   }

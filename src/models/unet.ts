@@ -23,7 +23,10 @@ export class UNet extends Module {
     super();
     this.down = this.child('down', new DownPath(inChannels, filters, convs, opts));
     const levels = Array.from({ length: filters.length - 1 }, (_, i) => filters.length - 2 - i); // deepest decoder first
-    this.up = this.child('up', new ModuleList(levels.map((l) => new ConvBlock((filters[l + 1] as number) + (filters[l] as number), filters[l] as number, convs, opts))));
+    this.up = this.child(
+      'up',
+      new ModuleList(levels.map((l) => new ConvBlock((filters[l + 1] as number) + (filters[l] as number), filters[l] as number, convs, opts))),
+    );
     this.outChannels = filters[0] as number;
   }
 
@@ -44,12 +47,19 @@ export class UNet extends Module {
   /** ONNX twin of forward. */
   onnx(g: OnnxEmitter, x: string, prefix: string): string {
     const skips = this.down.onnx(g, x, this.prefixOf(this.down, prefix));
-    return this.up.items.reduce((y, block, i) => {
-      const skip = skips[skips.length - 2 - i] as string;
-      // Resize sizes = [B, C of y, H and W of the skip]: torch interpolates to the skip's size (odd sizes too).
-      const sizes = g.op('Concat', [g.op('Slice', [g.op('Shape', [y]), g.ints([0]), g.ints([2])]), g.op('Slice', [g.op('Shape', [skip]), g.ints([2]), g.ints([4])])], { axis: 0 });
-      const up = g.op('Resize', [y, '', '', sizes], { mode: 'linear', coordinate_transformation_mode: 'align_corners' });
-      return block.onnx(g, g.op('Concat', [up, skip], { axis: 1 }), `${this.prefixOf(this.up, prefix)}${i}.`);
-    }, skips[skips.length - 1] as string);
+    return this.up.items.reduce(
+      (y, block, i) => {
+        const skip = skips[skips.length - 2 - i] as string;
+        // Resize sizes = [B, C of y, H and W of the skip]: torch interpolates to the skip's size (odd sizes too).
+        const sizes = g.op(
+          'Concat',
+          [g.op('Slice', [g.op('Shape', [y]), g.ints([0]), g.ints([2])]), g.op('Slice', [g.op('Shape', [skip]), g.ints([2]), g.ints([4])])],
+          { axis: 0 },
+        );
+        const up = g.op('Resize', [y, '', '', sizes], { mode: 'linear', coordinate_transformation_mode: 'align_corners' });
+        return block.onnx(g, g.op('Concat', [up, skip], { axis: 1 }), `${this.prefixOf(this.up, prefix)}${i}.`);
+      },
+      skips[skips.length - 1] as string,
+    );
   }
 }

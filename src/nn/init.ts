@@ -17,5 +17,9 @@ export function smallNormal(shape: number[], std = 1e-3, dtype: DType = 'float32
 /** PyTorch's default nn.Linear init: U(−1/√fan_in, 1/√fan_in) for weight and bias. */
 export function uniformFanIn(shape: number[], fanIn: number, dtype: DType = 'float32'): Tensor {
   const bound = 1 / Math.sqrt(fanIn);
-  return scope(() => rand(shape, { dtype: dtype as 'float32' | 'float64' }).mul(2 * bound).sub(bound));
+  return scope(() =>
+    rand(shape, { dtype: dtype as 'float32' | 'float64' })
+      .mul(2 * bound)
+      .sub(bound),
+  );
 }

@@ -63,7 +63,10 @@ export class Linear extends Module {
   constructor(inFeatures: number, outFeatures: number, opts: LayerOptions & { zeroInit?: boolean } = {}) {
     super();
     const dtype = opts.dtype ?? 'float32';
-    this.weight = this.param('weight', opts.zeroInit ? zeros([outFeatures, inFeatures], { dtype }) : uniformFanIn([outFeatures, inFeatures], inFeatures, dtype));
+    this.weight = this.param(
+      'weight',
+      opts.zeroInit ? zeros([outFeatures, inFeatures], { dtype }) : uniformFanIn([outFeatures, inFeatures], inFeatures, dtype),
+    );
     this.bias = this.param('bias', opts.zeroInit ? zeros([outFeatures], { dtype }) : uniformFanIn([outFeatures], inFeatures, dtype));
   }
   /** [..., in] → [..., out] */

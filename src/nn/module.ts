@@ -53,7 +53,10 @@ export abstract class Module {
       if (src.shape.join(',') !== p.shape.join(','))
         throw new FlowsegInputError(`${source}: parameter ${name} has shape [${src.shape}] but the model expects [${p.shape}]`);
       // copyFrom would convert silently; a parameter stored as integers is a damaged or foreign file.
-      if (src.dtype !== p.dtype) throw new FlowsegInputError(`${source}: parameter ${name} is stored as ${src.dtype} but the model expects ${p.dtype}; the checkpoint is damaged or from another program`);
+      if (src.dtype !== p.dtype)
+        throw new FlowsegInputError(
+          `${source}: parameter ${name} is stored as ${src.dtype} but the model expects ${p.dtype}; the checkpoint is damaged or from another program`,
+        );
       p.copyFrom(src);
     }
   }

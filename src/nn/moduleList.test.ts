@@ -13,7 +13,13 @@ test('ModuleList names children 0, 1, … (PyTorch state_dict names) and iterate
   try {
     assert.deepEqual([...h.namedParameters().keys()], ['steps.0.weight', 'steps.0.bias', 'steps.1.weight', 'steps.1.bias']);
     assert.equal(h.list.length, 2);
-    assert.deepEqual([...h.list].map((l) => l.weight.shape), [[3, 2], [1, 3]]);
+    assert.deepEqual(
+      [...h.list].map((l) => l.weight.shape),
+      [
+        [3, 2],
+        [1, 3],
+      ],
+    );
   } finally {
     h.dispose();
   }

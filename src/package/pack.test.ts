@@ -31,7 +31,12 @@ process.on('exit', () => {
 `;
 
 const run = (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> =>
-  spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip', npm_config_update_notifier: 'false', ...env }, timeout: 150_000 });
+  spawnSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip', npm_config_update_notifier: 'false', ...env },
+    timeout: 150_000,
+  });
 
 test('npm package: pack, install into a fresh project, CLI + ONNX sampling + no libtorch on the ONNX paths', { timeout: 240_000 }, async (t) => {
   if (spawnSync('npm', ['--version']).status !== 0) return t.skip('npm is not on PATH');
@@ -48,11 +53,27 @@ test('npm package: pack, install into a fresh project, CLI + ONNX sampling + no 
     const info = (JSON.parse(packed.stdout) as { filename: string; size: number; unpackedSize: number; files: { path: string }[] }[])[0];
     assert.ok(info);
     const files = info.files.map((f) => f.path);
-    console.log(`tarball ${info.filename}: ${(info.size / 1e6).toFixed(1)} MB packed, ${(info.unpackedSize / 1e6).toFixed(1)} MB unpacked, ${files.length} files`);
-    for (const f of ['bin/flowseg.js', 'dist/src/cli/main.js', 'dist/src/export/index.d.ts', 'viewer/dist/index.html', 'native/binding.gyp', 'native/src/addon.cc', 'scripts/install.mjs', 'assets/fonts/DejaVuSans.ttf', 'assets/fonts/LICENSE-DejaVu.txt', 'LICENSE']) {
+    console.log(
+      `tarball ${info.filename}: ${(info.size / 1e6).toFixed(1)} MB packed, ${(info.unpackedSize / 1e6).toFixed(1)} MB unpacked, ${files.length} files`,
+    );
+    for (const f of [
+      'bin/flowseg.js',
+      'dist/src/cli/main.js',
+      'dist/src/export/index.d.ts',
+      'viewer/dist/index.html',
+      'native/binding.gyp',
+      'native/src/addon.cc',
+      'scripts/install.mjs',
+      'assets/fonts/DejaVuSans.ttf',
+      'assets/fonts/LICENSE-DejaVu.txt',
+      'LICENSE',
+    ]) {
       assert.ok(files.includes(f), `${f} is in the package`);
     }
-    const unwanted = files.filter((f) => f.startsWith('docs/results') || f.endsWith('.png') && !f.startsWith('viewer/dist/') || /\.test\.|\.map$|^src\/|^native\/build|^dist\/bench/.test(f));
+    const unwanted = files.filter(
+      (f) =>
+        f.startsWith('docs/results') || (f.endsWith('.png') && !f.startsWith('viewer/dist/')) || /\.test\.|\.map$|^src\/|^native\/build|^dist\/bench/.test(f),
+    );
     assert.deepEqual(unwanted, [], 'no results images, tests, sources maps, TS sources or builds');
     assert.ok(info.size < 15e6, `packed size ${info.size}`);
 
@@ -60,9 +81,17 @@ test('npm package: pack, install into a fresh project, CLI + ONNX sampling + no 
     const tgz = join(dir, info.filename);
     const proj = join(dir, 'proj');
     mkdirSync(proj);
-    writeFileSync(join(proj, 'package.json'), JSON.stringify({ name: 'flowseg-pack-test', private: true, type: 'module', allowScripts: { [`file:${tgz}`]: true } }));
+    writeFileSync(
+      join(proj, 'package.json'),
+      JSON.stringify({ name: 'flowseg-pack-test', private: true, type: 'module', allowScripts: { [`file:${tgz}`]: true } }),
+    );
     const ortVersion = (pkg.devDependencies['onnxruntime-node'] ?? '').replace(/^\^/, '');
-    const install = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--foreground-scripts', tgz, `onnxruntime-node@${ortVersion}`], proj, { FLOWSEG_NATIVE: 'detect' });
+    const install = run(
+      'npm',
+      ['install', '--prefer-offline', '--no-audit', '--no-fund', '--foreground-scripts', tgz, `onnxruntime-node@${ortVersion}`],
+      proj,
+      { FLOWSEG_NATIVE: 'detect' },
+    );
     if (install.error) return t.skip(`npm install did not finish (${install.error.message}): registry unreachable or too slow`);
     if (install.status !== 0 && /ENOTFOUND|EAI_AGAIN|ENOTCACHED|ECONNREFUSED|ETIMEDOUT|network/i.test(install.stderr)) {
       return t.skip(`the npm registry is unreachable and the cache lacks a dependency: ${install.stderr.split('\n').find((l) => /ERR|error/.test(l))}`);
@@ -70,9 +99,15 @@ test('npm package: pack, install into a fresh project, CLI + ONNX sampling + no 
     assert.equal(install.status, 0, install.stderr);
     const installLine = `${install.stdout}${install.stderr}`.split('\n').find((l) => l.startsWith('[flowseg]'));
     console.log(`install script: ${installLine}`);
-    assert.match(installLine ?? '', existsSync('/usr/include/torch/csrc/api/include/torch/torch.h') ? /would build the addon against system libtorch/ : /would build|no libtorch found/);
+    assert.match(
+      installLine ?? '',
+      existsSync('/usr/include/torch/csrc/api/include/torch/torch.h') ? /would build the addon against system libtorch/ : /would build|no libtorch found/,
+    );
     const installed = join(proj, 'node_modules', 'flowseg');
-    assert.ok(!existsSync(join(installed, 'node_modules', 'dejavu-fonts-ttf')) && !existsSync(join(proj, 'node_modules', 'onnxruntime-web')), 'no build-time dependencies installed');
+    assert.ok(
+      !existsSync(join(installed, 'node_modules', 'dejavu-fonts-ttf')) && !existsSync(join(proj, 'node_modules', 'onnxruntime-web')),
+      'no build-time dependencies installed',
+    );
 
     // 3. The CLI after `npm install`.
     const version = run('npx', ['--no-install', 'flowseg', '--version'], proj);
@@ -104,21 +139,43 @@ test('npm package: pack, install into a fresh project, CLI + ONNX sampling + no 
     model.dispose();
     writeTestPng(join(dir, 'scan.png'), 40);
     const bin = join(proj, 'node_modules', 'flowseg', 'bin', 'flowseg.js');
-    const sample = traced('sample', [bin, 'sample', '--engine', 'onnx', '--checkpoint', join(dir, 'model.onnx'), '--image', join(dir, 'scan.png'), '-n', '4', '--seed', '1', '--out', join(dir, 'samples'), '--json']);
+    const sample = traced('sample', [
+      bin,
+      'sample',
+      '--engine',
+      'onnx',
+      '--checkpoint',
+      join(dir, 'model.onnx'),
+      '--image',
+      join(dir, 'scan.png'),
+      '-n',
+      '4',
+      '--seed',
+      '1',
+      '--out',
+      join(dir, 'samples'),
+      '--json',
+    ]);
     assert.equal(sample.r.status, 0, sample.r.stderr);
-    assert.deepEqual(readdirSync(join(dir, 'samples')).filter((f) => /^sample-\d+\.png$/.test(f)), ['sample-00.png', 'sample-01.png', 'sample-02.png', 'sample-03.png']);
+    assert.deepEqual(
+      readdirSync(join(dir, 'samples')).filter((f) => /^sample-\d+\.png$/.test(f)),
+      ['sample-00.png', 'sample-01.png', 'sample-02.png', 'sample-03.png'],
+    );
     assert.ok(existsSync(join(dir, 'samples', 'entropy.npy')));
     assert.deepEqual(sample.maps, { libtorch: false, onnxruntime: true }, '`flowseg sample --engine onnx` loads onnxruntime, never libtorch');
 
     // 5. flowseg/export from a user's script: OnnxSampler without libtorch.
     const script = join(proj, 'infer.mjs');
-    writeFileSync(script, `import { OnnxSampler } from 'flowseg/export';
+    writeFileSync(
+      script,
+      `import { OnnxSampler } from 'flowseg/export';
 const s = await OnnxSampler.create(${JSON.stringify(join(dir, 'model.onnx'))}, { threads: 1 });
 const [c, h, w] = s.metadata.inputShape;
 const out = await s.run(new Float32Array(c * h * w).fill(0.5), new Float32Array(2 * s.metadata.latent), 2);
 console.log(out.probs.length);
 await s.release();
-`);
+`,
+    );
     const api = traced('api', [script]);
     assert.equal(api.r.status, 0, api.r.stderr);
     assert.equal(api.r.stdout.trim(), String(2 * 32 * 32));
@@ -127,7 +184,11 @@ await s.release();
 
     // 6. `flowseg view` from the package: the prebuilt viewer, cross-origin isolated, no libtorch.
     const out = join(dir, 'maps-view.json');
-    const view = spawn(process.execPath, ['--import', join(dir, 'maps-hook.mjs'), bin, 'view', '--model', join(dir, 'model.onnx'), '--port', '0'], { cwd: proj, env: { ...process.env, MAPS_OUT: out }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const view = spawn(process.execPath, ['--import', join(dir, 'maps-hook.mjs'), bin, 'view', '--model', join(dir, 'model.onnx'), '--port', '0'], {
+      cwd: proj,
+      env: { ...process.env, MAPS_OUT: out },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const url = await new Promise<string>((ok, fail) => {
         let text = '';

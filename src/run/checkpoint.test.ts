@@ -14,7 +14,20 @@ import { loadTrainedModel } from './loadModel.js';
 
 const modelConfig = { ...DEFAULT_MODEL_CONFIG, filters: [4, 8], latent: 2 };
 const config: TrainConfig = { ...DEFAULT_TRAIN, data: 'synthetic', modelConfig, variant: 'probunet', inputShape: [1, 16, 16] };
-const state: TrainState = { epoch: 0, batchInEpoch: 0, step: 0, epochOrder: [], epochLossSum: 0, epochLossCount: 0, dataRng: [], bestMetric: null, bestEpoch: -1, epochsWithoutImprovement: 0, elapsedSeconds: 0, optimizerSteps: 0 };
+const state: TrainState = {
+  epoch: 0,
+  batchInEpoch: 0,
+  step: 0,
+  epochOrder: [],
+  epochLossSum: 0,
+  epochLossCount: 0,
+  dataRng: [],
+  bestMetric: null,
+  bestEpoch: -1,
+  epochsWithoutImprovement: 0,
+  elapsedSeconds: 0,
+  optimizerSteps: 0,
+};
 
 test('a checkpoint round-trips; a parameter stored as I32 or a config of the wrong type is a one-line input error', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fs-ckpt-'));
@@ -33,7 +46,10 @@ test('a checkpoint round-trips; a parameter stored as I32 or a config of the wro
   ints.set(name, asInt);
   const bad = join(dir, 'int.safetensors');
   saveRawSafetensors(bad, ints, raw.metadata);
-  assert.throws(() => loadTrainedModel(bad), (e: Error) => e instanceof FlowsegInputError && /fcomb\.last\.bias is stored as int32 but the model expects float32/.test(e.message));
+  assert.throws(
+    () => loadTrainedModel(bad),
+    (e: Error) => e instanceof FlowsegInputError && /fcomb\.last\.bias is stored as int32 but the model expects float32/.test(e.message),
+  );
 
   const cfg = JSON.parse(raw.metadata.config as string);
   cfg.batchSize = 'eight';

@@ -7,7 +7,13 @@ import { DEFAULT_MODEL_CONFIG } from '../models/config.js';
 import { DEFAULT_TRAIN } from '../train/config.js';
 import { parseTrainConfig, readRunConfig, writeRunConfig, type TrainConfig } from './config.js';
 
-const config: TrainConfig = { ...DEFAULT_TRAIN, data: 'synthetic', modelConfig: { ...DEFAULT_MODEL_CONFIG }, variant: 'probunet', split: { kind: 'kfold', fold: 2, folds: 10 } };
+const config: TrainConfig = {
+  ...DEFAULT_TRAIN,
+  data: 'synthetic',
+  modelConfig: { ...DEFAULT_MODEL_CONFIG },
+  variant: 'probunet',
+  split: { kind: 'kfold', fold: 2, folds: 10 },
+};
 
 test('config.json round-trips one shape (the TrainConfig plus fold and budget)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fs-cfg-'));

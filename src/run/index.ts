@@ -1,6 +1,15 @@
 /** The run folder contract: the only module that names a run's files (docs/run-format.md). */
 export { RUN_FILES, EVAL_FILES, RUN_ENTRIES, runFile, evalFile, runEvalDir, runSummaryFile } from './paths.js';
-export { trainConfigSchema, parseTrainConfig, readRunConfig, writeRunConfig, runConfigFile, type TrainConfig, type RunConfigFile, type Monitor } from './config.js';
+export {
+  trainConfigSchema,
+  parseTrainConfig,
+  readRunConfig,
+  writeRunConfig,
+  runConfigFile,
+  type TrainConfig,
+  type RunConfigFile,
+  type Monitor,
+} from './config.js';
 export { saveCheckpoint, readCheckpoint, restore, disposeCheckpoint, LAST, BEST, type TrainState, type LoadedCheckpoint } from './checkpoint.js';
 export { loadTrainedModel } from './loadModel.js';
 export { appendLog, readLog, lastLogLine, rollbackLog, type LogLine, type RunLog } from './log.js';

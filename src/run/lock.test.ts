@@ -12,7 +12,10 @@ const fresh = (): string => mkdtempSync(join(tmpdir(), 'fs-lock-'));
 test('a second lock on a run in use is refused, naming the holder; release frees it', () => {
   const dir = fresh();
   const lock = lockRun(dir);
-  assert.throws(() => lockRun(dir), (e: Error) => e instanceof FlowsegInputError && e.message.includes(`process ${process.pid} on ${hostname()}`));
+  assert.throws(
+    () => lockRun(dir),
+    (e: Error) => e instanceof FlowsegInputError && e.message.includes(`process ${process.pid} on ${hostname()}`),
+  );
   lock.release();
   assert.equal(existsSync(join(dir, 'run.lock')), false);
   lockRun(dir).release();

@@ -17,9 +17,18 @@ test('rollbackLog keeps lines up to the checkpoint step, drops later steps, stop
   const notes: string[] = [];
   const log = readLog(dir, notes);
   assert.deepEqual(notes, [], 'the cut line is gone too');
-  assert.deepEqual(log.steps.map((l) => l.step), [1, 2, 3, 4]);
-  assert.deepEqual(log.epochs.map((l) => l.step), [4]);
-  assert.equal(log.lines.some((l) => l.kind === 'stop'), false);
+  assert.deepEqual(
+    log.steps.map((l) => l.step),
+    [1, 2, 3, 4],
+  );
+  assert.deepEqual(
+    log.epochs.map((l) => l.step),
+    [4],
+  );
+  assert.equal(
+    log.lines.some((l) => l.kind === 'stop'),
+    false,
+  );
   assert.equal(lastLogLine(dir, ['epoch'])?.step, 4);
 });
 

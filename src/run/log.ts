@@ -1,5 +1,5 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { diskFullError, FlowsegInputError } from '../util/errors.js';
 import { runFile } from './paths.js';

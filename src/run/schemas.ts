@@ -13,9 +13,7 @@ export type MetricKey = (typeof METRIC_KEYS)[number];
 // JSON has no NaN: writers store an undefined metric (e.g. −CLL of a deterministic U-Net) as null.
 const num = z.number().nullable();
 
-export const budgetSchema = z
-  .object({ maxEpochs: num.optional(), maxSteps: num.optional(), maxMinutes: num.optional() })
-  .passthrough();
+export const budgetSchema = z.object({ maxEpochs: num.optional(), maxSteps: num.optional(), maxMinutes: num.optional() }).passthrough();
 export type Budget = z.infer<typeof budgetSchema>;
 
 /** config.json as the report reads it: loose, so runs written by older versions stay readable. */
@@ -34,9 +32,7 @@ export const configSchema = z
   .passthrough();
 export type RunConfig = z.infer<typeof configSchema>;
 
-export const stepLineSchema = z
-  .object({ kind: z.literal('step'), step: z.number(), epoch: z.number(), loss: num, seconds: num.optional() })
-  .passthrough();
+export const stepLineSchema = z.object({ kind: z.literal('step'), step: z.number(), epoch: z.number(), loss: num, seconds: num.optional() }).passthrough();
 export const epochLineSchema = z
   .object({
     kind: z.literal('epoch'),
@@ -82,7 +78,5 @@ export const perImageSchema = z.array(
 );
 export type PerImage = z.infer<typeof perImageSchema>;
 
-export const gedVsSamplesSchema = z.array(
-  z.object({ samples: z.number(), ged_excl: meanStd, ged_incl: meanStd }).passthrough(),
-);
+export const gedVsSamplesSchema = z.array(z.object({ samples: z.number(), ged_excl: meanStd, ged_incl: meanStd }).passthrough());
 export type GedVsSamples = z.infer<typeof gedVsSamplesSchema>;

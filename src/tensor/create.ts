@@ -41,10 +41,20 @@ export function onesLike(t: Tensor): Tensor {
 }
 
 export function cat(ts: Tensor[], dim: number): Tensor {
-  return new Tensor(native.cat(ts.map((t) => t.native), dim));
+  return new Tensor(
+    native.cat(
+      ts.map((t) => t.native),
+      dim,
+    ),
+  );
 }
 export function stack(ts: Tensor[], dim: number): Tensor {
-  return new Tensor(native.stack(ts.map((t) => t.native), dim));
+  return new Tensor(
+    native.stack(
+      ts.map((t) => t.native),
+      dim,
+    ),
+  );
 }
 export function where(cond: Tensor, a: Tensor | number, b: Tensor | number): Tensor {
   const x = typeof a === 'number' ? a : a.native;

@@ -12,9 +12,7 @@ export interface Conv2dOptions {
 
 /** x [B, Cin, H, W], w [Cout, Cin/groups, kh, kw], b [Cout] → [B, Cout, H', W'] */
 export function conv2d(x: Tensor, w: Tensor, b: Tensor | null, o: Conv2dOptions = {}): Tensor {
-  return new Tensor(
-    native.conv2d(x.native, w.native, b?.native ?? null, pair(o.stride ?? 1), pair(o.padding ?? 0), pair(o.dilation ?? 1), o.groups ?? 1),
-  );
+  return new Tensor(native.conv2d(x.native, w.native, b?.native ?? null, pair(o.stride ?? 1), pair(o.padding ?? 0), pair(o.dilation ?? 1), o.groups ?? 1));
 }
 
 /** x [B, C, H, W] → [B, C, H/k, W/k] (stride defaults to the kernel). */

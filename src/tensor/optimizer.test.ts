@@ -6,7 +6,12 @@ function param(values: number[]): Tensor {
   return keep(tensor(Float64Array.from(values)).setRequiresGrad(true));
 }
 function setGrad(p: Tensor, g: number[]): void {
-  scope(() => p.mul(tensor(Float64Array.from(g))).sum().backward());
+  scope(() =>
+    p
+      .mul(tensor(Float64Array.from(g)))
+      .sum()
+      .backward(),
+  );
 }
 
 test('Adam: hand-computed first two steps (PyTorch 1.13 rule, L2 weight decay)', () => {
@@ -16,8 +21,8 @@ test('Adam: hand-computed first two steps (PyTorch 1.13 rule, L2 weight decay)',
   opt.step();
   // g' = g + wd·p = [0.8, -0.6]; m̂ = g', v̂ = g'² → p −= lr·sign(g')·|g'|/(|g'|+eps)
   const p1 = p.toArray() as Float64Array;
-  assert.ok(Math.abs((p1[0] as number) - (1 - 0.1 * 0.8 / (0.8 + 1e-8))) < 1e-12);
-  assert.ok(Math.abs((p1[1] as number) - (-2 + 0.1 * 0.6 / (0.6 + 1e-8))) < 1e-12);
+  assert.ok(Math.abs((p1[0] as number) - (1 - (0.1 * 0.8) / (0.8 + 1e-8))) < 1e-12);
+  assert.ok(Math.abs((p1[1] as number) - (-2 + (0.1 * 0.6) / (0.6 + 1e-8))) < 1e-12);
   // Second step by hand.
   opt.zeroGrad();
   setGrad(p, [0.3, 0.4]);
@@ -28,7 +33,7 @@ test('Adam: hand-computed first two steps (PyTorch 1.13 rule, L2 weight decay)',
   for (let i = 0; i < 2; i++) {
     const m = 0.9 * 0.1 * (g1[i] as number) + 0.1 * (g2[i] as number);
     const v = 0.999 * 0.001 * (g1[i] as number) ** 2 + 0.001 * (g2[i] as number) ** 2;
-    const expected = (p1[i] as number) - (0.1 / (1 - 0.81)) * m / (Math.sqrt(v) / Math.sqrt(1 - 0.999 ** 2) + 1e-8);
+    const expected = (p1[i] as number) - ((0.1 / (1 - 0.81)) * m) / (Math.sqrt(v) / Math.sqrt(1 - 0.999 ** 2) + 1e-8);
     assert.ok(Math.abs((p2[i] as number) - expected) < 1e-12, `p[${i}] ${p2[i]} vs ${expected}`);
   }
   p.dispose();
@@ -39,7 +44,7 @@ test('AdamW decays decoupled from the gradient; SGD with momentum matches the cl
   const adamw = new Optimizer('adamw', [a], { lr: 0.1, weightDecay: 0.1 });
   setGrad(a, [1]);
   adamw.step();
-  assert.ok(Math.abs(a.item() - (2 * (1 - 0.01) - 0.1 * 1 / (1 + 1e-8))) < 1e-12);
+  assert.ok(Math.abs(a.item() - (2 * (1 - 0.01) - (0.1 * 1) / (1 + 1e-8))) < 1e-12);
   const s = param([1]);
   const sgd = new Optimizer('sgd', [s], { lr: 0.5, momentum: 0.9 });
   setGrad(s, [2]);

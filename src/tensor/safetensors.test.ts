@@ -14,13 +14,17 @@ test('safetensors round trip of every dtype, atomic write leaves no temp files',
   const dir = mkdtempSync(join(tmpdir(), 'fs-st-'));
   const path = join(dir, 'w.safetensors');
   scope(() => {
-    saveSafetensors(path, {
-      a: tensor(new Float32Array([1.5, -2, 3]), [3]),
-      b: tensor(new Float64Array([1, 2, 3, 4]), [2, 2]),
-      c: tensor(new BigInt64Array([5n, -6n]), [2]),
-      d: tensor(new Uint8Array([0, 1, 1]), [3], { dtype: 'bool' }),
-      e: tensor(new Uint8Array([7, 255]), [1, 2]),
-    }, { note: 'hello' });
+    saveSafetensors(
+      path,
+      {
+        a: tensor(new Float32Array([1.5, -2, 3]), [3]),
+        b: tensor(new Float64Array([1, 2, 3, 4]), [2, 2]),
+        c: tensor(new BigInt64Array([5n, -6n]), [2]),
+        d: tensor(new Uint8Array([0, 1, 1]), [3], { dtype: 'bool' }),
+        e: tensor(new Uint8Array([7, 255]), [1, 2]),
+      },
+      { note: 'hello' },
+    );
     const { metadata, tensors } = loadSafetensors(path);
     assert.equal(metadata.note, 'hello');
     assert.deepEqual(Array.from(tensors.get('a')?.toArray() as Float32Array), [1.5, -2, 3]);
@@ -88,7 +92,11 @@ test('hostile headers (offsets, shapes, dtypes, lengths) are one input error nam
   ];
   cases.forEach(([header, re], i) => {
     const path = rawFile(dir, `h${i}.safetensors`, header);
-    assert.throws(() => loadRawSafetensors(path), (e: unknown) => e instanceof FlowsegInputError && re.test(e.message) && e.message.includes(path), `case ${i}: ${JSON.stringify(header)}`);
+    assert.throws(
+      () => loadRawSafetensors(path),
+      (e: unknown) => e instanceof FlowsegInputError && re.test(e.message) && e.message.includes(path),
+      `case ${i}: ${JSON.stringify(header)}`,
+    );
   });
   const huge = join(dir, 'len.safetensors');
   const len = Buffer.alloc(16);
@@ -104,7 +112,10 @@ test('expect: a tensor stored as I32 where the model has F32 is refused before i
   const expect = new Map([['w', { dtype: 'float32' as const, shape: [2, 2] }]]);
   assert.throws(() => loadRawSafetensors(path, { expect }), /tensor 'w' is stored as I32 but the model expects F32/);
   const found = loadRawSafetensors(path).tensors;
-  assert.throws(() => expectTensors(found, new Map([['w', { dtype: 'int32' as const, shape: [4] }]]), 'ck'), /ck: tensor 'w' has shape \[2,2\] but the model expects \[4\]/);
+  assert.throws(
+    () => expectTensors(found, new Map([['w', { dtype: 'int32' as const, shape: [4] }]]), 'ck'),
+    /ck: tensor 'w' has shape \[2,2\] but the model expects \[4\]/,
+  );
   assert.throws(() => expectTensors(found, new Map([['v', { dtype: 'int32' as const, shape: [4] }]]), 'ck'), /ck: tensor 'v' is missing/);
   assert.doesNotThrow(() => expectTensors(found, new Map([['w', { dtype: 'int32' as const, shape: [2, 2] }]]), 'ck'));
 });

@@ -93,17 +93,22 @@ function parseHeader(path: string, json: unknown, dataBytes: number): { metadata
     const at = `tensor '${name}'`;
     if (typeof e !== 'object' || e === null) return corrupt(`${at} is not an object`);
     const dtype = typeof e.dtype === 'string' ? FROM_ST[e.dtype] : undefined;
-    if (dtype === undefined) throw new FlowsegInputError(`${path}: ${at} has unsupported dtype ${JSON.stringify(e.dtype)}; flowseg reads ${Object.keys(FROM_ST).join(', ')}`);
+    if (dtype === undefined)
+      throw new FlowsegInputError(`${path}: ${at} has unsupported dtype ${JSON.stringify(e.dtype)}; flowseg reads ${Object.keys(FROM_ST).join(', ')}`);
     const shape = e.shape;
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) return corrupt(`${at} has shape ${JSON.stringify(shape)}, expected a list of non-negative integers`);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+      return corrupt(`${at} has shape ${JSON.stringify(shape)}, expected a list of non-negative integers`);
     const count = (shape as number[]).reduce((a, b) => a * b, 1);
     if (!Number.isSafeInteger(count * ITEM_BYTES[dtype])) return corrupt(`${at} has shape [${shape}], which overflows`);
     const off = e.data_offsets;
-    if (!Array.isArray(off) || off.length !== 2 || !off.every((o) => Number.isSafeInteger(o) && o >= 0)) return corrupt(`${at} has data_offsets ${JSON.stringify(off)}, expected [start, end]`);
+    if (!Array.isArray(off) || off.length !== 2 || !off.every((o) => Number.isSafeInteger(o) && o >= 0))
+      return corrupt(`${at} has data_offsets ${JSON.stringify(off)}, expected [start, end]`);
     const [start, end] = off as [number, number];
     if (end < start) return corrupt(`${at} has data_offsets [${start}, ${end}] in reverse order`);
-    if (end > dataBytes) throw new FlowsegInputError(`${path}: truncated (${at} runs past the end of the file: bytes ${start}–${end} of ${dataBytes}); copy the file again`);
-    if (end - start !== count * ITEM_BYTES[dtype]) return corrupt(`${at} holds ${end - start} bytes but ${e.dtype} [${shape}] needs ${count * ITEM_BYTES[dtype]}`);
+    if (end > dataBytes)
+      throw new FlowsegInputError(`${path}: truncated (${at} runs past the end of the file: bytes ${start}–${end} of ${dataBytes}); copy the file again`);
+    if (end - start !== count * ITEM_BYTES[dtype])
+      return corrupt(`${at} holds ${end - start} bytes but ${e.dtype} [${shape}] needs ${count * ITEM_BYTES[dtype]}`);
     entries.set(name, { dtype, shape: shape as number[], start, end });
   }
   return { metadata, entries };
@@ -159,11 +164,15 @@ export function loadRawSafetensors(path: string, options: LoadOptions = {}): Saf
       readSync(fd, bytes, 0, bytes.length, base + e.start);
       const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
       const data =
-        e.dtype === 'float32' ? new Float32Array(ab)
-        : e.dtype === 'float64' ? new Float64Array(ab)
-        : e.dtype === 'int64' ? new BigInt64Array(ab)
-        : e.dtype === 'int32' ? new Int32Array(ab)
-        : new Uint8Array(ab);
+        e.dtype === 'float32'
+          ? new Float32Array(ab)
+          : e.dtype === 'float64'
+            ? new Float64Array(ab)
+            : e.dtype === 'int64'
+              ? new BigInt64Array(ab)
+              : e.dtype === 'int32'
+                ? new Int32Array(ab)
+                : new Uint8Array(ab);
       out.set(name, { dtype: e.dtype, shape: e.shape, data });
     }
     return { metadata, tensors: out };

@@ -39,10 +39,14 @@ test('keep() exempts a tensor from every scope', () => {
 
 test('a throwing scope still disposes everything it created', () => {
   const before = liveTensors();
-  assert.throws(() => scope(() => {
-    tensor([1, 2]);
-    throw new Error('boom');
-  }), /boom/);
+  assert.throws(
+    () =>
+      scope(() => {
+        tensor([1, 2]);
+        throw new Error('boom');
+      }),
+    /boom/,
+  );
   assert.equal(liveTensors(), before);
 });
 
@@ -54,7 +58,7 @@ test('disposed tensor use raises a clear error, not a crash', () => {
   t.dispose(); // idempotent
 });
 
-test('libtorch errors surface as exceptions with libtorch\'s message', () => {
+test("libtorch errors surface as exceptions with libtorch's message", () => {
   scope(() => {
     assert.throws(() => tensor([1, 2, 3], [3]).matmul(zeros([2, 2])), /libtorch: .*(size|shape|dimension)/i);
     assert.throws(() => tensor(new Float32Array(6), [4, 2]), /needs 8 values/);

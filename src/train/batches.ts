@@ -18,7 +18,15 @@ export interface Batch {
  * `keep` (data-parallel shards): the random draws are made for every item, in order, but only
  * items [start, end) are stacked, so each rank's shard gets the draws one process would.
  */
-export function makeBatch(dataset: Dataset, indices: readonly number[], raters: RaterMode, rng: Rng, augment: boolean, dtype: DType = 'float32', keep?: { start: number; end: number }): Batch {
+export function makeBatch(
+  dataset: Dataset,
+  indices: readonly number[],
+  raters: RaterMode,
+  rng: Rng,
+  augment: boolean,
+  dtype: DType = 'float32',
+  keep?: { start: number; end: number },
+): Batch {
   const { channels: c, height: h, width: w } = dataset.shape;
   const from = keep?.start ?? 0;
   const b = (keep?.end ?? indices.length) - from;

@@ -8,14 +8,17 @@ test('clipGradNorm: global L2 norm by hand (3-4-12 → 13), scaled to the limit 
   scope(() => {
     const a = tensor(new Float32Array([1, 1]), [2]).setRequiresGrad();
     const b = tensor(new Float32Array([1]), [1]).setRequiresGrad();
-    a.mul(tensor(new Float32Array([3, 4]), [2])).sum().add(b.mul(12).sum()).backward(); // grads [3, 4], [12]
+    a.mul(tensor(new Float32Array([3, 4]), [2]))
+      .sum()
+      .add(b.mul(12).sum())
+      .backward(); // grads [3, 4], [12]
     assert.ok(Math.abs(clipGradNorm([a, b], null) - 13) < 1e-6);
     assert.ok(Math.abs(clipGradNorm([a, b], 26) - 13) < 1e-6);
     assert.deepEqual(Array.from(a.grad?.toFloat32Array() ?? []), [3, 4]);
     clipGradNorm([a, b], 6.5);
     const ga = Array.from(a.grad?.toFloat32Array() ?? []);
     const gb = Array.from(b.grad?.toFloat32Array() ?? []);
-    [1.5, 2, 6].forEach((want, i) => assert.ok(Math.abs(([...ga, ...gb][i] as number) - want) < 1e-5, `${i}: ${[...ga, ...gb]}`));
+    for (const [i, want] of [1.5, 2, 6].entries()) assert.ok(Math.abs(([...ga, ...gb][i] as number) - want) < 1e-5, `${i}: ${[...ga, ...gb]}`);
   });
 });
 

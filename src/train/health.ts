@@ -16,7 +16,15 @@ export interface LatentHealth {
 /** logSigma [B, L] → (mean, number of entries at the bound, entry count). */
 function stats(logSigma: Tensor): { mean: number; atBound: number; count: number } {
   const count = logSigma.size;
-  return { mean: logSigma.mean().item(), atBound: logSigma.abs().ge(0.99 * LOG_SIGMA_BOUND).sum().item(), count };
+  return {
+    mean: logSigma.mean().item(),
+    atBound: logSigma
+      .abs()
+      .ge(0.99 * LOG_SIGMA_BOUND)
+      .sum()
+      .item(),
+    count,
+  };
 }
 
 export function latentHealth(prior: Tensor | undefined, posterior: Tensor | undefined): LatentHealth | null {

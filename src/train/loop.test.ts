@@ -12,7 +12,16 @@ import { FlowsegInputError } from '../util/errors.js';
 
 function config(flow: FlowName, over: Partial<TrainConfig> = {}): TrainConfig {
   const modelConfig = { ...DEFAULT_MODEL_CONFIG, filters: [4, 8], flow, flowSteps: flow === 'none' ? 0 : 2, latent: 2 };
-  return { ...DEFAULT_TRAIN, data: 'synthetic', modelConfig, variant: flow, synthetic: { items: 48, size: 16, disagreement: 0.5 }, batchSize: 4, maxValImages: 8, ...over };
+  return {
+    ...DEFAULT_TRAIN,
+    data: 'synthetic',
+    modelConfig,
+    variant: flow,
+    synthetic: { items: 48, size: 16, disagreement: 0.5 },
+    batchSize: 4,
+    maxValImages: 8,
+    ...over,
+  };
 }
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'fs-train-'));
 const weights = (dir: string): Float32Array[] => {
@@ -35,9 +44,16 @@ for (const flow of ['none', 'planar', 'radial', 'cplanar', 'cglow'] as const) {
     wa.forEach((w, i) => {
       assert.deepEqual(w, wb[i], `parameter ${i} differs after resume`);
     });
-    const stepsA = readFileSync(join(a, 'log.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"kind":"step"'));
-    const stepsB = readFileSync(join(b, 'log.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"kind":"step"'));
-    assert.deepEqual(stepsB.map((l) => JSON.parse(l).loss), stepsA.map((l) => JSON.parse(l).loss));
+    const stepsA = readFileSync(join(a, 'log.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"kind":"step"'));
+    const stepsB = readFileSync(join(b, 'log.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"kind":"step"'));
+    assert.deepEqual(
+      stepsB.map((l) => JSON.parse(l).loss),
+      stepsA.map((l) => JSON.parse(l).loss),
+    );
     rmSync(a, { recursive: true });
     rmSync(b, { recursive: true });
   });
@@ -48,9 +64,13 @@ test('run dir contract: config.json, split.json, log.jsonl, checkpoint-last/best
   const before = liveTensors();
   train({ config: config('planar', { epochs: 2 }), outDir: dir }).model.dispose();
   assert.equal(liveTensors(), before, 'training leaks no tensors');
-  for (const f of ['config.json', 'split.json', 'log.jsonl', 'checkpoint-last.safetensors', 'checkpoint-best.safetensors']) assert.ok(existsSync(join(dir, f)), f);
+  for (const f of ['config.json', 'split.json', 'log.jsonl', 'checkpoint-last.safetensors', 'checkpoint-best.safetensors'])
+    assert.ok(existsSync(join(dir, f)), f);
   assert.ok(!readdirSync(dir).some((f) => f.includes('flowseg-tmp')), 'no temp files left');
-  const lines = readFileSync(join(dir, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const lines = readFileSync(join(dir, 'log.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const epochs = lines.filter((l) => l.kind === 'epoch');
   assert.equal(epochs.length, 2);
   assert.ok(Number.isFinite(epochs[0].valLoss) && Number.isFinite(epochs[0].trainLoss));
@@ -62,20 +82,33 @@ test('run dir contract: config.json, split.json, log.jsonl, checkpoint-last/best
 
 test('NaN/Inf in the loss stops training with a message naming step, batch and the loss part', () => {
   const dir = tmp();
-  assert.throws(() => train({ config: config('none', { lr: 1e12, maxSteps: 40 }), outDir: dir }), (err: Error) => {
-    assert.ok(err instanceof TrainingDivergedError, String(err));
-    assert.match(err.message, /at step \d+ \(epoch \d+, batch \d+/);
-    assert.match(err.message, /the (ce|kl|logDet|total) term/);
-    return true;
-  });
+  assert.throws(
+    () => train({ config: config('none', { lr: 1e12, maxSteps: 40 }), outDir: dir }),
+    (err: Error) => {
+      assert.ok(err instanceof TrainingDivergedError, String(err));
+      assert.match(err.message, /at step \d+ \(epoch \d+, batch \d+/);
+      assert.match(err.message, /the (ce|kl|logDet|total) term/);
+      return true;
+    },
+  );
   rmSync(dir, { recursive: true });
 });
 
 test('learning: on synthetic data with known rater disagreement the loss falls and samples cover several modes', () => {
   const dir = tmp();
-  const cfg = config('planar', { synthetic: { items: 64, size: 16, disagreement: 1 }, lr: 3e-3, maxSteps: 400, batchSize: 8, modelConfig: { ...DEFAULT_MODEL_CONFIG, filters: [8, 16], latent: 2, flow: 'planar', flowSteps: 2 } });
+  const cfg = config('planar', {
+    synthetic: { items: 64, size: 16, disagreement: 1 },
+    lr: 3e-3,
+    maxSteps: 400,
+    batchSize: 8,
+    modelConfig: { ...DEFAULT_MODEL_CONFIG, filters: [8, 16], latent: 2, flow: 'planar', flowSteps: 2 },
+  });
   train({ config: cfg, outDir: dir }).model.dispose();
-  const steps = readFileSync(join(dir, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.kind === 'step');
+  const steps = readFileSync(join(dir, 'log.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+    .filter((l) => l.kind === 'step');
   const mean = (xs: { ce: number }[]): number => xs.reduce((a, x) => a + x.ce, 0) / xs.length;
   const first = mean(steps.slice(0, 20));
   const last = mean(steps.slice(-40));

@@ -7,8 +7,20 @@ import type { SegmentationModel } from '../models/segmentationModel.js';
 import { openDataset } from '../data/open.js';
 import { splitDataset } from '../data/splits.js';
 import {
-  appendLog, disposeCheckpoint, lockRun, readCheckpoint, restore, rollbackLog, RUN_ENTRIES, runFile, saveCheckpoint, saveRunSplit,
-  writeRunConfig, type LogLine, type TrainConfig, type TrainState,
+  appendLog,
+  disposeCheckpoint,
+  lockRun,
+  readCheckpoint,
+  restore,
+  rollbackLog,
+  RUN_ENTRIES,
+  runFile,
+  saveCheckpoint,
+  saveRunSplit,
+  writeRunConfig,
+  type LogLine,
+  type TrainConfig,
+  type TrainState,
 } from '../run/index.js';
 import { FlowsegInputError } from '../util/errors.js';
 import { checkOutputDir, markOutputDir, OUTPUT_MARKER } from '../util/outputDir.js';
@@ -48,7 +60,20 @@ export interface TrainResult {
 }
 
 function freshState(): TrainState {
-  return { epoch: 0, batchInEpoch: 0, step: 0, epochOrder: [], epochLossSum: 0, epochLossCount: 0, dataRng: [], bestMetric: null, bestEpoch: -1, epochsWithoutImprovement: 0, elapsedSeconds: 0, optimizerSteps: 0 };
+  return {
+    epoch: 0,
+    batchInEpoch: 0,
+    step: 0,
+    epochOrder: [],
+    epochLossSum: 0,
+    epochLossCount: 0,
+    dataRng: [],
+    bestMetric: null,
+    bestEpoch: -1,
+    epochsWithoutImprovement: 0,
+    elapsedSeconds: 0,
+    optimizerSteps: 0,
+  };
 }
 
 /**
@@ -62,7 +87,8 @@ export function train(opts: TrainOptions): TrainResult {
   const lastPath = runFile(outDir, 'last');
   const dist = opts.distributed;
   const writes = dist?.writes ?? true;
-  if (writes && !opts.resume && existsSync(lastPath)) throw new FlowsegInputError(`--out ${outDir} already holds a run — pass --resume to continue it, or choose another --out`);
+  if (writes && !opts.resume && existsSync(lastPath))
+    throw new FlowsegInputError(`--out ${outDir} already holds a run — pass --resume to continue it, or choose another --out`);
   if (opts.resume && !existsSync(lastPath)) throw new FlowsegInputError(`--resume: ${lastPath} not found — start without --resume`);
   const mode = opts.resume || !writes ? 'own' : checkOutputDir(outDir, 'run', { overwrite: opts.overwrite });
   if (mode === 'merge') {
@@ -76,9 +102,12 @@ export function train(opts: TrainOptions): TrainResult {
   const config: TrainConfig = { ...opts.config, inputShape: [channels, height, width] };
   const minSide = 2 ** (config.modelConfig.filters.length - 1);
   if (height < minSide || width < minSide) {
-    throw new FlowsegInputError(`images are ${height}×${width}, too small for ${config.modelConfig.filters.length} U-Net levels (need ≥ ${minSide} px per side); use larger images or fewer --filters`);
+    throw new FlowsegInputError(
+      `images are ${height}×${width}, too small for ${config.modelConfig.filters.length} U-Net levels (need ≥ ${minSide} px per side); use larger images or fewer --filters`,
+    );
   }
-  if (parts.val.length === 0 && writes) warn('no validation patients: early stopping and the best checkpoint follow the training loss (use more patients or --fold)');
+  if (parts.val.length === 0 && writes)
+    warn('no validation patients: early stopping and the best checkpoint follow the training loss (use more patients or --fold)');
   manualSeed(config.seed);
   const model = createModel({ ...config.modelConfig, inChannels: channels });
   const optimizer = new Optimizer('adam', model.parameters(), { lr: config.lr, weightDecay: config.weightDecay });
@@ -158,11 +187,23 @@ function loop(
   const globalBatch = config.batchSize * (dist?.worldSize ?? 1);
   const batchesPerEpoch = Math.ceil(parts.train.length / globalBatch);
   const total = Math.min(config.maxSteps ?? Number.POSITIVE_INFINITY, config.epochs * batchesPerEpoch);
-  const bar = countProgress({ label: config.variant, total, unit: 'steps', enabled: (opts.progress ?? false) && writes, maxSeconds: config.maxMinutes === null ? null : config.maxMinutes * 60 - state.elapsedSeconds });
+  const bar = countProgress({
+    label: config.variant,
+    total,
+    unit: 'steps',
+    enabled: (opts.progress ?? false) && writes,
+    maxSeconds: config.maxMinutes === null ? null : config.maxMinutes * 60 - state.elapsedSeconds,
+  });
   const startedAt = performance.now() - state.elapsedSeconds * 1000;
   const elapsed = (): number => (performance.now() - startedAt) / 1000;
   const save = (file: 'last' | 'best'): void => {
-    if (writes) saveCheckpoint(runFile(outDir, file), model, optimizer, config, { ...state, dataRng: dataRng.getState(), elapsedSeconds: elapsed(), optimizerSteps: optimizer.stepCount });
+    if (writes)
+      saveCheckpoint(runFile(outDir, file), model, optimizer, config, {
+        ...state,
+        dataRng: dataRng.getState(),
+        elapsedSeconds: elapsed(),
+        optimizerSteps: optimizer.stepCount,
+      });
     if (file === 'last') onCheckpoint();
   };
   const valIndices = config.maxValImages === null ? parts.val : parts.val.slice(0, config.maxValImages);
@@ -176,7 +217,8 @@ function loop(
     bar.status('validating');
     const t0 = performance.now();
     const indices = valIndices.length > 0 ? valIndices : parts.train.slice(0, config.maxValImages ?? undefined);
-    const run = (mine: readonly number[]) => validate(model, dataset, mine, { batchSize: config.batchSize, withGed: config.monitor === 'ged', samples: config.valSamples, seed: config.seed + 1 });
+    const run = (mine: readonly number[]) =>
+      validate(model, dataset, mine, { batchSize: config.batchSize, withGed: config.monitor === 'ged', samples: config.valSamples, seed: config.seed + 1 });
     const v = dist ? dist.validate(indices, run) : run(indices);
     const metric = config.monitor === 'ged' ? (v.ged as number) : v.loss;
     const improved = state.bestMetric === null || metric < state.bestMetric || Number.isNaN(state.bestMetric);
@@ -189,7 +231,18 @@ function loop(
       save('best');
     } else state.epochsWithoutImprovement++;
     // Epochs are counted from 1 in the log (the epoch just completed, or the one in progress).
-    log({ kind: 'epoch', epoch: epochEnd ? state.epoch : state.epoch + 1, partial: !epochEnd, step: state.step, trainLoss, valLoss: v.loss, valGed: v.ged, best: improved, valSeconds: Number(((performance.now() - t0) / 1000).toFixed(3)), seconds: Number(elapsed().toFixed(3)) });
+    log({
+      kind: 'epoch',
+      epoch: epochEnd ? state.epoch : state.epoch + 1,
+      partial: !epochEnd,
+      step: state.step,
+      trainLoss,
+      valLoss: v.loss,
+      valGed: v.ged,
+      best: improved,
+      valSeconds: Number(((performance.now() - t0) / 1000).toFixed(3)),
+      seconds: Number(elapsed().toFixed(3)),
+    });
     save('last');
     bar.status('');
     return state.epochsWithoutImprovement >= config.patience;
@@ -203,13 +256,35 @@ function loop(
       else if (config.maxMinutes !== null && outOfTime(elapsed() >= config.maxMinutes * 60)) stopReason = 'max-minutes';
       if (stopReason !== 'epochs') break outer;
       const idx = batches[state.batchInEpoch] as number[];
-      const values = trainStep({ model, optimizer, dataset, config, dataRng, where: { step: state.step + 1, epoch: state.epoch + 1, batch: state.batchInEpoch, lastCheckpoint: runFile(outDir, 'last') }, parallel: dist }, idx);
+      const values = trainStep(
+        {
+          model,
+          optimizer,
+          dataset,
+          config,
+          dataRng,
+          where: { step: state.step + 1, epoch: state.epoch + 1, batch: state.batchInEpoch, lastCheckpoint: runFile(outDir, 'last') },
+          parallel: dist,
+        },
+        idx,
+      );
       state.step++;
       state.batchInEpoch++;
       state.epochLossSum += values.loss;
       state.epochLossCount++;
       const h = values.health;
-      log({ kind: 'step', step: state.step, epoch: state.epoch + 1, loss: values.loss, ce: values.ce, kl: values.kl, logDet: values.logDet, gradNorm: round(values.gradNorm), ...(h ? { priorLogSigma: round(h.priorLogSigma), posteriorLogSigma: round(h.posteriorLogSigma), sigmaAtBound: round(h.atBound) } : {}), seconds: round(elapsed()) });
+      log({
+        kind: 'step',
+        step: state.step,
+        epoch: state.epoch + 1,
+        loss: values.loss,
+        ce: values.ce,
+        kl: values.kl,
+        logDet: values.logDet,
+        gradNorm: round(values.gradNorm),
+        ...(h ? { priorLogSigma: round(h.priorLogSigma), posteriorLogSigma: round(h.posteriorLogSigma), sigmaAtBound: round(h.atBound) } : {}),
+        seconds: round(elapsed()),
+      });
       if (h && h.atBound > SATURATION_SHARE && !saturationWarned && writes) {
         saturationWarned = true;
         const msg = `step ${state.step}: ${(100 * h.atBound).toFixed(0)}% of the latent log σ sit at their bound (prior mean log σ ${h.priorLogSigma.toFixed(2)}); the prior may be degenerate — lower --lr or set --grad-clip`;

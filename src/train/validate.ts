@@ -17,7 +17,12 @@ export interface Validation {
  * Validation ELBO (posterior noise from a fixed generator, so epochs are comparable and the
  * training RNG stream is untouched) and, when asked, GED (incl. convention) of prior samples.
  */
-export function validate(model: SegmentationModel, dataset: Dataset, indices: readonly number[], opts: { batchSize: number; withGed: boolean; samples: number; seed: number }): Validation {
+export function validate(
+  model: SegmentationModel,
+  dataset: Dataset,
+  indices: readonly number[],
+  opts: { batchSize: number; withGed: boolean; samples: number; seed: number },
+): Validation {
   if (indices.length === 0) return { loss: Number.NaN, ged: null };
   const gen = new Generator(opts.seed);
   const raterRng = new Rng(opts.seed);

@@ -32,7 +32,10 @@ test('an environment variable overrides a limit; junk values are refused naming 
     assert.throws(() => checkPixels(10, 101, 'a.png'), /a\.png: image is 10×101 = 1,010 pixels.*limit is 1,000 pixels per image \(set FLOWSEG_MAX_PIXELS/);
   });
   withEnv('FLOWSEG_MAX_RATERS', '-3', () => {
-    assert.throws(() => limit('maxRaters'), (e: unknown) => e instanceof FlowsegInputError && /FLOWSEG_MAX_RATERS=-3 is not a positive integer/.test(e.message));
+    assert.throws(
+      () => limit('maxRaters'),
+      (e: unknown) => e instanceof FlowsegInputError && /FLOWSEG_MAX_RATERS=-3 is not a positive integer/.test(e.message),
+    );
   });
   assert.equal(LIMITS.maxRaters.env, 'FLOWSEG_MAX_RATERS');
 });

@@ -13,16 +13,23 @@ const fresh = (): string => mkdtempSync(join(tmpdir(), 'fs-out-'));
 test('a new or empty folder is written, and a failure leaves neither output nor temp folder', () => {
   const root = fresh();
   const out = join(root, 'out');
-  assert.throws(() => writeDirAtomic(out, 'samples', (tmp) => {
-    writeFileSync(join(tmp, 'half.txt'), 'half');
-    throw new Error('boom');
-  }), /boom/);
+  assert.throws(
+    () =>
+      writeDirAtomic(out, 'samples', (tmp) => {
+        writeFileSync(join(tmp, 'half.txt'), 'half');
+        throw new Error('boom');
+      }),
+    /boom/,
+  );
   assert.deepEqual(readdirSync(root), []);
   mkdirSync(out);
-  assert.equal(writeDirAtomic(out, 'samples', (tmp) => {
-    writeFileSync(join(tmp, 'a.png'), 'A');
-    return 7;
-  }), 7);
+  assert.equal(
+    writeDirAtomic(out, 'samples', (tmp) => {
+      writeFileSync(join(tmp, 'a.png'), 'A');
+      return 7;
+    }),
+    7,
+  );
   assert.deepEqual(readdirSync(root), ['out']);
   assert.deepEqual(readdirSync(out).sort(), [OUTPUT_MARKER, 'a.png']);
 });
@@ -49,7 +56,10 @@ test('a folder flowseg did not write is refused without --overwrite, kept with i
   const out = join(root, 'mine');
   mkdirSync(out);
   writeFileSync(join(out, 'thesis.tex'), 'precious');
-  assert.throws(() => checkOutputDir(out, 'samples'), (e: Error) => e instanceof FlowsegInputError && /--out .*mine exists and was not written by flowseg.*--overwrite/.test(e.message));
+  assert.throws(
+    () => checkOutputDir(out, 'samples'),
+    (e: Error) => e instanceof FlowsegInputError && /--out .*mine exists and was not written by flowseg.*--overwrite/.test(e.message),
+  );
   writeDirAtomic(out, 'samples', (tmp) => writeFileSync(join(tmp, 'a.png'), 'A'), { overwrite: true });
   assert.equal(readFileSync(join(out, 'thesis.tex'), 'utf8'), 'precious');
   assert.ok(existsSync(join(out, 'a.png')));
@@ -57,7 +67,10 @@ test('a folder flowseg did not write is refused without --overwrite, kept with i
   const other = join(root, 'other');
   mkdirSync(other);
   writeFileSync(join(other, 'a.png'), 'user');
-  assert.throws(() => writeDirAtomic(other, 'samples', (tmp) => writeFileSync(join(tmp, 'a.png'), 'A'), { overwrite: true }), /would replace a\.png, which it did not write/);
+  assert.throws(
+    () => writeDirAtomic(other, 'samples', (tmp) => writeFileSync(join(tmp, 'a.png'), 'A'), { overwrite: true }),
+    /would replace a\.png, which it did not write/,
+  );
   assert.equal(readFileSync(join(other, 'a.png'), 'utf8'), 'user');
   assert.deepEqual(readdirSync(root).sort(), ['mine', 'other']);
 });
@@ -87,5 +100,8 @@ test('temp folders of dead processes are swept, those of live ones kept; exiting
     writeDirAtomic(${JSON.stringify(join(root, 'sig'))}, 'samples', () => process.exit(3));`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20000 });
   assert.equal(r.status, 3, r.stderr);
-  assert.deepEqual(readdirSync(root).filter((e) => e.includes('sig')), []);
+  assert.deepEqual(
+    readdirSync(root).filter((e) => e.includes('sig')),
+    [],
+  );
 });

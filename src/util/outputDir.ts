@@ -107,7 +107,9 @@ function commit(tmp: string, out: string, kind: OutputKind, mode: OutputMode, fl
   const foreign = present.filter((e) => !owned.has(e));
   const clash = fresh.filter((e) => foreign.includes(e));
   if (clash.length > 0) {
-    throw new FlowsegInputError(`${flag} ${outPath}: flowseg would replace ${clash.slice(0, 3).join(', ')}, which it did not write; move ${clash.length > 1 ? 'them' : 'it'} away or choose a new folder`);
+    throw new FlowsegInputError(
+      `${flag} ${outPath}: flowseg would replace ${clash.slice(0, 3).join(', ')}, which it did not write; move ${clash.length > 1 ? 'them' : 'it'} away or choose a new folder`,
+    );
   }
   if (foreign.length === 0) {
     // Only flowseg's files are there: swap whole folders, so readers never see a mix.

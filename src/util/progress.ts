@@ -70,7 +70,9 @@ export function countProgress(o: ProgressOptions): CountProgress {
       lastLine = now;
       const rate = (done - first) / Math.max(1e-9, (now - started) / 1000);
       const eta = rate > 0 ? (expected - done) / rate : Number.NaN;
-      process.stderr.write(`${o.label} ${done}/${expected} ${o.unit}${info ? ` | ${info}` : ''} | ${rate.toFixed(2)} ${o.unit}/s | ETA ${Number.isFinite(eta) ? `${Math.round(eta)}s` : '?'}\n`);
+      process.stderr.write(
+        `${o.label} ${done}/${expected} ${o.unit}${info ? ` | ${info}` : ''} | ${rate.toFixed(2)} ${o.unit}/s | ETA ${Number.isFinite(eta) ? `${Math.round(eta)}s` : '?'}\n`,
+      );
     },
     status(text) {
       if (text) process.stderr.write(`${o.label} ${text}…\n`);

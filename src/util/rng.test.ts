@@ -7,8 +7,14 @@ test('same seed gives the same sequence, different seeds differ', () => {
   const b = new Rng(42);
   const c = new Rng(43);
   const sa = Array.from({ length: 5 }, () => a.next());
-  assert.deepEqual(sa, Array.from({ length: 5 }, () => b.next()));
-  assert.notDeepEqual(sa, Array.from({ length: 5 }, () => c.next()));
+  assert.deepEqual(
+    sa,
+    Array.from({ length: 5 }, () => b.next()),
+  );
+  assert.notDeepEqual(
+    sa,
+    Array.from({ length: 5 }, () => c.next()),
+  );
   for (const v of sa) assert.ok(v >= 0 && v < 1);
 });
 

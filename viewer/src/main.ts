@@ -46,7 +46,13 @@ interface Hook {
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const params = new URLSearchParams(location.search);
 const state: { model: LoadedModel | null; image: DecodedImage | null; result: Result | null } = { model: null, image: null, result: null };
-const hook: Hook = { ready: false, error: null, lastResult: null, sample: (n, seed) => sample(n, seed), probs: () => (state.result ? state.result.probs.flatMap((p) => Array.from(p)) : []) };
+const hook: Hook = {
+  ready: false,
+  error: null,
+  lastResult: null,
+  sample: (n, seed) => sample(n, seed),
+  probs: () => (state.result ? state.result.probs.flatMap((p) => Array.from(p)) : []),
+};
 (window as unknown as { __flowseg: Hook }).__flowseg = hook;
 
 function status(text: string, isError = false): void {
@@ -102,9 +108,18 @@ async function sample(n: number, seed: number): Promise<Summary> {
   const std = stdMap(probs);
   const sum = (a: Float32Array): number => a.reduce((s, v) => s + v, 0);
   const summary: Summary = {
-    n, seed, backend: model.backend, variant: model.metadata.variant, height: p.height, width: p.width, ms,
-    foreground: masks.map((m) => m.reduce((s, v) => s + v, 0)), meanSum: sum(mean), stdSum: sum(std),
-    priorMu: Array.from(out.priorMu), priorSigma: Array.from(out.priorSigma),
+    n,
+    seed,
+    backend: model.backend,
+    variant: model.metadata.variant,
+    height: p.height,
+    width: p.width,
+    ms,
+    foreground: masks.map((m) => m.reduce((s, v) => s + v, 0)),
+    meanSum: sum(mean),
+    stdSum: sum(std),
+    priorMu: Array.from(out.priorMu),
+    priorSigma: Array.from(out.priorSigma),
   };
   state.result = { summary, picture: p, probs, masks, mean, std };
   render();
@@ -142,7 +157,8 @@ function render(): void {
     tile.append(canvas, caption);
     grid.append(tile);
   });
-  $('grid-note').textContent = `n = ${r.summary.n} · seed ${r.summary.seed} · ${r.summary.foreground.filter((v) => v > 0).length} non-empty · red = foreground (p > ${FOREGROUND_THRESHOLD})`;
+  $('grid-note').textContent =
+    `n = ${r.summary.n} · seed ${r.summary.seed} · ${r.summary.foreground.filter((v) => v > 0).length} non-empty · red = foreground (p > ${FOREGROUND_THRESHOLD})`;
 }
 
 /** Numbered from 0, as `flowseg sample` and grid.png number them. */
@@ -163,7 +179,12 @@ function downloadAll(): void {
   const { height: h, width: w } = r.picture;
   for (const [k, m] of r.masks.entries()) files[sampleFile(k)] = encodeLabelPng(m, h, w);
   // The same numbers `flowseg sample` writes (float32 [H, W]).
-  for (const [name, map] of [['mean', r.mean], ['std', r.std], ['entropy', entropyMap(r.probs)]] as const) files[`${name}.npy`] = encodeFloatNpy(map, h, w);
+  for (const [name, map] of [
+    ['mean', r.mean],
+    ['std', r.std],
+    ['entropy', entropyMap(r.probs)],
+  ] as const)
+    files[`${name}.npy`] = encodeFloatNpy(map, h, w);
   files['samples.json'] = new TextEncoder().encode(`${JSON.stringify({ ...r.summary, image: state.image?.name, model: state.model?.name }, null, 1)}\n`);
   save(new Blob([zipSync(files)], { type: 'application/zip' }), `flowseg-samples-seed${r.summary.seed}.zip`);
 }
@@ -175,19 +196,34 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
 }
 
 function wire(): void {
-  const run = (): void => void sample(Number($<HTMLSelectElement>('n').value), Math.max(0, Math.floor(Number($<HTMLInputElement>('seed').value) || 0))).catch((e: Error) => status(e.message, true));
+  const run = (): void =>
+    void sample(Number($<HTMLSelectElement>('n').value), Math.max(0, Math.floor(Number($<HTMLInputElement>('seed').value) || 0))).catch((e: Error) =>
+      status(e.message, true),
+    );
   $('run').onclick = run;
   $('view').onchange = render;
   $('tint').onchange = renderInput;
   $('download').onclick = downloadAll;
-  $('use-sample').onclick = () => void fetch('lidc-sample.png').then((r) => r.blob()).then((b) => setImage(b, 'lidc-sample.png')).then(run);
+  $('use-sample').onclick = () =>
+    void fetch('lidc-sample.png')
+      .then((r) => r.blob())
+      .then((b) => setImage(b, 'lidc-sample.png'))
+      .then(run);
   $<HTMLInputElement>('file').onchange = (e) => {
     const f = (e.target as HTMLInputElement).files?.[0];
-    if (f) void setImage(f, f.name).then(run).catch((err: Error) => status(err.message, true));
+    if (f)
+      void setImage(f, f.name)
+        .then(run)
+        .catch((err: Error) => status(err.message, true));
   };
   $<HTMLInputElement>('model-file').onchange = (e) => {
     const f = (e.target as HTMLInputElement).files?.[0];
-    if (f) void f.arrayBuffer().then((b) => setModel(new Uint8Array(b), f.name)).then(run).catch((err: Error) => status(err.message, true));
+    if (f)
+      void f
+        .arrayBuffer()
+        .then((b) => setModel(new Uint8Array(b), f.name))
+        .then(run)
+        .catch((err: Error) => status(err.message, true));
   };
   const drop = $('drop');
   drop.ondragover = (e) => {
@@ -199,7 +235,10 @@ function wire(): void {
     e.preventDefault();
     drop.classList.remove('over');
     const f = e.dataTransfer?.files[0];
-    if (f) void setImage(f, f.name).then(run).catch((err: Error) => status(err.message, true));
+    if (f)
+      void setImage(f, f.name)
+        .then(run)
+        .catch((err: Error) => status(err.message, true));
   };
 }
 

@@ -22,7 +22,8 @@ function put(canvas: HTMLCanvasElement, h: number, w: number, fill: (rgba: Uint8
 
 function grayAt(p: Picture, k: number): [number, number, number] {
   const n = p.height * p.width;
-  if (p.channels === 3) return [p.planes[k] as number, p.planes[n + k] as number, p.planes[2 * n + k] as number].map((v) => v * 255) as [number, number, number];
+  if (p.channels === 3)
+    return [p.planes[k] as number, p.planes[n + k] as number, p.planes[2 * n + k] as number].map((v) => v * 255) as [number, number, number];
   const v = (p.planes[k] as number) * 255;
   return [v, v, v];
 }

@@ -27,17 +27,28 @@ function png(width: number, height: number, interlace: number, idat: Buffer): Bu
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr.set([8, 0, 0, 0, interlace], 8);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', idat),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 /** A zlib stream of `mib` MiB of zeros from a few KB (sync-flushed blocks repeated). */
 function zlibBomb(mib: number): Buffer {
   const block = deflateRawSync(Buffer.alloc(1 << 20), { finishFlush: constants.Z_SYNC_FLUSH });
   return Buffer.concat([Buffer.from([0x78, 0x9c]), ...Array(mib).fill(block), Buffer.from([3, 0]), Buffer.alloc(4)]);
 }
-const refused = (re: RegExp) => (e: unknown): boolean => e instanceof FlowsegInputError && re.test(e.message);
+const refused =
+  (re: RegExp) =>
+  (e: unknown): boolean =>
+    e instanceof FlowsegInputError && re.test(e.message);
 
 test('a PNG header over the pixel limit is refused before decoding, naming the file and the variable', () => {
-  assert.throws(() => checkPngBounds(png(60000, 60000, 0, deflateSync(Buffer.alloc(1))), 'a.png'), refused(/a\.png: image is 60000×60000 = 3,600,000,000 pixels.*FLOWSEG_MAX_PIXELS/));
+  assert.throws(
+    () => checkPngBounds(png(60000, 60000, 0, deflateSync(Buffer.alloc(1))), 'a.png'),
+    refused(/a\.png: image is 60000×60000 = 3,600,000,000 pixels.*FLOWSEG_MAX_PIXELS/),
+  );
 });
 
 test('an interlaced PNG inflating past its header size is refused; a valid 1×1 interlaced one decodes', () => {

@@ -23,7 +23,9 @@ const UTIF = require('utif') as {
   toRGBA8(ifd: TiffIfd): Uint8Array;
 };
 const { GifReader } = require('omggif') as {
-  GifReader: new (buf: Uint8Array) => {
+  GifReader: new (
+    buf: Uint8Array,
+  ) => {
     width: number;
     height: number;
     frameInfo(frame: number): { width: number; height: number };
@@ -51,9 +53,7 @@ function sniff(b: Uint8Array): Kind | undefined {
 export function decodeImage(bytes: Uint8Array, file: string): Raster {
   const kind = sniff(bytes);
   if (kind === undefined) {
-    throw new FlowsegInputError(
-      `${file}: not a PNG, JPEG, TIFF, GIF or PPM image (${bytes.length} bytes); replace it with a valid image`,
-    );
+    throw new FlowsegInputError(`${file}: not a PNG, JPEG, TIFF, GIF or PPM image (${bytes.length} bytes); replace it with a valid image`);
   }
   let r: Raster;
   try {
@@ -61,9 +61,7 @@ export function decodeImage(bytes: Uint8Array, file: string): Raster {
   } catch (e) {
     if (e instanceof FlowsegInputError) throw e;
     const why = e instanceof Error ? e.message : String(e);
-    throw new FlowsegInputError(
-      `${file}: cannot decode ${kind} (${why}); the file is corrupt or truncated, re-export or re-download it`,
-    );
+    throw new FlowsegInputError(`${file}: cannot decode ${kind} (${why}); the file is corrupt or truncated, re-export or re-download it`);
   }
   if (!(r.width > 0 && r.height > 0)) {
     throw new FlowsegInputError(`${file}: ${kind} has no pixels; the file is corrupt, re-export it`);
@@ -126,13 +124,7 @@ function decodeKind(kind: Kind, b: Uint8Array, file: string): Raster {
 }
 
 /** Drops alpha; a gray source keeps one channel so it is not stored three times. */
-function fromRgba(
-  width: number,
-  height: number,
-  rgba: Uint8Array | Uint16Array,
-  gray: boolean,
-  maxValue: number,
-): Raster {
+function fromRgba(width: number, height: number, rgba: Uint8Array | Uint16Array, gray: boolean, maxValue: number): Raster {
   const n = width * height;
   const channels = gray ? 1 : 3;
   const data = maxValue > 255 ? new Uint16Array(n * channels) : new Uint8Array(n * channels); // [H, W, C]

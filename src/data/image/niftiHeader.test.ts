@@ -22,7 +22,10 @@ function header({ dim = [3, 5, 4, 2, 1, 1, 1, 1], datatype = 4, bitpix = 16, vox
   h.write(`${magic}\0`, 344, 'latin1');
   return h;
 }
-const refused = (re: RegExp) => (e: unknown): boolean => e instanceof FlowsegInputError && re.test(e.message) && e.message.startsWith('v.nii: ');
+const refused =
+  (re: RegExp) =>
+  (e: unknown): boolean =>
+    e instanceof FlowsegInputError && re.test(e.message) && e.message.startsWith('v.nii: ');
 
 test('a valid NIfTI-1 header: sizes, type, offset, scaling and the bytes it implies', () => {
   const h = parseNiftiHeader(header(), 'v.nii');

@@ -85,6 +85,11 @@ export function parseNiftiHeader(head: Uint8Array, file: string): NiftiHeader {
   checkLimit('maxPixels', nx * ny, `${file}: slices are ${nx}×${ny} pixels`, 'crop or resample the volume');
   checkLimit('maxVoxels', nx * ny * nz, `${file}: volume is ${nx}×${ny}×${nz} voxels`, 'crop or resample the volume');
   const totalBytes = voxOffset + nx * ny * nz * bytesPerVoxel;
-  checkLimit('maxDecompressedBytes', totalBytes, `${file}: the header implies ${totalBytes.toLocaleString('en-US')} bytes`, 'crop the volume or store it as int16');
+  checkLimit(
+    'maxDecompressedBytes',
+    totalBytes,
+    `${file}: the header implies ${totalBytes.toLocaleString('en-US')} bytes`,
+    'crop the volume or store it as int16',
+  );
   return { littleEndian: le, nx, ny, nz, datatype, bytesPerVoxel, voxOffset, sclSlope, sclInter, totalBytes };
 }

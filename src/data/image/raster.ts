@@ -89,8 +89,7 @@ export function strictMask(r: Raster, file: string, tolerance = 0): Uint8Array {
 export function expectSize(r: Raster, file: string, width: number, height: number, like: string): void {
   if (r.width !== width || r.height !== height) {
     throw new FlowsegInputError(
-      `${file} is ${r.width}×${r.height}, expected ${width}×${height} like ${like}; ` +
-        'resize it to match (or pass --size to resize everything)',
+      `${file} is ${r.width}×${r.height}, expected ${width}×${height} like ${like}; ` + 'resize it to match (or pass --size to resize everything)',
     );
   }
 }

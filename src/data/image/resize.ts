@@ -4,14 +4,7 @@
  */
 
 /** Bilinear resize of `planes` stacked planes: `[P, H, W]` → `[P, outH, outW]`. */
-export function resizeBilinear(
-  src: Float32Array,
-  planes: number,
-  height: number,
-  width: number,
-  outHeight: number,
-  outWidth: number,
-): Float32Array {
+export function resizeBilinear(src: Float32Array, planes: number, height: number, width: number, outHeight: number, outWidth: number): Float32Array {
   if (height === outHeight && width === outWidth) return src;
   const ys = axisTaps(height, outHeight);
   const xs = axisTaps(width, outWidth);
@@ -37,14 +30,7 @@ export function resizeBilinear(
 }
 
 /** Nearest-neighbour resize of 0/1 masks: `[P, H, W]` → `[P, outH, outW]`, values stay 0/1. */
-export function resizeNearest(
-  src: Uint8Array,
-  planes: number,
-  height: number,
-  width: number,
-  outHeight: number,
-  outWidth: number,
-): Uint8Array {
+export function resizeNearest(src: Uint8Array, planes: number, height: number, width: number, outHeight: number, outWidth: number): Uint8Array {
   if (height === outHeight && width === outWidth) return src;
   const ys = nearestIndex(height, outHeight);
   const xs = nearestIndex(width, outWidth);
@@ -63,14 +49,7 @@ export function resizeNearest(
  * Resizes a 0/1 mask by bilinear interpolation then a 0.5 threshold: smoother borders than
  * nearest when downscaling (a 2× downscale keeps a pixel when ≥ 2 of its 4 sources are set).
  */
-export function resizeMaskSmooth(
-  src: Uint8Array,
-  planes: number,
-  height: number,
-  width: number,
-  outHeight: number,
-  outWidth: number,
-): Uint8Array {
+export function resizeMaskSmooth(src: Uint8Array, planes: number, height: number, width: number, outHeight: number, outWidth: number): Uint8Array {
   if (height === outHeight && width === outWidth) return src;
   const f = resizeBilinear(Float32Array.from(src), planes, height, width, outHeight, outWidth);
   const out = new Uint8Array(f.length); // [P, outH, outW]

@@ -52,8 +52,7 @@ export class ByteSource {
     }
     if (n > this.maxOperand) {
       throw new FlowsegInputError(
-        `${this.path}: one value at offset ${this.offset} is ${n} bytes, more than an image at the pixel limit needs; ` +
-          `${raiseHint('maxPixels')}`,
+        `${this.path}: one value at offset ${this.offset} is ${n} bytes, more than an image at the pixel limit needs; ` + `${raiseHint('maxPixels')}`,
       );
     }
     const keep = this.end - this.pos;

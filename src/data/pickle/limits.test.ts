@@ -10,7 +10,22 @@ import { FlowsegInputError } from '../../util/errors.js';
 import { StreamingUnpickler } from './unpickler.js';
 import type { PyDict, PyTuple, PyValue } from './values.js';
 
-const OP = { PROTO: 0x80, STOP: 0x2e, MARK: 0x28, EMPTY_DICT: 0x7d, EMPTY_LIST: 0x5d, APPEND: 0x61, LIST: 0x6c, SETITEMS: 0x75, BINPUT: 0x71, BINGET: 0x68, POP: 0x30, BININT1: 0x4b, LONG4: 0x8b, BINBYTES: 0x42 };
+const OP = {
+  PROTO: 0x80,
+  STOP: 0x2e,
+  MARK: 0x28,
+  EMPTY_DICT: 0x7d,
+  EMPTY_LIST: 0x5d,
+  APPEND: 0x61,
+  LIST: 0x6c,
+  SETITEMS: 0x75,
+  BINPUT: 0x71,
+  BINGET: 0x68,
+  POP: 0x30,
+  BININT1: 0x4b,
+  LONG4: 0x8b,
+  BINBYTES: 0x42,
+};
 const key = (s: string): number[] => [0x8c, s.length, ...Buffer.from(s)];
 
 /**
@@ -33,11 +48,24 @@ function entriesOf(bytes: Buffer): [unknown, unknown][] {
   }
 }
 
-const refused = (re: RegExp) => (e: unknown): boolean => e instanceof FlowsegInputError && re.test(e.message);
+const refused =
+  (re: RegExp) =>
+  (e: unknown): boolean =>
+    e instanceof FlowsegInputError && re.test(e.message);
 
 test('a memo bomb (10^40 paths through 400 references) is walked once per object', () => {
   const bomb = [OP.EMPTY_LIST, OP.BINPUT, 0, OP.POP];
-  for (let k = 1; k <= 40; k++) bomb.push(OP.MARK, ...Array(10).fill([OP.BINGET, k - 1]).flat(), OP.LIST, OP.BINPUT, k, OP.POP);
+  for (let k = 1; k <= 40; k++)
+    bomb.push(
+      OP.MARK,
+      ...Array(10)
+        .fill([OP.BINGET, k - 1])
+        .flat(),
+      OP.LIST,
+      OP.BINPUT,
+      k,
+      OP.POP,
+    );
   bomb.push(OP.BINGET, 40);
   const started = performance.now();
   const entries = entriesOf(dictPickle([bomb, [OP.BININT1, 1]])); // the second entry makes the first be released
@@ -58,7 +86,10 @@ test('a self-referencing list terminates', () => {
 });
 
 test('lengths are checked against the file before allocating; a negative LONG4 length is refused', () => {
-  assert.throws(() => entriesOf(Buffer.from([OP.PROTO, 3, OP.BINBYTES, 0xff, 0xff, 0xff, 0xff, 1, 2])), refused(/claims 4294967295 byte\(s\) but only 2 remain/));
+  assert.throws(
+    () => entriesOf(Buffer.from([OP.PROTO, 3, OP.BINBYTES, 0xff, 0xff, 0xff, 0xff, 1, 2])),
+    refused(/claims 4294967295 byte\(s\) but only 2 remain/),
+  );
   assert.throws(() => entriesOf(Buffer.from([OP.PROTO, 3, OP.LONG4, 0xfb, 0xff, 0xff, 0xff])), refused(/LONG4 integer has a negative length -5/));
 });
 
@@ -76,12 +107,15 @@ test('memo references and objects per entry are bounded (env overrides apply)', 
 });
 
 test('top-level values of any shape stream correctly (one-item dicts and lists, tuples, REDUCE values)', (t) => {
-  const py = spawnSync('/usr/bin/python3', ['-c', [
-    'import pickle, sys',
-    "d = {'a': {'x': 1}, 'b': (1, 'two', [3]), 'c': [5], 'd': {'y': 2, 'z': [3, 4]}}",
-    "d.update({f'k{i}': {'v': i, 'w': [i] * 2} for i in range(1500)})",
-    'sys.stdout.buffer.write(pickle.dumps(d, protocol=4))',
-  ].join('\n')]);
+  const py = spawnSync('/usr/bin/python3', [
+    '-c',
+    [
+      'import pickle, sys',
+      "d = {'a': {'x': 1}, 'b': (1, 'two', [3]), 'c': [5], 'd': {'y': 2, 'z': [3, 4]}}",
+      "d.update({f'k{i}': {'v': i, 'w': [i] * 2} for i in range(1500)})",
+      'sys.stdout.buffer.write(pickle.dumps(d, protocol=4))',
+    ].join('\n'),
+  ]);
   if (py.status !== 0) return t.skip('python3 not available');
   const entries = new Map(entriesOf(py.stdout) as [string, PyValue][]);
   assert.equal(entries.size, 1504);

@@ -30,7 +30,9 @@ export class StreamingMemo {
 
   put(slot: number, v: PyValue): void {
     if (this.slots.size >= this.maxSlots && !this.slots.has(slot)) {
-      throw new FlowsegInputError(`${this.path}: the pickle memoizes more than ${this.maxSlots} objects (${raiseHint('maxPickleMemo')}); the file is corrupt or hostile`);
+      throw new FlowsegInputError(
+        `${this.path}: the pickle memoizes more than ${this.maxSlots} objects (${raiseHint('maxPickleMemo')}); the file is corrupt or hostile`,
+      );
     }
     this.slots.set(slot, v);
     this.recent.push(slot);

@@ -3,21 +3,7 @@
  * (None → null, bool, int/float → number, big int → bigint, str → string, bytes → Uint8Array,
  * list → array); the rest get small classes so nothing is confused with a list.
  */
-export type PyValue =
-  | null
-  | boolean
-  | number
-  | bigint
-  | string
-  | Uint8Array
-  | PyValue[]
-  | PyTuple
-  | PyDict
-  | PySet
-  | PyInstance
-  | PyGlobal
-  | NdArray
-  | NpDType;
+export type PyValue = null | boolean | number | bigint | string | Uint8Array | PyValue[] | PyTuple | PyDict | PySet | PyInstance | PyGlobal | NdArray | NpDType;
 
 export class PyTuple {
   constructor(readonly items: readonly PyValue[]) {}

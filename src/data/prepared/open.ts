@@ -13,11 +13,15 @@ export type PreparedDataset = Dataset & { readonly index: PreparedIndex };
 export function readPreparedIndex(dir: string): PreparedIndex {
   const path = join(dir, INDEX_FILE);
   if (!existsSync(path)) {
-    throw new FlowsegInputError(`${dir} is not a prepared dataset (no ${INDEX_FILE}); if it holds raw data, prepare it into a new folder: flowseg prepare --format <name> ${dir} --out ${dir.replace(/\/+$/, '')}-prepared`);
+    throw new FlowsegInputError(
+      `${dir} is not a prepared dataset (no ${INDEX_FILE}); if it holds raw data, prepare it into a new folder: flowseg prepare --format <name> ${dir} --out ${dir.replace(/\/+$/, '')}-prepared`,
+    );
   }
   // V8 cannot hold a longer string; flowseg's own index.json is ~100 bytes per item.
   if (statSync(path).size > MAX_INDEX_BYTES) {
-    throw new FlowsegInputError(`${path} is ${statSync(path).size.toLocaleString('en-US')} bytes, far more than an index of ids needs; the folder is damaged — re-run flowseg prepare`);
+    throw new FlowsegInputError(
+      `${path} is ${statSync(path).size.toLocaleString('en-US')} bytes, far more than an index of ids needs; the folder is damaged — re-run flowseg prepare`,
+    );
   }
   let json: unknown;
   try {

@@ -27,16 +27,35 @@ function collectives(pg: ProcessGroup): void {
     pg.allReduceAsync(e, 'sum').wait();
     const numbers = pg.sumNumbers([r, 1e-9 * r, 1]);
     pg.barrier();
-    out({ a: [...a.toFloat32Array()], b: [...b.toFloat32Array()], c: [...c.toFloat32Array()], d: [...d.toFloat32Array()], e: [...e.toFloat32Array()], numbers });
+    out({
+      a: [...a.toFloat32Array()],
+      b: [...b.toFloat32Array()],
+      c: [...c.toFloat32Array()],
+      d: [...d.toFloat32Array()],
+      e: [...e.toFloat32Array()],
+      numbers,
+    });
   });
 }
 
 // A small least-squares model: the reduced gradient of each rank's shard must equal the
 // gradient of the whole batch computed in one process, for uneven and empty shards too.
 function reducer(pg: ProcessGroup, overlap: boolean, bucketMb: number, n: number): number {
-  const params = [tensor(Float32Array.from({ length: 12 }, (_, i) => Math.sin(i)), [3, 4]), tensor([0.1, -0.2, 0.3, 0.4], [4]), tensor([0.5], [1])].map((p) => keep(p.setRequiresGrad()));
+  const params = [
+    tensor(
+      Float32Array.from({ length: 12 }, (_, i) => Math.sin(i)),
+      [3, 4],
+    ),
+    tensor([0.1, -0.2, 0.3, 0.4], [4]),
+    tensor([0.5], [1]),
+  ].map((p) => keep(p.setRequiresGrad()));
   const [w, bias, s] = params as [Tensor, Tensor, Tensor];
-  const x = keep(tensor(Float32Array.from({ length: 3 * Math.max(n, 1) }, (_, i) => Math.cos(1.3 * i)), [Math.max(n, 1), 3])); // [N, 3]
+  const x = keep(
+    tensor(
+      Float32Array.from({ length: 3 * Math.max(n, 1) }, (_, i) => Math.cos(1.3 * i)),
+      [Math.max(n, 1), 3],
+    ),
+  ); // [N, 3]
   const loss = (rows: Tensor): Tensor => rows.matmul(w).add(bias).mul(s).square().sum([1]).mean(); // batch mean
   const red = new GradReducer(pg, params, { overlap, bucketMb });
   const { start, end } = shardRange(n, pg.rank, pg.size);
@@ -78,7 +97,8 @@ else if (scenario === 'reducer') {
   }
 } else if (scenario === 'stuck') {
   pg.barrier();
-  if (pg.rank === 1) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, timeoutMs * 3); // alive but silent
+  if (pg.rank === 1)
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, timeoutMs * 3); // alive but silent
   else {
     const tStart = performance.now();
     try {

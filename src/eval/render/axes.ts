@@ -66,9 +66,7 @@ export function plotFrame(o: FrameOptions): Frame {
     parts.push(`<line x1="${left - 5}" y1="${r(y)}" x2="${left}" y2="${r(y)}" stroke="${AXIS}"/>`);
     parts.push(svgText(left - 8, y + 4, yLabels[i], { size: 12, anchor: 'end', fill: AXIS }));
   });
-  parts.push(
-    `<rect x="${left}" y="${top}" width="${r(right - left)}" height="${r(bottom - top)}" fill="none" stroke="${AXIS}"/>`,
-  );
+  parts.push(`<rect x="${left}" y="${top}" width="${r(right - left)}" height="${r(bottom - top)}" fill="none" stroke="${AXIS}"/>`);
   parts.push(svgText(o.width / 2, 26, o.title, { size: 16, anchor: 'middle', weight: 'bold', fill: '#111' }));
   parts.push(svgText((left + right) / 2, o.height - 14, o.xLabel, { size: 13, anchor: 'middle', fill: '#222' }));
   const yMid = (top + bottom) / 2;

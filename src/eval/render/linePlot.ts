@@ -42,17 +42,17 @@ function seriesColour(s: LineSeries, i: number): string {
 export function linePlotSvg(o: LinePlotOptions): string {
   const width = o.width ?? 720;
   const height = o.height ?? 420;
-  const usable = (p: Point): boolean =>
-    Number.isFinite(p[0]) && Number.isFinite(p[1]) && (o.yScale !== 'log' || p[1] > 0);
+  const usable = (p: Point): boolean => Number.isFinite(p[0]) && Number.isFinite(p[1]) && (o.yScale !== 'log' || p[1] > 0);
   const all = o.series.flatMap((s) => s.points.filter(usable));
   const xr = finiteExtent(all.map((p) => p[0])) ?? [0, 1];
   const yr = finiteExtent(all.map((p) => p[1])) ?? [0, 1];
-  const legend: LegendEntry[] = o.legend
-    ? [...o.legend]
-    : o.series.map((s, i) => ({ name: s.name, colour: seriesColour(s, i), dashed: s.dashed }));
+  const legend: LegendEntry[] = o.legend ? [...o.legend] : o.series.map((s, i) => ({ name: s.name, colour: seriesColour(s, i), dashed: s.dashed }));
   const legendW = legend.length ? Math.max(...legend.map((e) => textWidth(e.name, 12))) + 44 : 0;
   const f = plotFrame({ ...o, width, height, xRange: xr, yRange: yr, rightMargin: legendW });
-  const parts: string[] = [f.svg, `<clipPath id="plot"><rect x="${f.left}" y="${f.top}" width="${r(f.right - f.left)}" height="${r(f.bottom - f.top)}"/></clipPath>`];
+  const parts: string[] = [
+    f.svg,
+    `<clipPath id="plot"><rect x="${f.left}" y="${f.top}" width="${r(f.right - f.left)}" height="${r(f.bottom - f.top)}"/></clipPath>`,
+  ];
   o.series.forEach((s, i) => {
     const colour = seriesColour(s, i);
     const dash = s.dashed ? ' stroke-dasharray="7 4"' : '';
@@ -68,9 +68,7 @@ export function linePlotSvg(o: LinePlotOptions): string {
       pen = true;
     }
     if (d) {
-      parts.push(
-        `<path d="${d}" fill="none" stroke="${esc(colour)}" stroke-width="2" stroke-linejoin="round"${dash} clip-path="url(#plot)"/>`,
-      );
+      parts.push(`<path d="${d}" fill="none" stroke="${esc(colour)}" stroke-width="2" stroke-linejoin="round"${dash} clip-path="url(#plot)"/>`);
     }
     const finite = s.points.filter(usable);
     if (finite.length <= 24) {

@@ -11,9 +11,7 @@ export function imageToRgb(image: Float32Array, height: number, width: number): 
   const n = height * width;
   const channels = image.length / n;
   if (channels !== 1 && channels !== 3) {
-    throw new FlowsegInputError(
-      `sample grid: image has ${image.length} values; expected ${n} ([H,W]) or ${3 * n} ([3,H,W]) for ${height}×${width}`,
-    );
+    throw new FlowsegInputError(`sample grid: image has ${image.length} values; expected ${n} ([H,W]) or ${3 * n} ([3,H,W]) for ${height}×${width}`);
   }
   let lo = Infinity;
   let hi = -Infinity;
@@ -53,17 +51,9 @@ export function isEmptyMask(mask: ArrayLike<number>): boolean {
  * is `alpha · p`, and the outline (foreground pixels with a background 4-neighbour at 0.5)
  * is drawn opaque so small lesions stay visible.
  */
-export function overlayMask(
-  rgb: Uint8Array,
-  mask: ArrayLike<number>,
-  height: number,
-  width: number,
-  colour: Rgb,
-  alpha = 0.45,
-): Uint8Array {
+export function overlayMask(rgb: Uint8Array, mask: ArrayLike<number>, height: number, width: number, colour: Rgb, alpha = 0.45): Uint8Array {
   const out = Uint8Array.from(rgb);
-  const fg = (y: number, x: number): boolean =>
-    y >= 0 && y < height && x >= 0 && x < width && mask[y * width + x] >= 0.5;
+  const fg = (y: number, x: number): boolean => y >= 0 && y < height && x >= 0 && x < width && mask[y * width + x] >= 0.5;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;

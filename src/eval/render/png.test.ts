@@ -37,7 +37,10 @@ test('viridis runs from dark purple to yellow and clamps', () => {
 
 test('ticks land on round numbers that cover the data', () => {
   const t = linearTicks(0.013, 0.87);
-  assert.deepEqual(t.values.map((v) => formatTick(v, t.decimals)), ['0', '0.2', '0.4', '0.6', '0.8', '1.0']);
+  assert.deepEqual(
+    t.values.map((v) => formatTick(v, t.decimals)),
+    ['0', '0.2', '0.4', '0.6', '0.8', '1.0'],
+  );
   assert.ok(t.lo <= 0.013 && t.hi >= 0.87);
   assert.deepEqual(logTicks(120, 9000).values, [100, 200, 500, 1000, 2000, 5000, 10000]);
   assert.deepEqual(logTicks(2, 90000).values, [1, 10, 100, 1000, 10000, 100000]);

@@ -12,9 +12,7 @@ export function encodePng(pixels: Uint8Array | Uint8ClampedArray, height: number
     throw new FlowsegInputError(`encodePng: size ${height}×${width} is not a positive integer size`);
   }
   if (channels !== 1 && channels !== 3 && channels !== 4) {
-    throw new FlowsegInputError(
-      `encodePng: ${pixels.length} values for ${height}×${width} pixels; expected 1, 3 or 4 values per pixel`,
-    );
+    throw new FlowsegInputError(`encodePng: ${pixels.length} values for ${height}×${width} pixels; expected 1, 3 or 4 values per pixel`);
   }
   const png = new PNG({ width, height });
   const data = png.data; // RGBA
@@ -36,13 +34,7 @@ export function encodePng(pixels: Uint8Array | Uint8ClampedArray, height: number
 }
 
 /** Nearest-neighbour upscaling of interleaved pixels by an integer factor (keeps mask edges crisp). */
-export function upscale(
-  pixels: Uint8Array,
-  height: number,
-  width: number,
-  channels: number,
-  factor: number,
-): Uint8Array {
+export function upscale(pixels: Uint8Array, height: number, width: number, channels: number, factor: number): Uint8Array {
   if (factor === 1) return pixels;
   const W = width * factor;
   const out = new Uint8Array(height * factor * W * channels);

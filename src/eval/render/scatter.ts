@@ -56,9 +56,7 @@ export function scatterSvg(o: ScatterOptions): string {
   }
   if (o.annotation) {
     const w = textWidth(o.annotation, 13) + 16;
-    parts.push(
-      `<rect x="${f.left + 10}" y="${f.top + 10}" width="${r(w)}" height="24" rx="3" fill="#ffffff" fill-opacity="0.9" stroke="#999"/>`,
-    );
+    parts.push(`<rect x="${f.left + 10}" y="${f.top + 10}" width="${r(w)}" height="24" rx="3" fill="#ffffff" fill-opacity="0.9" stroke="#999"/>`);
     parts.push(svgText(f.left + 18, f.top + 27, o.annotation, { size: 13 }));
   }
   return svgDocument(width, height, parts.join(''));

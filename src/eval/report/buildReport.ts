@@ -42,10 +42,7 @@ export function buildReport(paths: readonly string[], outDir: string, now: Date 
   checkOutDir(outDir, found.runs, o.overwrite === true);
   const records: RunRecord[] = found.runs.map(readRun);
   const rows = aggregate(records);
-  const notes = [
-    ...found.skipped.map((s) => `skipped ${s.dir}: ${s.reason}`),
-    ...records.flatMap((r) => r.notes),
-  ];
+  const notes = [...found.skipped.map((s) => `skipped ${s.dir}: ${s.reason}`), ...records.flatMap((r) => r.notes)];
   const slugOf = slugs(rows.map((r) => r.variant));
   const figures = rows.map((row) => {
     const runs = records
@@ -71,13 +68,18 @@ export function buildReport(paths: readonly string[], outDir: string, now: Date 
   };
   files.set('table.json', `${JSON.stringify(json, null, 2)}\n`);
   for (const f of figures.flatMap((v) => [...v.plots, ...v.examples])) files.set(f.file, f.png);
-  writeDirAtomic(outDir, 'report', (tmp) => {
-    for (const [rel, data] of files) {
-      const path = join(tmp, rel);
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, data);
-    }
-  }, { overwrite: o.overwrite });
+  writeDirAtomic(
+    outDir,
+    'report',
+    (tmp) => {
+      for (const [rel, data] of files) {
+        const path = join(tmp, rel);
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, data);
+      }
+    },
+    { overwrite: o.overwrite },
+  );
   const out = resolve(outDir);
   return {
     outDir: out,

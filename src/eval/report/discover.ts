@@ -10,8 +10,7 @@ export interface Discovery {
   skipped: { dir: string; reason: string }[];
 }
 
-const isRunDir = (d: string): boolean =>
-  existsSync(runSummaryFile(d)) || (existsSync(runFile(d, 'config')) && existsSync(runFile(d, 'log')));
+const isRunDir = (d: string): boolean => existsSync(runSummaryFile(d)) || (existsSync(runFile(d, 'config')) && existsSync(runFile(d, 'log')));
 
 /**
  * Expands the user's paths into run folders. A path that is a run folder is taken as is
@@ -54,9 +53,7 @@ export function findRunDirs(paths: readonly string[]): Discovery {
   }
   if (runs.length === 0) {
     const hint = skipped.length ? ` (${skipped.length} unfinished run folder(s) skipped)` : '';
-    throw new FlowsegInputError(
-      `no evaluated run folders under ${paths.join(', ')}${hint}; a run folder holds config.json and eval/summary.json`,
-    );
+    throw new FlowsegInputError(`no evaluated run folders under ${paths.join(', ')}${hint}; a run folder holds config.json and eval/summary.json`);
   }
   return { runs, skipped };
 }

@@ -23,8 +23,7 @@ const LEGEND_NOTE =
 
 function provenance(rows: readonly VariantRow[]): string {
   const runs = rows.flatMap((r) => r.runs);
-  const uniq = (xs: (string | number | null)[]): string =>
-    [...new Set(xs.filter((x) => x !== null && x !== '').map(String))].join(', ') || 'unknown';
+  const uniq = (xs: (string | number | null)[]): string => [...new Set(xs.filter((x) => x !== null && x !== '').map(String))].join(', ') || 'unknown';
   return (
     `Dataset: ${uniq(runs.map((r) => r.dataset))}; samples per image: ${uniq(runs.map((r) => r.samples))}; ` +
     `test images per fold: ${uniq(runs.map((r) => r.images))}; commit: ${uniq(runs.map((r) => r.commit))}.`
@@ -55,9 +54,7 @@ export function reportMarkdown(c: ReportContent): string {
 
 function htmlTable(t: TextTable, cls: string): string {
   const head = `<tr>${t.header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>`;
-  const body = t.rows
-    .map((row, i) => `<tr>${row.map((s, j) => `<td${t.best[i][j] ? ' class="best"' : ''}>${esc(s)}</td>`).join('')}</tr>`)
-    .join('\n');
+  const body = t.rows.map((row, i) => `<tr>${row.map((s, j) => `<td${t.best[i][j] ? ' class="best"' : ''}>${esc(s)}</td>`).join('')}</tr>`).join('\n');
   return `<div class="wrap"><table class="${cls}"><thead>${head}</thead><tbody>\n${body}\n</tbody></table></div>`;
 }
 
@@ -104,7 +101,9 @@ export function reportHtml(c: ReportContent): string {
 <h2>Results</h2>
 ${htmlTable(resultsTable(c.rows), 'results')}
 <p class="note">${esc(LEGEND_NOTE)}</p><p class="note">${esc(provenance(c.rows))}</p>
-<p><strong>Training budget per fold.</strong></p><ul>${budgetLines(c.rows).map((l) => `<li>${esc(l)}</li>`).join('')}</ul>
+<p><strong>Training budget per fold.</strong></p><ul>${budgetLines(c.rows)
+    .map((l) => `<li>${esc(l)}</li>`)
+    .join('')}</ul>
 <h2>Per-run results</h2>
 ${htmlTable(runsTable(c.rows), 'runs')}
 <h2>Figures</h2>

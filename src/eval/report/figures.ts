@@ -137,7 +137,11 @@ export function slugs(variants: readonly string[]): Map<string, string> {
   const used = new Set<string>();
   const out = new Map<string, string>();
   for (const v of variants) {
-    const base = v.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'variant';
+    const base =
+      v
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]+/g, '-')
+        .replace(/^-+|-+$/g, '') || 'variant';
     let s = base;
     for (let k = 2; used.has(s); k++) s = `${base}-${k}`;
     used.add(s);

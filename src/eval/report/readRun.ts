@@ -3,10 +3,18 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { FlowsegInputError } from '../../util/errors.js';
 import { readLog } from '../../run/log.js';
-import { EVAL_FILES, evalFile, runEvalDir, runFile } from '../../run/paths.js';
+import { type EVAL_FILES, evalFile, runEvalDir, runFile } from '../../run/paths.js';
 import {
-  configSchema, gedVsSamplesSchema, perImageSchema, summarySchema,
-  type EpochLine, type GedVsSamples, type PerImage, type RunConfig, type StepLine, type Summary,
+  configSchema,
+  gedVsSamplesSchema,
+  perImageSchema,
+  summarySchema,
+  type EpochLine,
+  type GedVsSamples,
+  type PerImage,
+  type RunConfig,
+  type StepLine,
+  type Summary,
 } from '../../run/schemas.js';
 
 /** Everything the report needs from one run folder. */
@@ -74,7 +82,10 @@ export function readRun(dir: string): RunRecord {
   };
   const exDir = evalFile(evalDir, 'examples');
   const examples = existsSync(exDir)
-    ? readdirSync(exDir).filter((f) => f.toLowerCase().endsWith('.png')).sort().map((f) => join(exDir, f))
+    ? readdirSync(exDir)
+        .filter((f) => f.toLowerCase().endsWith('.png'))
+        .sort()
+        .map((f) => join(exDir, f))
     : [];
   return {
     dir,

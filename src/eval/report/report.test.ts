@@ -73,7 +73,11 @@ test('report: HTML is self-contained and every PNG decodes with content', () => 
   const figs = join(out, 'figures', 'probunet');
   assert.deepEqual(readdirSync(figs).sort(), ['examples', 'ged_vs_samples.png', 'prior_sigma_vs_disagreement.png', 'training_curves.png']);
   assert.deepEqual(readdirSync(join(figs, 'examples')), ['fold_0_image_000.png', 'fold_1_image_000.png', 'fold_2_image_000.png']);
-  for (const [name, w, h] of [['training_curves.png', 1440, 840], ['ged_vs_samples.png', 1440, 840], ['prior_sigma_vs_disagreement.png', 1280, 960]] as const) {
+  for (const [name, w, h] of [
+    ['training_curves.png', 1440, 840],
+    ['ged_vs_samples.png', 1440, 840],
+    ['prior_sigma_vs_disagreement.png', 1280, 960],
+  ] as const) {
     const png = PNG.sync.read(readFileSync(join(figs, name)));
     assert.equal(png.width, w);
     assert.equal(png.height, h);
@@ -112,11 +116,14 @@ test('report: corrupt or incomplete files raise FlowsegInputError naming the fil
     const root = experiment();
     writeFileSync(join(root, 'exp', 'probunet', 'fold_1', file), text);
     const out = join(root, 'report');
-    assert.throws(() => buildReport([join(root, 'exp')], out), (err: Error) => {
-      assert.ok(err instanceof FlowsegInputError, String(err));
-      assert.match(err.message, message);
-      return true;
-    });
+    assert.throws(
+      () => buildReport([join(root, 'exp')], out),
+      (err: Error) => {
+        assert.ok(err instanceof FlowsegInputError, String(err));
+        assert.match(err.message, message);
+        return true;
+      },
+    );
     assert.equal(existsSync(out), false);
     assert.deepEqual(readdirSync(root), ['exp']);
   }
@@ -130,7 +137,7 @@ test('report: a truncated last log line (interrupted write) is tolerated and not
   assert.ok(res.notes.some((n) => n.includes('truncated')));
 });
 
-test('report: replaces a previous report but keeps a user\'s file there, refuses other folders', () => {
+test("report: replaces a previous report but keeps a user's file there, refuses other folders", () => {
   const root = experiment();
   const out = join(root, 'report');
   buildReport([join(root, 'exp')], out);

@@ -29,7 +29,10 @@ function foldsText(r: VariantRow): string {
 function usedText(r: VariantRow): string {
   const parts: string[] = [];
   // "< 1 epochs" when no run of the variant completed an epoch (the fraction is then unknown).
-  if (r.used.epochs.mean !== null) parts.push(`${r.used.epochs.mean.toFixed(1)} epochs${r.used.epochs.n < r.runs.length ? ` (${r.used.epochs.n} of ${r.runs.length} runs completed an epoch)` : ''}`);
+  if (r.used.epochs.mean !== null)
+    parts.push(
+      `${r.used.epochs.mean.toFixed(1)} epochs${r.used.epochs.n < r.runs.length ? ` (${r.used.epochs.n} of ${r.runs.length} runs completed an epoch)` : ''}`,
+    );
   else if (r.used.steps.mean !== null) parts.push('< 1 epoch');
   if (r.used.steps.mean !== null) parts.push(`${Math.round(r.used.steps.mean)} steps`);
   if (r.used.minutes.mean !== null) parts.push(`${r.used.minutes.mean.toFixed(1)} min`);
@@ -39,11 +42,7 @@ function usedText(r: VariantRow): string {
 /** Table 1 layout: one row per variant, mean ± std over folds per metric, then the budget. */
 export function resultsTable(rows: readonly VariantRow[]): TextTable {
   const metrics = shownMetrics(rows);
-  const header = [
-    'Variant', 'Folds',
-    ...metrics.map((m) => `${m.label} ${m.better === 'lower' ? '↓' : '↑'}`),
-    'Budget (per fold)', 'Used (mean per fold)',
-  ];
+  const header = ['Variant', 'Folds', ...metrics.map((m) => `${m.label} ${m.better === 'lower' ? '↓' : '↑'}`), 'Budget (per fold)', 'Used (mean per fold)'];
   const bestMean = metrics.map((m) => {
     const means = rows.map((r) => r.metrics[m.key].mean).filter((v): v is number => v !== null);
     if (means.length < 2 || means.every((v) => v === means[0])) return null;
@@ -51,9 +50,7 @@ export function resultsTable(rows: readonly VariantRow[]): TextTable {
   });
   return {
     header,
-    rows: rows.map((r) => [
-      r.variant, foldsText(r), ...metrics.map((m) => formatCell(r.metrics[m.key], m.decimals)), r.budget, usedText(r),
-    ]),
+    rows: rows.map((r) => [r.variant, foldsText(r), ...metrics.map((m) => formatCell(r.metrics[m.key], m.decimals)), r.budget, usedText(r)]),
     best: rows.map((r) => [false, false, ...metrics.map((m, j) => bestMean[j] !== null && r.metrics[m.key].mean === bestMean[j]), false, false]),
   };
 }
@@ -65,10 +62,14 @@ export function runsTable(rows: readonly VariantRow[]): TextTable {
   const fmt = (v: number | null, d: number): string => (v === null ? '—' : v.toFixed(d));
   const out = rows.flatMap((r) =>
     r.runs.map((x) => [
-      x.variant, x.fold === null ? '—' : String(x.fold), x.seed === null ? '—' : String(x.seed),
+      x.variant,
+      x.fold === null ? '—' : String(x.fold),
+      x.seed === null ? '—' : String(x.seed),
       ...metrics.map((m) => fmt(x.metrics[m.key], m.decimals)),
-      x.used.epochs === null ? (x.used.steps === null ? '—' : '< 1') : String(x.used.epochs), fmt(x.used.minutes, 1),
-      x.images === null ? '—' : String(x.images), relative(process.cwd(), x.dir) || '.',
+      x.used.epochs === null ? (x.used.steps === null ? '—' : '< 1') : String(x.used.epochs),
+      fmt(x.used.minutes, 1),
+      x.images === null ? '—' : String(x.images),
+      relative(process.cwd(), x.dir) || '.',
     ]),
   );
   return { header, rows: out, best: out.map((row) => row.map(() => false)) };
@@ -94,16 +95,28 @@ function csvField(v: string | number | null): string {
 /** Machine-readable table: full-precision numbers, empty fields where undefined. */
 export function resultsCsv(rows: readonly VariantRow[]): string {
   const header = [
-    'variant', 'n_runs', 'folds',
+    'variant',
+    'n_runs',
+    'folds',
     ...METRIC_KEYS.flatMap((k) => [`${k}_mean`, `${k}_std`, `${k}_n`]),
-    'budget', 'epochs_used_mean', 'steps_used_mean', 'minutes_used_mean',
+    'budget',
+    'epochs_used_mean',
+    'steps_used_mean',
+    'minutes_used_mean',
   ];
   const lines = rows.map((r) =>
     [
-      r.variant, r.runs.length, r.runs.map((x) => x.fold ?? '').join(' '),
+      r.variant,
+      r.runs.length,
+      r.runs.map((x) => x.fold ?? '').join(' '),
       ...METRIC_KEYS.flatMap((k) => [r.metrics[k].mean, r.metrics[k].std, r.metrics[k].n]),
-      r.budget, r.used.epochs.mean, r.used.steps.mean, r.used.minutes.mean,
-    ].map(csvField).join(','),
+      r.budget,
+      r.used.epochs.mean,
+      r.used.steps.mean,
+      r.used.minutes.mean,
+    ]
+      .map(csvField)
+      .join(','),
   );
   return `${[header.join(','), ...lines].join('\n')}\n`;
 }

@@ -19,8 +19,13 @@ export function writeFakeRun(root: string, run: FakeRun): string {
   mkdirSync(dir, { recursive: true });
   const [model, flowPart] = run.variant.split('+');
   const config = {
-    variant: run.variant, model, flow: flowPart ? flowPart.replace(/\d+$/, '') : null,
-    flowSteps: flowPart ? Number(flowPart.replace(/\D+/g, '')) : 0, fold: run.fold, seed: 1, data: 'synthetic',
+    variant: run.variant,
+    model,
+    flow: flowPart ? flowPart.replace(/\d+$/, '') : null,
+    flowSteps: flowPart ? Number(flowPart.replace(/\D+/g, '')) : 0,
+    fold: run.fold,
+    seed: 1,
+    data: 'synthetic',
     budget: { maxEpochs: 5, maxSteps: null, maxMinutes: 10 },
   };
   writeFileSync(runFile(dir, 'config'), JSON.stringify(config));
@@ -43,8 +48,16 @@ export function writeFakeRun(root: string, run: FakeRun): string {
   }
   writeFileSync(evalFile(ev, 'summary'), JSON.stringify(summary));
   const perImage = Array.from({ length: 20 }, (_, i) => ({
-    id: `img${i}`, ged_excl: 0.3, ged_incl: 0.35, hm_iou: 0.5, iou: 0.6, dice: 0.7, cll: null, ncc: 0.4,
-    prior_sigma: 0.2 + 0.03 * i, rater_disagreement: 0.1 + 0.02 * i + 0.05 * Math.sin(i * 1.7 + run.fold),
+    id: `img${i}`,
+    ged_excl: 0.3,
+    ged_incl: 0.35,
+    hm_iou: 0.5,
+    iou: 0.6,
+    dice: 0.7,
+    cll: null,
+    ncc: 0.4,
+    prior_sigma: 0.2 + 0.03 * i,
+    rater_disagreement: 0.1 + 0.02 * i + 0.05 * Math.sin(i * 1.7 + run.fold),
   }));
   writeFileSync(evalFile(ev, 'perImageJson'), JSON.stringify(perImage));
   const curve = Array.from({ length: 16 }, (_, i) => ({
