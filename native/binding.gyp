@@ -19,7 +19,8 @@
         "src/optim.cc",
         "src/random.cc",
         "src/distributed.cc",
-        "src/distributed_reducer.cc"
+        "src/distributed_reducer.cc",
+        "src/signal_cleanup.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")"

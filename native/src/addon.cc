@@ -5,6 +5,7 @@
 namespace fs {
 
 void initDistributed(Napi::Env env, Napi::Object exports);  // distributed.cc
+void initSignalCleanup(Napi::Env env, Napi::Object exports);  // signal_cleanup.cc
 
 static FS_FN(LiveTensors) { return Napi::Number::New(info.Env(), static_cast<double>(JsTensor::liveCount.load())); }
 
@@ -30,6 +31,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initOptim(env, exports);
   initRandom(env, exports);
   initDistributed(env, exports);
+  initSignalCleanup(env, exports);
   FS_EXPORT(exports, env, "liveTensors", LiveTensors);
   FS_EXPORT(exports, env, "setGradEnabled", SetGradEnabled);
   FS_EXPORT(exports, env, "setNumThreads", SetNumThreads);

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { packageRoot } from '../util/paths.js';
+import { setTempObserver } from '../util/temps.js';
 
 /** The opaque tensor handle owned by the addon. */
 export interface NativeTensor {
@@ -155,6 +156,9 @@ export interface NativeBinding {
   getNumThreads(): number;
   cudaAvailable(): boolean;
   torchVersion(): string;
+  /** Remove `path` (rm -rf) if SIGINT/SIGTERM/SIGHUP ends the process; false when the 64 slots are full. */
+  registerTemp(path: string): boolean;
+  unregisterTemp(path: string): void;
 }
 
 function loadBinding(): NativeBinding {
@@ -170,6 +174,8 @@ function loadBinding(): NativeBinding {
   // Debian's libtorch starts with 1 intra-op thread; use the machine unless told otherwise.
   const threads = Number(process.env.FLOWSEG_THREADS ?? availableParallelism());
   if (Number.isInteger(threads) && threads > 0) binding.setNumThreads(threads);
+  // SIGINT/SIGTERM during synchronous work (training, evaluation) remove flowseg's temp files natively.
+  setTempObserver({ add: (p) => void binding.registerTemp(p), remove: (p) => binding.unregisterTemp(p) });
   return binding;
 }
 

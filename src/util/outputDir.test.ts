@@ -105,3 +105,20 @@ test('temp folders of dead processes are swept, those of live ones kept; exiting
     [],
   );
 });
+
+test('SIGINT or SIGTERM during synchronous work (engine loaded) removes the staged folder', (t) => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    const root = fresh();
+    const script = `
+      await import(${JSON.stringify(new URL('../tensor/native.js', import.meta.url).href)});
+      const { writeDirAtomic } = await import(${JSON.stringify(new URL('./outputDir.js', import.meta.url).href)});
+      writeDirAtomic(${JSON.stringify(join(root, 'out'))}, 'samples', (tmp) => {
+        process.kill(process.pid, ${JSON.stringify(signal)});
+        const end = Date.now() + 10000; while (Date.now() < end) {} // synchronous work: no JS handler could run
+      });`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30000 });
+    if (r.stderr.includes('native engine is not built')) return t.skip('no addon');
+    assert.equal(r.signal, signal, r.stderr);
+    assert.deepEqual(readdirSync(root), [], `${signal}: the temp folder is gone`);
+  }
+});

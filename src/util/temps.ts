@@ -4,12 +4,26 @@ import { join } from 'node:path';
 /**
  * Temp files and folders flowseg stages beside its outputs. Their names carry the pid, so a
  * later run can tell a dead run's leftovers (swept) from a live run's (kept); the ones of this
- * process are removed when it exits. No JS signal handler is installed: training runs
- * synchronously, and a JS handler would only run after it, so Ctrl-C would stop working;
- * leftovers of a killed process are swept by the next run instead.
+ * process are removed when it exits. No JS signal handler is installed for synchronous
+ * commands (training, evaluation): a JS handler would only run after the work, so Ctrl-C
+ * would stop working. There the engine's native handler removes them (setTempObserver), async
+ * commands use removeTempsOnSignals, and leftovers of a kill -9 are swept by the next run.
  */
 const live = new Set<string>();
 let hooked = false;
+
+/** Told about every temp; the engine installs one that removes them on SIGINT/SIGTERM natively. */
+export interface TempObserver {
+  add(path: string): void;
+  remove(path: string): void;
+}
+let observer: TempObserver | null = null;
+
+/** Installed by src/tensor/native.ts when the addon loads (synchronous commands: see the file comment). */
+export function setTempObserver(o: TempObserver): void {
+  observer = o;
+  for (const p of live) o.add(p);
+}
 
 const TEMP_PATTERN = /^\.(.+)\.flowseg-(?:tmp|old)-(\d+)-\d+$/;
 
@@ -49,10 +63,12 @@ export function removeTempsOnSignals(): void {
 export function registerTemp(path: string): void {
   hook();
   live.add(path);
+  observer?.add(path);
 }
 
 export function unregisterTemp(path: string): void {
   live.delete(path);
+  observer?.remove(path);
 }
 
 function alive(pid: number): boolean {
