@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { checkOutputDir } from '../util/outputDir.js';
-import { loadModelInput } from '../infer/modelInput.js';
+import { isNifti, loadModelInput, readNiftiInput } from '../infer/modelInput.js';
 import type { ImageSamples } from '../infer/types.js';
 import { FlowsegInputError } from '../util/errors.js';
 import { nonNegativeInt, oneOf, samplesPerImage } from './options.js';
@@ -42,7 +42,10 @@ export function register(program: Command): void {
     .command('sample')
     .description('sample n plausible segmentations of one image; writes sample-00.png… (0/1 label PNGs), mean/std/entropy .npy + .png, grid.png, samples.json')
     .requiredOption('--checkpoint <run dir|file>', 'run dir of `flowseg train` (its best checkpoint) or a checkpoint file')
-    .requiredOption('--image <png|jpg>', 'input image (resized to the model input size)')
+    .requiredOption(
+      '--image <png|jpg|nii>',
+      'input image (resized to the model input size); a 2-D .nii/.nii.gz also gets mean/std/entropy .nii.gz with its affine',
+    )
     .option('-n, --n <N>', 'number of samples (limit 1000; FLOWSEG_MAX_SAMPLES raises it)', samplesPerImage, 16)
     .requiredOption('--out <dir>', 'output folder: new, empty, or an earlier `flowseg sample` output (replaced)')
     .option('--overwrite', 'also write into a folder flowseg did not create (only its own files are replaced)')
@@ -56,7 +59,8 @@ export function register(program: Command): void {
         f.engine === 'onnx'
           ? await (await import('../export/onnxSampler.js')).sampleImageOnnx(f.checkpoint, f.image, f.n, f.seed) // onnxruntime loads only when asked for
           : await sampleTorch(f);
-      writeSamples(f.out, samples, { image: f.image, checkpoint: f.checkpoint, n: f.n, seed: f.seed, engine: f.engine }, f.overwrite);
+      const nifti = isNifti(f.image) ? await readNiftiInput(f.image) : undefined;
+      writeSamples(f.out, samples, { image: f.image, checkpoint: f.checkpoint, n: f.n, seed: f.seed, engine: f.engine }, f.overwrite, nifti);
       const fg = samples.masks.map((m) => m.reduce((a, b) => a + b, 0));
       process.stdout.write(
         f.json

@@ -8,6 +8,9 @@ import { writeDirAtomic } from '../util/outputDir.js';
 import { encodeLabelPng } from '../infer/labelPng.js';
 
 import { encodeFloatNpy } from '../infer/mapNpy.js';
+import type { NiftiInput } from '../infer/modelInput.js';
+import { encodeNiftiMap } from '../infer/niftiMap.js';
+import { resizeBilinear } from '../data/image/resize.js';
 
 export { encodeLabelPng } from '../infer/labelPng.js';
 export { encodeFloatNpy } from '../infer/mapNpy.js';
@@ -20,7 +23,7 @@ export const sampleFileName = (k: number): string => `sample-${String(k).padStar
  * sample-KK.png (0/1 labels), mean/std/entropy as .npy numbers and viridis .png pictures,
  * grid.png, samples.json.
  */
-export function writeSamples(out: string, s: ImageSamples, meta: Record<string, unknown>, overwrite = false): void {
+export function writeSamples(out: string, s: ImageSamples, meta: Record<string, unknown>, overwrite = false, nifti?: NiftiInput): void {
   const { height: h, width: w } = s;
   const entropy = entropyMap(s.probs);
   writeDirAtomic(
@@ -34,6 +37,17 @@ export function writeSamples(out: string, s: ImageSamples, meta: Record<string, 
         ['entropy', entropy],
       ] as const)
         writeFileSync(join(tmp, `${name}.npy`), encodeFloatNpy(map, h, w));
+      // A NIfTI input also gets its maps as NIfTI at its own size, with its header (affine) kept.
+      if (nifti && nifti.headerBytes.length === 348) {
+        for (const [name, map] of [
+          ['mean', s.mean],
+          ['std', s.std],
+          ['entropy', entropy],
+        ] as const) {
+          const full = resizeBilinear(map, 1, h, w, nifti.ny, nifti.nx); // [ny, nx]
+          writeFileSync(join(tmp, `${name}.nii.gz`), encodeNiftiMap(nifti.headerBytes, nifti.littleEndian, full, nifti.nx, nifti.ny));
+        }
+      }
       writeFileSync(join(tmp, 'mean.png'), encodePng(applyColormap(s.mean, { min: 0, max: 1 }), h, w));
       writeFileSync(join(tmp, 'std.png'), encodePng(applyColormap(s.std, { min: 0, max: 0.5 }), h, w));
       writeFileSync(join(tmp, 'entropy.png'), encodePng(applyColormap(entropy, { min: 0, max: Math.LN2 }), h, w));

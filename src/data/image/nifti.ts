@@ -15,12 +15,18 @@ export interface Volume {
   data: Float32Array;
 }
 
+/** A volume read from a file, with its header as stored (348 bytes NIfTI-1, 540 NIfTI-2): its affine travels with derived maps. */
+export interface NiftiVolume extends Volume {
+  headerBytes: Uint8Array;
+  littleEndian: boolean;
+}
+
 /**
  * Reads a `.nii` or `.nii.gz` file holding a 2D image or a 3D volume (one channel). The header
  * is validated first; a gzipped file is then inflated only up to the size the header implies,
  * so a small file cannot expand into gigabytes (trailing data is ignored).
  */
-export async function readNifti(file: string): Promise<Volume> {
+export async function readNifti(file: string): Promise<NiftiVolume> {
   const fh = await open(file, 'r');
   let bytes: Uint8Array;
   try {
@@ -52,7 +58,8 @@ export async function readNifti(file: string): Promise<Volume> {
   if (slope !== 0 && Number.isFinite(slope) && Number.isFinite(inter) && (slope !== 1 || inter !== 0)) {
     for (let i = 0; i < count; i++) data[i] = data[i] * slope + inter;
   }
-  return { nx: header.nx, ny: header.ny, nz: header.nz, data };
+  const headerBytes = raw.slice(0, raw[0] === 0x1c || raw[3] === 0x1c ? 540 : 348);
+  return { nx: header.nx, ny: header.ny, nz: header.nz, data, headerBytes, littleEndian: header.littleEndian };
 }
 
 /**
