@@ -15,10 +15,10 @@ function niftiSlice(nx: number, ny: number): Uint8Array {
   const bytes = new Uint8Array(352 + 2 * nx * ny);
   const v = new DataView(bytes.buffer);
   v.setInt32(0, 348, true);
-  [2, nx, ny, 1, 1, 1, 1, 1].forEach((d, i) => v.setInt16(40 + 2 * i, d, true));
+  for (const [i, d] of [2, nx, ny, 1, 1, 1, 1, 1].entries()) v.setInt16(40 + 2 * i, d, true);
   v.setInt16(70, 4, true); // INT16
   v.setInt16(72, 16, true);
-  [1, 0.7, 0.7, 2.5].forEach((p, i) => v.setFloat32(76 + 4 * i, p, true));
+  for (const [i, p] of [1, 0.7, 0.7, 2.5].entries()) v.setFloat32(76 + 4 * i, p, true);
   v.setFloat32(108, 352, true);
   v.setInt16(254, 1, true); // sform_code
   [

@@ -12,7 +12,7 @@ export function encodeNiftiMap(inputHeader: Uint8Array, littleEndian: boolean, m
   const v = new DataView(out.buffer);
   const le = littleEndian;
   const dims = [2, nx, ny, 1, 1, 1, 1, 1];
-  dims.forEach((d, i) => v.setInt16(40 + 2 * i, d, le)); // dim[0..7]
+  for (const [i, d] of dims.entries()) v.setInt16(40 + 2 * i, d, le); // dim[0..7]
   v.setInt16(70, 16, le); // datatype: FLOAT32
   v.setInt16(72, 32, le); // bitpix
   v.setFloat32(108, 352, le); // vox_offset: header + 4-byte extension flag
