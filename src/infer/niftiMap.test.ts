@@ -21,11 +21,12 @@ function niftiSlice(nx: number, ny: number): Uint8Array {
   for (const [i, p] of [1, 0.7, 0.7, 2.5].entries()) v.setFloat32(76 + 4 * i, p, true);
   v.setFloat32(108, 352, true);
   v.setInt16(254, 1, true); // sform_code
-  [
+  const srow = [
     [-0.7, 0, 0, 90.5],
     [0, 0.7, 0, -120.25],
     [0, 0, 2.5, 33],
-  ].forEach((row, r) => row.forEach((x, c) => v.setFloat32(280 + 16 * r + 4 * c, x, true)));
+  ];
+  for (const [r, row] of srow.entries()) for (const [c, x] of row.entries()) v.setFloat32(280 + 16 * r + 4 * c, x, true);
   bytes.set([110, 43, 49, 0], 344);
   for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) v.setInt16(352 + 2 * (y * nx + x), -1000 + 40 * Math.hypot(x - nx / 2, y - ny / 2), true);
   return bytes;
