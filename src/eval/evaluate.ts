@@ -122,7 +122,7 @@ export function evaluate(o: EvaluateOptions): { summary: Record<string, unknown>
                   samples: masks,
                   mean: meanMap(probs),
                   std: stdMap(probs),
-                  title: `${item.id} — GED ${e.metrics.ged_incl.toFixed(3)}`,
+                  title: `${item.id} — GED (incl) ${e.metrics.ged_incl.toFixed(3)}, GED (excl) ${Number.isFinite(e.metrics.ged_excl) ? e.metrics.ged_excl.toFixed(3) : 'n/a'}`,
                 });
                 writeFileSync(join(evalFile(tmp, 'examples'), `${String(rows.length - 1).padStart(2, '0')}.png`), png);
               }
