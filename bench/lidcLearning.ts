@@ -10,7 +10,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createModel } from '../src/models/create.js';
-import { readRunConfig, runFile, runSummaryFile, saveCheckpoint, writeRunConfig } from '../src/run/index.js';
+import { freshTrainState, readRunConfig, runFile, runSummaryFile, saveCheckpoint, writeRunConfig } from '../src/run/index.js';
 import { loadSafetensors } from '../src/tensor/safetensors.js';
 import { packageRoot } from '../src/util/paths.js';
 
@@ -59,20 +59,7 @@ function wrapPytorchRun(flowsegRun: string, weights: string, out: string): void 
   const pytorch = { ...config, variant: `${config.variant} (PyTorch loop)` };
   writeRunConfig(runFile(out, 'config'), pytorch);
   copyFileSync(runFile(flowsegRun, 'split'), runFile(out, 'split'));
-  const state = {
-    epoch: 0,
-    batchInEpoch: 0,
-    step: 0,
-    epochOrder: [],
-    epochLossSum: 0,
-    epochLossCount: 0,
-    dataRng: [],
-    bestMetric: null,
-    bestEpoch: -1,
-    epochsWithoutImprovement: 0,
-    elapsedSeconds: 0,
-    optimizerSteps: 0,
-  };
+  const state = freshTrainState();
   saveCheckpoint(runFile(out, 'best'), model, null, pytorch, state);
   model.dispose();
 }

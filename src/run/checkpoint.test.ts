@@ -8,26 +8,13 @@ import { createModel } from '../models/create.js';
 import { loadRawSafetensors, saveRawSafetensors, type RawTensor } from '../tensor/safetensors.js';
 import { DEFAULT_TRAIN } from '../train/config.js';
 import { FlowsegInputError } from '../util/errors.js';
-import { saveCheckpoint, type TrainState } from './checkpoint.js';
+import { freshTrainState, saveCheckpoint } from './checkpoint.js';
 import type { TrainConfig } from './config.js';
 import { loadTrainedModel } from './loadModel.js';
 
 const modelConfig = { ...DEFAULT_MODEL_CONFIG, filters: [4, 8], latent: 2 };
 const config: TrainConfig = { ...DEFAULT_TRAIN, data: 'synthetic', modelConfig, variant: 'probunet', inputShape: [1, 16, 16] };
-const state: TrainState = {
-  epoch: 0,
-  batchInEpoch: 0,
-  step: 0,
-  epochOrder: [],
-  epochLossSum: 0,
-  epochLossCount: 0,
-  dataRng: [],
-  bestMetric: null,
-  bestEpoch: -1,
-  epochsWithoutImprovement: 0,
-  elapsedSeconds: 0,
-  optimizerSteps: 0,
-};
+const state = freshTrainState();
 
 test('a checkpoint round-trips; a parameter stored as I32 or a config of the wrong type is a one-line input error', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fs-ckpt-'));

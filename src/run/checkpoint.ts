@@ -29,6 +29,24 @@ export interface TrainState {
   worldSize?: number;
 }
 
+/** The state of a run before its first step (also what an imported or wrapped model carries). */
+export function freshTrainState(): TrainState {
+  return {
+    epoch: 0,
+    batchInEpoch: 0,
+    step: 0,
+    epochOrder: [],
+    epochLossSum: 0,
+    epochLossCount: 0,
+    dataRng: [],
+    bestMetric: null,
+    bestEpoch: -1,
+    epochsWithoutImprovement: 0,
+    elapsedSeconds: 0,
+    optimizerSteps: 0,
+  };
+}
+
 export const LAST = RUN_FILES.last;
 export const BEST = RUN_FILES.best;
 const FORMAT = 'flowseg-checkpoint-1';

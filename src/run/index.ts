@@ -10,7 +10,17 @@ export {
   type RunConfigFile,
   type Monitor,
 } from './config.js';
-export { saveCheckpoint, readCheckpoint, restore, disposeCheckpoint, LAST, BEST, type TrainState, type LoadedCheckpoint } from './checkpoint.js';
+export {
+  freshTrainState,
+  saveCheckpoint,
+  readCheckpoint,
+  restore,
+  disposeCheckpoint,
+  LAST,
+  BEST,
+  type TrainState,
+  type LoadedCheckpoint,
+} from './checkpoint.js';
 export { loadTrainedModel } from './loadModel.js';
 export { appendLog, readLog, lastLogLine, rollbackLog, type LogLine, type RunLog } from './log.js';
 export { lockRun, type RunLock } from './lock.js';

@@ -8,6 +8,7 @@ import { openDataset } from '../data/open.js';
 import { splitDataset } from '../data/splits.js';
 import {
   appendLog,
+  freshTrainState,
   disposeCheckpoint,
   lockRun,
   readCheckpoint,
@@ -59,23 +60,6 @@ export interface TrainResult {
   stopReason: StopReason;
 }
 
-function freshState(): TrainState {
-  return {
-    epoch: 0,
-    batchInEpoch: 0,
-    step: 0,
-    epochOrder: [],
-    epochLossSum: 0,
-    epochLossCount: 0,
-    dataRng: [],
-    bestMetric: null,
-    bestEpoch: -1,
-    epochsWithoutImprovement: 0,
-    elapsedSeconds: 0,
-    optimizerSteps: 0,
-  };
-}
-
 /**
  * Trains one model. Validation runs every `valEverySteps` steps (or once per epoch) on at most
  * `maxValImages` images; after each, checkpoint `last` is saved (and `best` on improvement),
@@ -112,7 +96,7 @@ export function train(opts: TrainOptions): TrainResult {
   const model = createModel({ ...config.modelConfig, inChannels: channels });
   const optimizer = new Optimizer('adam', model.parameters(), { lr: config.lr, weightDecay: config.weightDecay });
   const dataRng = new Rng(config.seed);
-  let state = freshState();
+  let state = freshTrainState();
 
   const created = !existsSync(outDir);
   if (writes) mkdirSync(outDir, { recursive: true });
