@@ -3,9 +3,8 @@ import type * as Ort from 'onnxruntime-node';
 // The engine-free parts of src/infer, file by file (its index also exports the libtorch sampler).
 import { loadModelInput } from '../infer/modelInput.js';
 import { priorNoise } from '../infer/noise.js';
-import { toMask } from '../infer/threshold.js';
+import { imageSamples } from '../infer/imageSamples.js';
 import type { ImageSamples } from '../infer/types.js';
-import { meanMap, stdMap } from '../metrics/index.js';
 import { FlowsegInputError } from '../util/errors.js';
 import { readOnnxMetadata } from './onnxGraph.js';
 import { parseMetadata, type OnnxModelMetadata } from './metadata.js';
@@ -83,19 +82,7 @@ async function loadOnnxRuntime(): Promise<typeof Ort> {
 
 /** Turns raw sampler outputs into the same ImageSamples the libtorch path returns. */
 export function toImageSamples(image: Float32Array, h: number, w: number, out: OnnxSampleOutput, n: number): ImageSamples {
-  const probs = Array.from({ length: n }, (_, k) => out.probs.slice(k * h * w, (k + 1) * h * w));
-  const masks = probs.map(toMask);
-  return {
-    height: h,
-    width: w,
-    image,
-    probs,
-    masks,
-    mean: meanMap(probs),
-    std: stdMap(probs),
-    priorMu: Array.from(out.priorMu),
-    priorSigma: Array.from(out.priorSigma),
-  };
+  return imageSamples(image, h, w, out.probs, n, out.priorMu, out.priorSigma);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { FlowsegInputError } from '../util/errors.js';
+import { processAlive } from '../util/temps.js';
 import { runFile } from './paths.js';
 
 /**
@@ -12,15 +13,6 @@ interface Holder {
   pid: number;
   host: string;
   since: string;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function readHolder(path: string): Holder | null {
@@ -46,7 +38,7 @@ export function lockRun(dir: string): RunLock {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const h = readHolder(path);
-      const stale = h === null ? false : h.host === me.host && !alive(h.pid);
+      const stale = h === null ? false : h.host === me.host && !processAlive(h.pid);
       if (stale || (h === null && attempt === 0 && emptyLock(path))) {
         rmSync(path, { force: true });
         continue;

@@ -71,7 +71,8 @@ export function unregisterTemp(path: string): void {
   observer?.remove(path);
 }
 
-function alive(pid: number): boolean {
+/** Whether process `pid` runs on this machine (EPERM: it does, as another user). */
+export function processAlive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
@@ -92,7 +93,7 @@ export function sweepStaleTemps(parent: string, name?: string): string[] {
   const swept: string[] = [];
   for (const e of entries) {
     const m = TEMP_PATTERN.exec(e);
-    if (!m || (name !== undefined && m[1] !== name) || alive(Number(m[2]))) continue;
+    if (!m || (name !== undefined && m[1] !== name) || processAlive(Number(m[2]))) continue;
     rmSync(join(parent, e), { recursive: true, force: true });
     swept.push(e);
   }

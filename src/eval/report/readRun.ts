@@ -87,12 +87,14 @@ export function readRun(dir: string): RunRecord {
         .sort()
         .map((f) => join(exDir, f))
     : [];
+  const log = readLog(dir, notes);
   return {
     dir,
     variant: variantOf(config, configFile),
     fold: config.fold ?? null,
     config,
-    ...pickCurves(readLog(dir, notes)),
+    steps: log.steps,
+    epochs: log.epochs,
     summary,
     perImage: opt('perImageJson', perImageSchema),
     gedVsSamples: opt('gedVsSamplesJson', gedVsSamplesSchema),
@@ -100,5 +102,3 @@ export function readRun(dir: string): RunRecord {
     notes,
   };
 }
-
-const pickCurves = (log: { steps: StepLine[]; epochs: EpochLine[] }): { steps: StepLine[]; epochs: EpochLine[] } => ({ steps: log.steps, epochs: log.epochs });
