@@ -100,6 +100,8 @@ export function train(opts: TrainOptions): TrainResult {
 
   const created = !existsSync(outDir);
   if (writes) mkdirSync(outDir, { recursive: true });
+  // Mark before locking: a fresh run killed between the two must leave a folder flowseg still owns.
+  if (writes && !opts.resume && mode !== 'merge') markOutputDir(outDir, 'run', RUN_ENTRIES);
   const lock = writes ? lockRun(outDir) : null;
   if (writes) sweepStaleTemps(outDir); // half-written checkpoints of a killed run
   let checkpointed = opts.resume === true;

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { FlowsegInputError } from './errors.js';
-import { checkOutputDir, OUTPUT_MARKER, writeDirAtomic } from './outputDir.js';
+import { checkOutputDir, markOutputDir, OUTPUT_MARKER, writeDirAtomic } from './outputDir.js';
 import { sweepStaleTemps } from './temps.js';
 
 const fresh = (): string => mkdtempSync(join(tmpdir(), 'fs-out-'));
@@ -121,4 +121,19 @@ test('SIGINT or SIGTERM during synchronous work (engine loaded) removes the stag
     assert.equal(r.signal, signal, r.stderr);
     assert.deepEqual(readdirSync(root), [], `${signal}: the temp folder is gone`);
   }
+});
+
+test('a marker temp left by a kill mid-write counts as flowseg own; the marker is replaced whole', () => {
+  const root = fresh();
+  const out = join(root, 'run');
+  mkdirSync(out);
+  writeFileSync(join(out, `${OUTPUT_MARKER}.4242.tmp`), '{"flowseg":"out');
+  assert.equal(checkOutputDir(out, 'run'), 'new');
+  markOutputDir(out, 'run', ['log.jsonl']);
+  assert.deepEqual(readdirSync(out), [OUTPUT_MARKER]);
+  assert.deepEqual(JSON.parse(readFileSync(join(out, OUTPUT_MARKER), 'utf8')).entries, ['log.jsonl']);
+  assert.equal(checkOutputDir(out, 'run'), 'own');
+  writeFileSync(join(out, 'notes.txt'), 'mine');
+  rmSync(join(out, OUTPUT_MARKER));
+  assert.throws(() => checkOutputDir(out, 'run'), FlowsegInputError);
 });

@@ -71,7 +71,8 @@ export function checkOutputDir(outPath: string, kind: OutputKind, o: OutputOptio
     return 'new';
   }
   if (!statSync(out).isDirectory()) throw new FlowsegInputError(`${flag} ${outPath} is a file, not a folder; choose a new folder`);
-  const entries = readdirSync(out);
+  // A marker temp left by a process killed while writing the marker is flowseg's own, not the user's.
+  const entries = readdirSync(out).filter((e) => !isMarkerTemp(e));
   if (entries.length === 0) return 'new';
   const marker = readMarker(out);
   if (marker?.kind === kind) return 'own';
@@ -85,8 +86,15 @@ export function markOutputDir(dir: string, kind: OutputKind, entries: readonly s
   const old = readMarker(dir);
   const all = [...new Set([...(old?.kind === kind ? old.entries : []), ...entries])].filter((e) => e !== OUTPUT_MARKER).sort();
   const marker: Marker = { flowseg: 'output', kind, entries: all };
-  writeFileSync(join(dir, OUTPUT_MARKER), `${JSON.stringify(marker)}\n`);
+  // Atomic (temp + rename): a kill mid-write must not leave a truncated marker, which would
+  // make flowseg refuse its own folder.
+  for (const e of readdirSync(dir)) if (isMarkerTemp(e)) rmSync(join(dir, e), { force: true });
+  const tmp = join(dir, `${OUTPUT_MARKER}.${process.pid}.tmp`);
+  writeFileSync(tmp, `${JSON.stringify(marker)}\n`);
+  renameSync(tmp, join(dir, OUTPUT_MARKER));
 }
+
+const isMarkerTemp = (entry: string): boolean => entry.startsWith(`${OUTPUT_MARKER}.`) && entry.endsWith('.tmp');
 
 /**
  * Moves the staged folder `tmp` into `out` according to `mode`. `own`: entries of the old
