@@ -12,6 +12,8 @@ export interface FrameOptions {
   xRange: readonly [number, number];
   yRange: readonly [number, number];
   yScale?: AxisScale;
+  /** `log`: a log10 x axis (e.g. samples 1…16), ticks at powers of 2 over short ranges. */
+  xScale?: AxisScale;
   /** Extra room at the right of the plot area (e.g. for a legend). */
   rightMargin?: number;
 }
@@ -32,7 +34,8 @@ const GRID = '#e6e6e6';
 
 /** Draws the title, axis labels, grid lines and ticks for a 2-D plot. */
 export function plotFrame(o: FrameOptions): Frame {
-  const xt = linearTicks(o.xRange[0], o.xRange[1]);
+  const xLog = o.xScale === 'log' && o.xRange[0] > 0;
+  const xt = xLog ? logAxisTicks(o.xRange[0], o.xRange[1]) : linearTicks(o.xRange[0], o.xRange[1]);
   const yLog = o.yScale === 'log' && o.yRange[0] > 0;
   const yt: Ticks = yLog ? logTicks(o.yRange[0], o.yRange[1]) : linearTicks(o.yRange[0], o.yRange[1]);
   const yLabels = yt.values.map((v) => formatTick(v, yt.decimals));
@@ -43,11 +46,12 @@ export function plotFrame(o: FrameOptions): Frame {
   const bottom = o.height - 52;
   // x spans the data (plus 2% so end markers clear the frame), ticks only inside: curves
   // over 1…16 samples should not trail off to an empty 20.
-  const [xa, xb] = o.xRange[0] < o.xRange[1] ? o.xRange : [xt.lo, xt.hi];
+  const lx = (x: number): number => (xLog ? Math.log10(x) : x);
+  const [xa, xb] = (o.xRange[0] < o.xRange[1] ? o.xRange : [xt.lo, xt.hi]).map(lx);
   const xLo = xa - (xb - xa) * 0.02;
   const xHi = xb + (xb - xa) * 0.02;
-  const xTicks = xt.values.filter((v) => v >= xLo - 1e-9 && v <= xHi + 1e-9);
-  const sx = (x: number): number => left + ((x - xLo) / (xHi - xLo)) * (right - left);
+  const xTicks = xt.values.filter((v) => lx(v) >= xLo - 1e-9 && lx(v) <= xHi + 1e-9);
+  const sx = (x: number): number => left + ((lx(x) - xLo) / (xHi - xLo)) * (right - left);
   const ly = (y: number): number => (yLog ? Math.log10(y) : y);
   const y0 = ly(yt.lo);
   const y1 = ly(yt.hi);
@@ -84,4 +88,12 @@ export function finiteExtent(values: Iterable<number>): [number, number] | undef
     if (v > hi) hi = v;
   }
   return lo <= hi ? [lo, hi] : undefined;
+}
+
+/** Ticks of a log x axis: powers of 2 when the range spans ≤ 2¹⁰ (1, 2, 4, 8, 16 samples), else decades. */
+function logAxisTicks(min: number, max: number): Ticks {
+  if (max / min > 1024) return logTicks(min, max);
+  const values: number[] = [];
+  for (let k = Math.floor(Math.log2(min)); 2 ** k <= max * (1 + 1e-9); k++) values.push(2 ** k);
+  return { lo: values[0], hi: values[values.length - 1], values, decimals: values[0] < 1 ? 2 : 0 };
 }

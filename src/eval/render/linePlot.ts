@@ -11,6 +11,8 @@ export interface LineSeries {
   dashed?: boolean;
   /** CSS colour; defaults to the next colour of the Tableau-10 cycle. */
   colour?: string;
+  /** A shaded band [x, lo, hi] around the line (e.g. ± 1 std), drawn under all lines. */
+  band?: readonly (readonly [number, number, number])[];
 }
 
 /** A legend line; by default each series is its own entry. */
@@ -26,6 +28,7 @@ export interface LinePlotOptions {
   yLabel: string;
   series: readonly LineSeries[];
   yScale?: AxisScale;
+  xScale?: AxisScale;
   /** Legend entries replacing the per-series default (e.g. one per fold plus a line-style key). */
   legend?: readonly LegendEntry[];
   /** Logical size in CSS pixels; the PNG is `pixelRatio` times larger. */
@@ -42,8 +45,15 @@ function seriesColour(s: LineSeries, i: number): string {
 export function linePlotSvg(o: LinePlotOptions): string {
   const width = o.width ?? 720;
   const height = o.height ?? 420;
-  const usable = (p: Point): boolean => Number.isFinite(p[0]) && Number.isFinite(p[1]) && (o.yScale !== 'log' || p[1] > 0);
-  const all = o.series.flatMap((s) => s.points.filter(usable));
+  const usable = (p: Point): boolean => Number.isFinite(p[0]) && Number.isFinite(p[1]) && (o.yScale !== 'log' || p[1] > 0) && (o.xScale !== 'log' || p[0] > 0);
+  const bandPoints = (s: LineSeries): Point[] =>
+    (s.band ?? [])
+      .flatMap(([x, lo, hi]): Point[] => [
+        [x, lo],
+        [x, hi],
+      ])
+      .filter(usable);
+  const all = o.series.flatMap((s) => [...s.points.filter(usable), ...bandPoints(s)]);
   const xr = finiteExtent(all.map((p) => p[0])) ?? [0, 1];
   const yr = finiteExtent(all.map((p) => p[1])) ?? [0, 1];
   const legend: LegendEntry[] = o.legend ? [...o.legend] : o.series.map((s, i) => ({ name: s.name, colour: seriesColour(s, i), dashed: s.dashed }));
@@ -53,6 +63,13 @@ export function linePlotSvg(o: LinePlotOptions): string {
     f.svg,
     `<clipPath id="plot"><rect x="${f.left}" y="${f.top}" width="${r(f.right - f.left)}" height="${r(f.bottom - f.top)}"/></clipPath>`,
   ];
+  o.series.forEach((s, i) => {
+    const band = (s.band ?? []).filter(([x, lo, hi]) => usable([x, lo]) && usable([x, hi]));
+    if (band.length < 2) return;
+    const upper = band.map(([x, , hi]) => `${r(f.sx(x))} ${r(f.sy(hi))}`);
+    const lower = band.map(([x, lo]) => `${r(f.sx(x))} ${r(f.sy(lo))}`).reverse();
+    parts.push(`<path d="M${[...upper, ...lower].join('L')}Z" fill="${esc(seriesColour(s, i))}" fill-opacity="0.14" stroke="none" clip-path="url(#plot)"/>`);
+  });
   o.series.forEach((s, i) => {
     const colour = seriesColour(s, i);
     const dash = s.dashed ? ' stroke-dasharray="7 4"' : '';

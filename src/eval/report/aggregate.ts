@@ -33,6 +33,19 @@ export interface BudgetUsed {
   minutes: number | null;
 }
 
+/** How a run was trained, as its deviations from a paper's protocol are listed. */
+export interface RunSetup {
+  /** The prepared data folder's name (config.data). */
+  data: string | null;
+  split: string;
+  /** `1,476 / 161 / 550` items (train / val / test), when split.json is there. */
+  items: string | null;
+  lr: number | null;
+  batch: number | null;
+  filters: string | null;
+  profile: string | null;
+}
+
 export interface RunRow {
   variant: string;
   fold: number | null;
@@ -45,6 +58,7 @@ export interface RunRow {
   samples: number | null;
   images: number | null;
   commit: string | null;
+  setup: RunSetup;
 }
 
 export interface VariantRow {
@@ -120,6 +134,35 @@ export function runRow(run: RunRecord): RunRow {
     samples: run.summary.samples ?? null,
     images: run.summary.images ?? null,
     commit: run.summary.commit ?? null,
+    setup: runSetup(run),
+  };
+}
+
+/** `60/20/20 by patient`, `fold 3 of 10 (10% of train validates)`, `nnU-Net split file, fold 0`. */
+function splitText(c: Record<string, unknown>): string {
+  const s = c.split as Record<string, unknown> | undefined;
+  const pct = (x: unknown): string => (typeof x === 'number' ? String(Math.round(x * 100)) : '?');
+  const carve = typeof c.valFraction === 'number' && c.valFraction > 0 ? ` (${pct(c.valFraction)}% of train validates)` : '';
+  if (s?.kind === 'fractions') return `${pct(s.train)}/${pct(s.val)}/${pct(s.test)} by patient${s.val === 0 ? carve : ''}`;
+  if (s?.kind === 'kfold') return `fold ${s.fold} of ${s.folds} by patient${carve}`;
+  if (s?.kind === 'file') return `split file, fold ${s.fold}${carve}`;
+  return 'unknown';
+}
+
+function runSetup(run: RunRecord): RunSetup {
+  const c = run.config as Record<string, unknown>;
+  const model = (c.modelConfig ?? {}) as Record<string, unknown>;
+  const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+  const z = run.splitSizes;
+  const fmt = (n: number): string => n.toLocaleString('en-US');
+  return {
+    data: typeof c.data === 'string' ? c.data.replace(/\/+$/, '').split('/').pop() || c.data : null,
+    split: splitText(c),
+    items: z ? `${fmt(z.train)} / ${fmt(z.val)} / ${fmt(z.test)}` : null,
+    lr: num(c.lr),
+    batch: num(c.batchSize),
+    filters: Array.isArray(model.filters) ? model.filters.join(',') : null,
+    profile: typeof c.profile === 'string' ? c.profile : null,
   };
 }
 

@@ -1,11 +1,13 @@
 import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { FlowsegInputError } from '../../util/errors.js';
 import { checkOutputDir, writeDirAtomic } from '../../util/outputDir.js';
 import { aggregate, METRICS, type VariantRow } from './aggregate.js';
 import { findRunDirs } from './discover.js';
 import { reportHtml, reportMarkdown, type ReportContent } from './documents.js';
-import { exampleFigures, slugs, variantFigures } from './figures.js';
+import { gedVsSamplesComparison, trainingTermFigures } from './comparison.js';
+import { exampleFigures, slugs, variantFigures, type Figure } from './figures.js';
+import { detectReference, PAPER_REFERENCES, type ReferenceName } from './references.js';
 import { readRun, type RunRecord } from './readRun.js';
 import { resultsCsv } from './tables.js';
 
@@ -37,7 +39,13 @@ function checkOutDir(outDir: string, runDirs: readonly string[], overwrite: bool
  * groups runs by `config.variant`, aggregates mean ± std over folds, renders figures and writes
  * report.md, report.html (self-contained), table.csv, table.json and figures/ into `outDir`.
  */
-export function buildReport(paths: readonly string[], outDir: string, now: Date = new Date(), o: { overwrite?: boolean } = {}): ReportResult {
+export interface ReportOptions {
+  overwrite?: boolean;
+  /** The paper table to print beside ours: a name, `none`, or `auto` (default: from the dataset names). */
+  reference?: ReferenceName | 'none' | 'auto';
+}
+
+export function buildReport(paths: readonly string[], outDir: string, now: Date = new Date(), o: ReportOptions = {}): ReportResult {
   const found = findRunDirs(paths);
   checkOutDir(outDir, found.runs, o.overwrite === true);
   const records: RunRecord[] = found.runs.map(readRun);
@@ -51,7 +59,15 @@ export function buildReport(paths: readonly string[], outDir: string, now: Date 
     const slug = slugOf.get(row.variant) ?? 'variant';
     return { variant: row.variant, plots: variantFigures(row.variant, slug, runs), examples: exampleFigures(row.variant, slug, runs) };
   });
-  const content: ReportContent = { generated: now.toISOString(), rows, figures, notes };
+  const groups = rows.map((row) => ({ variant: row.variant, runs: records.filter((r) => r.variant === row.variant) }));
+  const comparison: Figure[] = [];
+  const ged = gedVsSamplesComparison(groups);
+  if (ged) comparison.push({ ...ged, file: 'figures/compare/ged_vs_samples.png' });
+  for (const t of trainingTermFigures(groups)) comparison.push({ ...t.figure, file: `figures/compare/${t.name}` });
+  const choice = o.reference ?? 'auto';
+  const refName = choice === 'auto' ? detectReference(records.map((r) => `${r.config.data ?? ''} ${JSON.stringify(r.summary.dataset ?? '')}`)) : choice;
+  const reference = refName && refName !== 'none' ? PAPER_REFERENCES[refName] : undefined;
+  const content: ReportContent = { generated: now.toISOString(), rows, figures, comparison, reference, notes };
   const files = new Map<string, string | Buffer>();
   files.set('report.md', reportMarkdown(content));
   files.set('report.html', reportHtml(content));
@@ -64,10 +80,11 @@ export function buildReport(paths: readonly string[], outDir: string, now: Date 
       ...rest,
       runs: runs.map((r) => ({ ...r, dir: relative(process.cwd(), r.dir) || '.' })),
     })),
+    reference: reference ? { name: reference.name, rows: reference.rows, protocol: reference.protocol } : null,
     notes,
   };
   files.set('table.json', `${JSON.stringify(json, null, 2)}\n`);
-  for (const f of figures.flatMap((v) => [...v.plots, ...v.examples])) files.set(f.file, f.png);
+  for (const f of [...comparison, ...figures.flatMap((v) => [...v.plots, ...v.examples])]) files.set(f.file, f.png);
   writeDirAtomic(
     outDir,
     'report',

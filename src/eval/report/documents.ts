@@ -2,13 +2,18 @@ import { esc } from '../render/svg.js';
 import { pngDataUri } from '../render/png.js';
 import type { VariantRow } from './aggregate.js';
 import type { Figure } from './figures.js';
-import { markdownTable, resultsTable, runsTable, type TextTable } from './tables.js';
+import type { PaperReference } from './references.js';
+import { markdownTable, PAPER_MARK, resultsTable, runsTable, setupTable, type TextTable } from './tables.js';
 
 /** Everything a report document shows; Markdown and HTML render the same content. */
 export interface ReportContent {
   generated: string;
   rows: VariantRow[];
   figures: { variant: string; plots: Figure[]; examples: Figure[] }[];
+  /** Figures overlaying all variants (GED vs samples, training terms). */
+  comparison: Figure[];
+  /** The paper whose rows and protocol sit beside ours, if any. */
+  reference?: PaperReference;
   notes: string[];
 }
 
@@ -34,15 +39,35 @@ function budgetLines(rows: readonly VariantRow[]): string[] {
   return rows.map((r) => `${r.variant}: budget ${r.budget}`);
 }
 
+function paperNote(c: ReportContent): string | undefined {
+  if (!c.reference) return undefined;
+  return (
+    `Rows marked "${PAPER_MARK}" are the published numbers (${c.reference.title}), copied from the papers, not ours; ` +
+    `they come from other data splits and far longer GPU training (protocol below). ${c.reference.notes.join(' ')}`
+  );
+}
+
+const SETUP_NOTE = 'Bold: a setting that differs from the paper’s protocol (last row). Epochs reached are fractional: optimizer steps over steps per epoch.';
+
+function setupHeading(c: ReportContent): string {
+  return c.reference ? `How each run was trained, next to ${c.reference.protocol.source}` : 'How each run was trained';
+}
+
 function summaryLine(c: ReportContent): string {
   const n = c.rows.reduce((s, r) => s + r.runs.length, 0);
   return `Generated ${c.generated} from ${n} run${n === 1 ? '' : 's'} of ${c.rows.length} variant${c.rows.length === 1 ? '' : 's'}.`;
 }
 
 export function reportMarkdown(c: ReportContent): string {
-  const out: string[] = ['# flowseg report', '', summaryLine(c), '', '## Results', '', markdownTable(resultsTable(c.rows)), ''];
-  out.push(LEGEND_NOTE, '', provenance(c.rows), '', '**Training budget per fold.**', '');
-  out.push(...budgetLines(c.rows).map((l) => `- ${l}`), '', '## Per-run results', '', markdownTable(runsTable(c.rows)), '');
+  const out: string[] = ['# flowseg report', '', summaryLine(c), '', '## Results', '', markdownTable(resultsTable(c.rows, c.reference?.rows)), ''];
+  out.push(LEGEND_NOTE, '', ...(paperNote(c) ? [paperNote(c) as string, ''] : []), provenance(c.rows), '', '**Training budget per fold.**', '');
+  out.push(...budgetLines(c.rows).map((l) => `- ${l}`), '', `## ${setupHeading(c)}`, '', markdownTable(setupTable(c.rows, c.reference?.protocol)), '');
+  if (c.reference) out.push(SETUP_NOTE, '');
+  out.push('## Per-run results', '', markdownTable(runsTable(c.rows)), '');
+  if (c.comparison.length) {
+    out.push('## Variants compared', '');
+    for (const f of c.comparison) out.push(`![${f.title}](${f.file})`, '');
+  }
   out.push('## Figures', '');
   for (const v of c.figures) {
     out.push(`### ${v.variant}`, '');
@@ -73,7 +98,7 @@ th,td{padding:.4rem .55rem;border-bottom:1px solid #e3e3e3;text-align:center;whi
 th{background:#f5f6f8;border-bottom:2px solid #c9ccd1}td:first-child,th:first-child{text-align:left}
 tbody tr:hover{background:#fafbfc}td.best{font-weight:bold}
 .wrap{overflow-x:auto}table.results td:nth-last-child(-n+2){white-space:normal;min-width:9rem;font-size:.85rem;color:#444}
-table.runs{font-size:.8rem}table.runs td:last-child{text-align:left;color:#666;white-space:normal;word-break:break-all}
+table.runs,table.setup{font-size:.8rem}table.setup td{white-space:normal}table.runs td:last-child{text-align:left;color:#666;white-space:normal;word-break:break-all}
 .plots{display:flex;flex-wrap:wrap;gap:1rem}
 figure{margin:0}figure.plot img{width:580px;max-width:100%;border:1px solid #eee}
 figure.example img{width:100%;border:1px solid #eee}figcaption{font-size:.85rem;color:#555;margin:.3rem 0 1rem}
@@ -99,13 +124,17 @@ export function reportHtml(c: ReportContent): string {
 <body>
 <h1>flowseg report</h1><p class="meta">${esc(summaryLine(c))}</p>
 <h2>Results</h2>
-${htmlTable(resultsTable(c.rows), 'results')}
-<p class="note">${esc(LEGEND_NOTE)}</p><p class="note">${esc(provenance(c.rows))}</p>
+${htmlTable(resultsTable(c.rows, c.reference?.rows), 'results')}
+<p class="note">${esc(LEGEND_NOTE)}</p>${paperNote(c) ? `<p class="note">${esc(paperNote(c) as string)}</p>` : ''}<p class="note">${esc(provenance(c.rows))}</p>
 <p><strong>Training budget per fold.</strong></p><ul>${budgetLines(c.rows)
     .map((l) => `<li>${esc(l)}</li>`)
     .join('')}</ul>
+<h2>${esc(setupHeading(c))}</h2>
+${htmlTable(setupTable(c.rows, c.reference?.protocol), 'setup')}
+${c.reference ? `<p class="note">${esc(SETUP_NOTE)}</p>` : ''}
 <h2>Per-run results</h2>
 ${htmlTable(runsTable(c.rows), 'runs')}
+${c.comparison.length ? `<h2>Variants compared</h2>\n<div class="plots">${c.comparison.map((f) => htmlFigure(f, 'plot')).join('\n')}</div>` : ''}
 <h2>Figures</h2>
 ${sections.join('\n')}
 ${notes}

@@ -30,6 +30,8 @@ export interface RunRecord {
   gedVsSamples?: GedVsSamples;
   /** Absolute paths of eval/examples/*.png, sorted. */
   examples: string[];
+  /** Items per part of split.json (train/val/test), when the run folder has it. */
+  splitSizes?: { train: number; val: number; test: number };
   /** Non-fatal problems (e.g. a truncated last log line from an interrupted run). */
   notes: string[];
 }
@@ -89,6 +91,7 @@ export function readRun(dir: string): RunRecord {
     : [];
   const log = readLog(dir, notes);
   return {
+    splitSizes: readSplitSizes(runFile(dir, 'split')),
     dir,
     variant: variantOf(config, configFile),
     fold: config.fold ?? null,
@@ -101,4 +104,16 @@ export function readRun(dir: string): RunRecord {
     examples,
     notes,
   };
+}
+
+/** Lengths of split.json's train/val/test lists; undefined when the file is absent or not that shape. */
+function readSplitSizes(file: string): RunRecord['splitSizes'] {
+  if (!existsSync(file)) return undefined;
+  try {
+    const s = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const n = (k: string): number => (Array.isArray(s[k]) ? (s[k] as unknown[]).length : 0);
+    return { train: n('train'), val: n('val'), test: n('test') };
+  } catch {
+    return undefined;
+  }
 }

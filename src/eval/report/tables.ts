@@ -1,4 +1,5 @@
-import { METRICS, type Cell, type MetricInfo, type VariantRow } from './aggregate.js';
+import { METRICS, type Cell, type MetricInfo, type RunRow, type VariantRow } from './aggregate.js';
+import type { PaperProtocol, PaperRow } from './references.js';
 import { relative } from 'node:path';
 import { METRIC_KEYS } from '../../run/schemas.js';
 
@@ -39,10 +40,32 @@ function usedText(r: VariantRow): string {
   return parts.length ? parts.join(', ') : '—';
 }
 
-/** Table 1 layout: one row per variant, mean ± std over folds per metric, then the budget. */
-export function resultsTable(rows: readonly VariantRow[]): TextTable {
+/** The mark of a published row, so it is never read as one of ours. */
+export const PAPER_MARK = '📄 paper:';
+
+/**
+ * Table 1 layout: one row per variant, mean ± std over folds per metric, then the budget.
+ * `papers` rows (published numbers) follow ours, marked with PAPER_MARK and never bold.
+ */
+export function resultsTable(rows: readonly VariantRow[], papers: readonly PaperRow[] = []): TextTable {
   const metrics = shownMetrics(rows);
   const header = ['Variant', 'Folds', ...metrics.map((m) => `${m.label} ${m.better === 'lower' ? '↓' : '↑'}`), 'Budget (per fold)', 'Used (mean per fold)'];
+  const ours = oursTable(rows, metrics, header);
+  const shown = papers.filter((p) => metrics.some((m) => p.metrics[m.key]));
+  const paperRows = shown.map((p) => [
+    `${PAPER_MARK} ${p.label}`,
+    '(reported)',
+    ...metrics.map((m) => {
+      const v = p.metrics[m.key];
+      return v ? formatCell({ mean: v.mean, std: v.std ?? null, n: 1 }, 2) : '—';
+    }),
+    'see protocol below',
+    '—',
+  ]);
+  return { header, rows: [...ours.rows, ...paperRows], best: [...ours.best, ...paperRows.map((r) => r.map(() => false))] };
+}
+
+function oursTable(rows: readonly VariantRow[], metrics: readonly MetricInfo[], header: string[]): TextTable {
   const bestMean = metrics.map((m) => {
     const means = rows.map((r) => r.metrics[m.key].mean).filter((v): v is number => v !== null);
     if (means.length < 2 || means.every((v) => v === means[0])) return null;
@@ -53,6 +76,53 @@ export function resultsTable(rows: readonly VariantRow[]): TextTable {
     rows: rows.map((r) => [r.variant, foldsText(r), ...metrics.map((m) => formatCell(r.metrics[m.key], m.decimals)), r.budget, usedText(r)]),
     best: rows.map((r) => [false, false, ...metrics.map((m, j) => bestMean[j] !== null && r.metrics[m.key].mean === bestMean[j]), false, false]),
   };
+}
+
+function reachedText(x: RunRow): string {
+  const u = x.used;
+  const epochs = u.epochs === null ? (u.steps === null ? '—' : '< 1 epoch') : `${u.epochs} epochs`;
+  return [epochs, u.steps === null ? null : `${u.steps} steps`, u.minutes === null ? null : `${u.minutes.toFixed(1)} min`].filter(Boolean).join(', ');
+}
+
+/**
+ * How each run was trained next to the paper's protocol: data, split, lr, batch, width,
+ * budget and what was reached. Bold (the `best` flags): differs from the paper.
+ */
+export function setupTable(rows: readonly VariantRow[], protocol?: PaperProtocol): TextTable {
+  const header = ['Run', 'Data (train / val / test items)', 'Split', 'lr', 'Batch', 'Filters', 'Budget', 'Reached'];
+  const runs = rows.flatMap((r) => r.runs);
+  const out = runs.map((x) => [
+    `${x.variant}${x.fold === null ? '' : ` · fold ${x.fold}`}${x.setup.profile ? ` (profile ${x.setup.profile})` : ''}`,
+    `${x.setup.data ?? x.dataset ?? '—'}${x.setup.items ? ` (${x.setup.items})` : ''}`,
+    x.setup.split,
+    x.setup.lr === null ? '—' : String(x.setup.lr),
+    x.setup.batch === null ? '—' : String(x.setup.batch),
+    x.setup.filters ?? '—',
+    x.budget,
+    reachedText(x),
+  ]);
+  if (!protocol) return { header, rows: out, best: out.map((row) => row.map(() => false)) };
+  const paper = [
+    `${PAPER_MARK} ${protocol.source}`,
+    protocol.data,
+    protocol.split,
+    String(protocol.lr),
+    String(protocol.batch),
+    protocol.filters,
+    protocol.budget,
+    '—',
+  ];
+  // Data, budget and what was reached are always the paper's or not by construction; flag the settings.
+  const differs = (row: string[]): boolean[] => row.map((v, j) => j >= 2 && j <= 5 && v !== paper[j] && !(j === 2 && sameSplitKind(v, paper[j])));
+  return { header, rows: [...out, paper], best: [...out.map(differs), paper.map(() => false)] };
+}
+
+/** `fold 0 of 10 …` matches the paper's `10-fold CV …`; `60/20/20 …` matches `60/20/20 …`. */
+function sameSplitKind(ours: string, paper: string): boolean {
+  const folds = /fold \d+ of (\d+)/.exec(ours)?.[1];
+  if (folds) return paper.startsWith(`${folds}-fold`);
+  const fr = /^(\d+\/\d+\/\d+)/.exec(ours)?.[1];
+  return fr !== undefined && paper.startsWith(fr);
 }
 
 /** Per-run table (an audit trail under the summary). */
