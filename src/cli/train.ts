@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { buildTrainConfig, readConfigLayer, type TrainConfigLayer } from '../experiments/trainConfig.js';
-import { defaultProfile, PROFILE_NAMES, type ProfileName } from '../experiments/profiles.js';
+import { defaultProfile, PROFILE_NAMES, PROFILES, type ProfileName } from '../experiments/profiles.js';
 import { FLOW_NAMES, DEFAULT_MODEL_CONFIG, type FlowName, type ModelKind } from '../models/config.js';
 import { disposeCheckpoint, readCheckpoint, runFile, type TrainConfig } from '../run/index.js';
 import { DEFAULT_TRAIN, train } from '../train/index.js';
@@ -114,6 +114,13 @@ function resumedConfig(flags: TrainFlags, cmd: Command): TrainConfig {
 }
 
 const d = DEFAULT_TRAIN;
+
+/** `(default: 8 with the cpu profile, 96 with paper)` for keys a profile sets. */
+function byProfile(key: 'batchSize' | 'lr' | 'valEverySteps' | 'maxValImages' | 'valSamples' | 'patience', none: string): string {
+  const show = (v: unknown): string => (v === null || v === undefined ? none : String(v));
+  return `(default: ${PROFILE_NAMES.map((p) => `${show(PROFILES[p][key])} with the ${p} profile`).join(', ')})`;
+}
+
 export function addTrainOptions(cmd: Command): Command {
   return cmd
     .option(
@@ -138,16 +145,16 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--epochs <N>', `maximum epochs (default ${d.epochs})`, positiveInt)
     .option('--max-steps <N>', 'stop after N optimizer steps', positiveInt)
     .option('--max-minutes <M>', 'stop after M minutes of training (validation included)', positiveNumber)
-    .option('--batch-size <B>', `batch size (default ${d.batchSize})`, positiveInt)
-    .option('--lr <x>', `Adam learning rate (default ${d.lr})`, positiveNumber)
+    .option('--batch-size <B>', `batch size ${byProfile('batchSize', String(d.batchSize))}`, positiveInt)
+    .option('--lr <x>', `Adam learning rate ${byProfile('lr', String(d.lr))}`, positiveNumber)
     .option('--weight-decay <x>', `L2 weight decay (default ${d.weightDecay})`, nonNegativeNumber)
     .option('--grad-clip <x>', 'clip the global gradient norm to x (default: no clipping)', positiveNumber)
     .option('--raters <mode>', 'all (random rater per draw, default) | single (rater 0)', oneOf(['all', 'single'] as const))
-    .option('--patience <N>', `early-stopping patience in validation rounds (default ${d.patience})`, positiveInt)
+    .option('--patience <N>', `early-stopping patience in validation rounds ${byProfile('patience', String(d.patience))}`, positiveInt)
     .option('--monitor <m>', 'validation metric for early stopping: loss (default) | ged', oneOf(['loss', 'ged'] as const))
-    .option('--val-every <steps>', 'validate every N optimizer steps (default: once per epoch)', positiveInt)
-    .option('--val-samples <N>', `prior samples per image for the GED monitor (default ${d.valSamples})`, samplesPerImage)
-    .option('--max-val-images <N>', `validation images per round (default ${d.maxValImages})`, positiveInt)
+    .option('--val-every <steps>', `validate every N optimizer steps ${byProfile('valEverySteps', 'once per epoch')}`, positiveInt)
+    .option('--val-samples <N>', `prior samples per image for the GED monitor ${byProfile('valSamples', String(d.valSamples))}`, samplesPerImage)
+    .option('--max-val-images <N>', `validation images per round ${byProfile('maxValImages', 'all')}`, positiveInt)
     .option('--filters <list>', `U-Net filters per level (default ${DEFAULT_MODEL_CONFIG.filters.join(',')})`, intList)
     .option('--latent <L>', `latent size (default ${DEFAULT_MODEL_CONFIG.latent})`, positiveInt)
     .option('--beta <x>', 'weight of the KL term (default 1)', nonNegativeNumber)
