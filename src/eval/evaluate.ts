@@ -4,7 +4,7 @@ import { checkOutputDir, writeDirAtomic } from '../util/outputDir.js';
 import { execFileSync } from 'node:child_process';
 import { tensor, Generator, randn } from '../tensor/create.js';
 import { scope } from '../tensor/scope.js';
-import { noGrad } from '../tensor/engine.js';
+import { noGrad, releaseFreeMemory } from '../tensor/engine.js';
 import type { SegmentationModel } from '../models/segmentationModel.js';
 import type { Dataset } from '../data/types.js';
 import { splitDataset, splitIndices } from '../data/splits.js';
@@ -129,6 +129,7 @@ export function evaluate(o: EvaluateOptions): { summary: Record<string, unknown>
             });
           }),
         );
+        releaseFreeMemory();
         bar.update(Math.min(indices.length, start + idx.length), `GED (incl) so far ${meanStd(rows.map((r) => r.ged_incl)).mean.toFixed(3)}`);
       }
       bar.stop();

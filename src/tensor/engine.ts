@@ -46,3 +46,14 @@ export function cudaAvailable(): boolean {
 export function torchVersion(): string {
   return native.torchVersion();
 }
+
+/**
+ * Returns the C heap's free pages to the OS (glibc malloc_trim). libtorch's large tensor blocks,
+ * freed into glibc's per-thread arenas, otherwise fragment: an LIDC training run grew by tens of
+ * MB per step after its first validation and was OOM-killed at 24 GB while its live tensors
+ * stayed constant. Called after every training step, validation round and evaluation batch;
+ * measured cost: none (1.9 s steps with and without, anon RSS 175 MB instead of 3.3 GB after 32 steps).
+ */
+export function releaseFreeMemory(): void {
+  native.mallocTrim();
+}

@@ -151,6 +151,7 @@ export interface NativeBinding {
   getRngState(): T;
   setRngState(state: T): void;
   liveTensors(): number;
+  mallocTrim(): boolean;
   setGradEnabled(on: boolean): boolean;
   setNumThreads(n: number): void;
   getNumThreads(): number;

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { manualSeed } from '../tensor/engine.js';
+import { manualSeed, releaseFreeMemory } from '../tensor/engine.js';
 import { Optimizer } from '../tensor/optimizer.js';
 import { createModel } from '../models/create.js';
 import type { SegmentationModel } from '../models/segmentationModel.js';
@@ -206,6 +206,7 @@ function loop(
     const run = (mine: readonly number[]) =>
       validate(model, dataset, mine, { batchSize: config.batchSize, withGed: config.monitor === 'ged', samples: config.valSamples, seed: config.seed + 1 });
     const v = dist ? dist.validate(indices, run) : run(indices);
+    releaseFreeMemory();
     const metric = config.monitor === 'ged' ? (v.ged as number) : v.loss;
     const improved = state.bestMetric === null || metric < state.bestMetric || Number.isNaN(state.bestMetric);
     const trainLoss = state.epochLossSum / Math.max(1, state.epochLossCount);
@@ -254,6 +255,7 @@ function loop(
         },
         idx,
       );
+      releaseFreeMemory();
       state.step++;
       state.batchInEpoch++;
       state.epochLossSum += values.loss;

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The real-data runs behind docs/results/{lidc,kvasir,drive} (issue 12), on a 2-core CPU,
+# exactly as they were made. Needs ../shared/data. Each stage is skipped when its output exists,
+# so the script resumes after an interruption. Writes under $OUT (default /tmp/flowseg-real).
+#
+# Threads: a run alone uses both cores (libtorch's default); two runs side by side get
+# FLOWSEG_THREADS=1 each, which the report's deviation table states.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+OUT=${OUT:-/tmp/flowseg-real}
+DATA=${DATA:-../shared/data}
+fs() { node bin/flowseg.js "$@"; }
+mkdir -p "$OUT"
+
+prepare() { # <format> <input> <name> [flags…]
+  local format=$1 input=$2 name=$3
+  shift 3
+  [ -f "$OUT/$name/index.json" ] || fs prepare --format "$format" "$input" --out "$OUT/$name" "$@"
+}
+train_eval() { # <run dir> <train flags…>: train (resumable), then evaluate on the held-out test split
+  local dir=$1
+  shift
+  if [ ! -f "$dir/eval/summary.json" ]; then
+    if [ -f "$dir/checkpoint-last.safetensors" ]; then fs train --out "$dir" --resume; else fs train "$@" --out "$dir"; fi
+    fs evaluate --checkpoint "$dir" -n 16
+  fi
+}
+
+prepare lidc-png "$DATA/lidc-dev.tar" lidc-prepared
+prepare kvasir "$DATA/kvasir" kvasir-prepared --grayscale
+prepare retina "$DATA/retina/DRIVE" drive-prepared
+
+# LIDC 2-planar: the issue's "Done when" command — defaults only (the cpu profile), 60 min, alone.
+train_eval "$OUT/lidc/probunet+planar2" --data "$OUT/lidc-prepared" --model probunet --flow planar --flow-steps 2 --max-minutes 60
+
+# LIDC vanilla and 2-radial: 45 min each, side by side, one thread each.
+FLOWSEG_THREADS=1 train_eval "$OUT/lidc/probunet" --data "$OUT/lidc-prepared" --model probunet --max-minutes 45 &
+FLOWSEG_THREADS=1 train_eval "$OUT/lidc/probunet+radial2" --data "$OUT/lidc-prepared" --model probunet --flow radial --flow-steps 2 --max-minutes 45 &
+wait
+
+# Kvasir-SEG (100 images, 1 rater, grayscale 128²): vanilla vs 2-planar, 10 min each, side by side.
+FLOWSEG_THREADS=1 train_eval "$OUT/kvasir/probunet" --data "$OUT/kvasir-prepared" --model probunet --max-minutes 10 &
+FLOWSEG_THREADS=1 train_eval "$OUT/kvasir/probunet+planar2" --data "$OUT/kvasir-prepared" --model probunet --flow planar --flow-steps 2 --max-minutes 10 &
+wait
+
+# DRIVE (20 images, 2 observers, 128² patches), Selvan et al.'s setup: 60/20/20 by image, all
+# raters, Monte-Carlo KL, filters 32,64,128,256; PU-Net vs conditional planar, 10 min each.
+SELVAN=(--kl mc --filters 32,64,128,256 --raters all)
+FLOWSEG_THREADS=1 train_eval "$OUT/drive/probunet" --data "$OUT/drive-prepared" --model probunet "${SELVAN[@]}" --max-minutes 10 &
+FLOWSEG_THREADS=1 train_eval "$OUT/drive/probunet+cplanar2" --data "$OUT/drive-prepared" --model probunet --flow cplanar --flow-steps 2 "${SELVAN[@]}" --max-minutes 10 &
+wait
+
+for d in lidc kvasir drive; do
+  fs report "$OUT/$d" --out "docs/results/$d"
+done
