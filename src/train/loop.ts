@@ -177,6 +177,7 @@ function loop(
     label: config.variant,
     total,
     unit: 'steps',
+    start: state.step,
     enabled: (opts.progress ?? false) && writes,
     maxSeconds: config.maxMinutes === null ? null : config.maxMinutes * 60 - state.elapsedSeconds,
   });

@@ -17,6 +17,8 @@ export interface ProgressOptions {
   total: number;
   /** Plural unit name: steps, images. */
   unit: string;
+  /** The count already done when the bar starts (a resumed run's step); rates count from it. Default 0. */
+  start?: number;
   enabled?: boolean;
   /** A time budget: the expected total then shrinks to what fits in the remaining time. */
   maxSeconds?: number | null;
@@ -25,11 +27,10 @@ export interface ProgressOptions {
 export function countProgress(o: ProgressOptions): CountProgress {
   if (o.enabled === false) return { update() {}, status() {}, stop() {} };
   const started = performance.now();
-  let first: number | null = null;
+  const first = o.start ?? 0;
   let info = '';
   let state = '';
   const expectedTotal = (done: number): number => {
-    first ??= done;
     const elapsed = (performance.now() - started) / 1000;
     if (o.maxSeconds == null || elapsed < 1 || done <= first) return o.total;
     const rate = (done - first) / elapsed;
@@ -64,14 +65,13 @@ export function countProgress(o: ProgressOptions): CountProgress {
     update(done, text) {
       info = text ?? info;
       const now = performance.now();
-      first ??= done;
       const expected = expectedTotal(done);
       if (now - lastLine < 10_000 && done < expected) return;
       lastLine = now;
-      const rate = (done - first) / Math.max(1e-9, (now - started) / 1000);
+      const rate = done > first ? (done - first) / Math.max(1e-9, (now - started) / 1000) : Number.NaN;
       const eta = rate > 0 ? (expected - done) / rate : Number.NaN;
       process.stderr.write(
-        `${o.label} ${done}/${expected} ${o.unit}${info ? ` | ${info}` : ''} | ${rate.toFixed(2)} ${o.unit}/s | ETA ${Number.isFinite(eta) ? `${Math.round(eta)}s` : '?'}\n`,
+        `${o.label} ${done}/${expected} ${o.unit}${info ? ` | ${info}` : ''} | ${Number.isFinite(rate) ? rate.toFixed(2) : '?'} ${o.unit}/s | ETA ${Number.isFinite(eta) ? `${Math.round(eta)}s` : '?'}\n`,
       );
     },
     status(text) {
