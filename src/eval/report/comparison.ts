@@ -66,9 +66,9 @@ export function smooth(points: readonly Point[], window: number): Point[] {
 }
 
 const TERMS = [
-  { key: 'ce', label: 'CE (summed over pixels)', file: 'ce' },
-  { key: 'kl', label: 'KL term: log q0(z0) − Σ log|det J| − log p(zK)', file: 'kl' },
-  { key: 'logDet', label: 'Σ log|det J| of the flow', file: 'logdet' },
+  { key: 'ce', short: 'CE', label: 'CE (summed over pixels)', file: 'ce' },
+  { key: 'kl', short: 'KL term', label: 'log q0(z0) − Σ log|det J| − log p(zK)', file: 'kl' },
+  { key: 'logDet', short: 'flow log-det', label: 'Σ log|det J| of the flow', file: 'logdet' },
 ] as const;
 
 /** One figure per ELBO term, one line per run (colour by variant), smoothed over 50 steps. */
@@ -89,7 +89,7 @@ export function trainingTermFigures(groups: readonly Group[]): { name: string; f
     if (!series.length) continue;
     const ys = series.flatMap((s) => s.points.map((p) => p[1]));
     const positive = ys.every((y) => y > 0);
-    const title = `Training: ${term.label} · moving mean over 50 steps`;
+    const title = `Training: ${term.short} · 50-step moving mean`;
     const png = renderLinePlot({
       title,
       xLabel: 'optimizer step',
