@@ -107,13 +107,16 @@ export function budgetUsed(run: RunRecord): BudgetUsed {
   };
 }
 
+/** The last component of a folder path (`/data/lidc-dev/` → `lidc-dev`). */
+const folderName = (path: string): string => path.replace(/\/+$/, '').split('/').pop() || path;
+
 /** `lidc-dev (test split, 498 images)` from summary.dataset = { path, split, items }. */
 function datasetName(d: unknown): string {
   if (typeof d === 'string') return d;
   if (d && typeof d === 'object' && 'name' in d && typeof d.name === 'string') return d.name;
   if (d && typeof d === 'object' && 'path' in d && typeof d.path === 'string') {
     const { path, split } = d as { path: string; split?: unknown };
-    const name = path.replace(/\/+$/, '').split('/').pop() || path;
+    const name = folderName(path);
     return typeof split === 'string' ? `${name} (${split} split)` : name;
   }
   return d === undefined || d === null ? '' : JSON.stringify(d);
@@ -156,7 +159,7 @@ function runSetup(run: RunRecord): RunSetup {
   const z = run.splitSizes;
   const fmt = (n: number): string => n.toLocaleString('en-US');
   return {
-    data: typeof c.data === 'string' ? c.data.replace(/\/+$/, '').split('/').pop() || c.data : null,
+    data: typeof c.data === 'string' ? folderName(c.data) : null,
     split: splitText(c),
     items: z ? `${fmt(z.train)} / ${fmt(z.val)} / ${fmt(z.test)}` : null,
     lr: num(c.lr),

@@ -1,6 +1,5 @@
-import { SERIES_COLOURS } from '../render/colormap.js';
 import { renderLinePlot, type LineSeries, type Point } from '../render/linePlot.js';
-import type { Figure } from './figures.js';
+import { colourOf, lossScale, type Figure } from './figures.js';
 import type { RunRecord } from './readRun.js';
 import { finite, mean, sampleStd } from './stats.js';
 
@@ -10,8 +9,6 @@ import { finite, mean, sampleStd } from './stats.js';
  */
 
 type Group = { variant: string; runs: readonly RunRecord[] };
-
-const colourOf = (i: number): string => SERIES_COLOURS[i % SERIES_COLOURS.length];
 
 /**
  * One series per variant: the mean GED (excl) over its runs at each sample count. The band is
@@ -87,15 +84,13 @@ export function trainingTermFigures(groups: readonly Group[]): { name: string; f
       });
     });
     if (!series.length) continue;
-    const ys = series.flatMap((s) => s.points.map((p) => p[1]));
-    const positive = ys.every((y) => y > 0);
     const title = `Training: ${term.short} · 50-step moving mean`;
     const png = renderLinePlot({
       title,
       xLabel: 'optimizer step',
       yLabel: term.label,
       series,
-      yScale: positive && Math.max(...ys) / Math.min(...ys) > 30 ? 'log' : 'linear',
+      yScale: lossScale(series),
     });
     out.push({ name: `training_${term.file}.png`, figure: { title, png } });
   }

@@ -18,7 +18,7 @@ export interface Figure {
 const KEY_GREY = '#555555';
 
 const runLabel = (run: RunRecord, i: number): string => (run.fold === null ? `run ${i + 1}` : `fold ${run.fold}`);
-const colourOf = (i: number): string => SERIES_COLOURS[i % SERIES_COLOURS.length];
+export const colourOf = (i: number): string => SERIES_COLOURS[i % SERIES_COLOURS.length];
 
 /** Legend: one colour per fold, then the line-style key in grey. */
 function foldLegend(runs: readonly RunRecord[], solid: string, dashed: string): LegendEntry[] {
@@ -30,7 +30,7 @@ function foldLegend(runs: readonly RunRecord[], solid: string, dashed: string): 
 }
 
 /** A log axis when losses are positive and span more than ~1.5 decades (early epochs dwarf the rest). */
-function lossScale(series: readonly LineSeries[]): 'linear' | 'log' {
+export function lossScale(series: readonly LineSeries[]): 'linear' | 'log' {
   const ys = finite(series.flatMap((s) => s.points.map((p) => p[1])));
   if (!ys.length || Math.min(...ys) <= 0) return 'linear';
   return Math.max(...ys) / Math.min(...ys) > 30 ? 'log' : 'linear';

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { FlowsegInputError } from '../../util/errors.js';
 import { readLog } from '../../run/log.js';
+import { loadRunSplit } from '../../run/split.js';
 import { type EVAL_FILES, evalFile, runEvalDir, runFile } from '../../run/paths.js';
 import {
   configSchema,
@@ -91,7 +92,7 @@ export function readRun(dir: string): RunRecord {
     : [];
   const log = readLog(dir, notes);
   return {
-    splitSizes: readSplitSizes(runFile(dir, 'split')),
+    splitSizes: splitSizes(dir, notes),
     dir,
     variant: variantOf(config, configFile),
     fold: config.fold ?? null,
@@ -106,14 +107,13 @@ export function readRun(dir: string): RunRecord {
   };
 }
 
-/** Lengths of split.json's train/val/test lists; undefined when the file is absent or not that shape. */
-function readSplitSizes(file: string): RunRecord['splitSizes'] {
-  if (!existsSync(file)) return undefined;
+/** Items per part of the run's split.json (read by src/run's loadRunSplit); a bad file is a note, not an error. */
+function splitSizes(dir: string, notes: string[]): RunRecord['splitSizes'] {
   try {
-    const s = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    const n = (k: string): number => (Array.isArray(s[k]) ? (s[k] as unknown[]).length : 0);
-    return { train: n('train'), val: n('val'), test: n('test') };
-  } catch {
+    const split = loadRunSplit(dir);
+    return split ? { train: split.train.length, val: split.val.length, test: split.test.length } : undefined;
+  } catch (err) {
+    notes.push((err as Error).message);
     return undefined;
   }
 }
