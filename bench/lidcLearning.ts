@@ -99,6 +99,7 @@ export async function runLidcLearningBench(): Promise<Record<string, unknown> | 
       env,
     );
     await waitFor(runFile(ours, 'split'), 120_000); // PyTorch trains on flowseg's train+val patients
+    const recipe = readRunConfig(runFile(ours, 'config')); // …with flowseg's optimizer settings
     const pytorch = run(
       PYTHON,
       [
@@ -113,6 +114,12 @@ export async function runLidcLearningBench(): Promise<Record<string, unknown> | 
         threads,
         '--out',
         weights,
+        '--lr',
+        String(recipe.lr),
+        '--lr-schedule',
+        recipe.lrSchedule,
+        '--warmup-steps',
+        String(recipe.warmupSteps),
       ],
       env,
     );
@@ -145,6 +152,8 @@ export async function runLidcLearningBench(): Promise<Record<string, unknown> | 
       test_images: a.images,
       minutes,
       threads_each: Number(threads),
+      lr: recipe.lr,
+      lr_schedule: recipe.lrSchedule,
     };
   } finally {
     rmSync(work, { recursive: true, force: true });

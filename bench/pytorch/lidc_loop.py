@@ -1,11 +1,13 @@
 """PyTorch side of `npm run bench` case lidc_learning (reference only; not a flowseg runtime dependency).
 
 A plain PyTorch training loop of the same model (bench/pytorch/models.py, flowseg's parameter
-names) and optimizer (Adam lr 1e-4, L2 1e-5, batch 8) on a flowseg-prepared dataset, for a
-wall-clock budget, with no validation: the "plain loop" flowseg's own training is compared with.
+names) and optimizer (Adam, L2 1e-5, batch 8, and flowseg's learning-rate schedule: constant, or
+cosine with warm-up annealed over the time budget) on a flowseg-prepared dataset, for a wall-clock
+budget, with no validation: the "plain loop" flowseg's own training is compared with.
 
   /usr/bin/python3 bench/pytorch/lidc_loop.py --data PREPARED --split split.json \
-      --minutes 10 --threads 1 --out weights.safetensors [--flow planar --flow-steps 2]
+      --minutes 10 --threads 1 --out weights.safetensors [--flow planar --flow-steps 2] \
+    [--lr 1e-4 --lr-schedule constant|cosine --warmup-steps N]
 
 Trains on the split's train + val items (a plain loop needs no validation), draws a random
 rater mask per item and step (all-raters training, as flowseg), and writes the weights with
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 import time
@@ -38,6 +41,15 @@ def open_prepared(folder: str):
     return index["ids"], images, masks
 
 
+def learning_rate(a, step: int, fraction: float) -> float:
+    """flowseg's src/train/lrSchedule.ts: warm-up, then half a cosine to 2% of the peak."""
+    if a.lr_schedule == "constant":
+        return a.lr
+    warm = min(1.0, (step + 1) / a.warmup_steps) if a.warmup_steps > 0 else 1.0
+    f = min(1.0, max(0.0, fraction))
+    return a.lr * warm * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * f)))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", required=True)
@@ -51,6 +63,9 @@ def main() -> None:
     ap.add_argument("--latent", type=int, default=6)
     ap.add_argument("--batch-size", type=int, default=8)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--lr", type=float, default=1e-4)
+    ap.add_argument("--lr-schedule", choices=["constant", "cosine"], default="constant")
+    ap.add_argument("--warmup-steps", type=int, default=0)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -61,8 +76,9 @@ def main() -> None:
     train = np.array([pos[k] for k in split["train"] + split["val"]])
     flow = (a.flow, a.flow_steps) if a.flow != "none" and a.flow_steps > 0 else None
     model = ProbUNet(images.shape[1], [int(f) for f in a.filters.split(",")], a.latent, flow)
-    opt = torch.optim.Adam(model.parameters(), lr=1e-4, weight_decay=1e-5)
-    deadline = time.perf_counter() + a.minutes * 60
+    opt = torch.optim.Adam(model.parameters(), lr=a.lr, weight_decay=1e-5)
+    started = time.perf_counter()
+    deadline = started + a.minutes * 60
     steps = 0
     while time.perf_counter() < deadline:
         order = rng.permutation(train)
@@ -73,6 +89,8 @@ def main() -> None:
             x = torch.from_numpy(np.ascontiguousarray(images[idx]))
             raters = rng.integers(0, masks.shape[1], size=len(idx))
             y = torch.from_numpy(np.stack([masks[i, r] for i, r in zip(idx, raters)]).astype(np.float32))[:, None]
+            for group in opt.param_groups:
+                group["lr"] = learning_rate(a, steps, (time.perf_counter() - started) / (a.minutes * 60))
             opt.zero_grad(set_to_none=True)
             model.elbo(x, y)["loss"].backward()
             opt.step()

@@ -4,6 +4,7 @@ import { defaultProfile, PROFILE_NAMES, PROFILES, type ProfileName } from '../ex
 import { FLOW_NAMES, DEFAULT_MODEL_CONFIG, type FlowName, type ModelKind } from '../models/config.js';
 import { disposeCheckpoint, readCheckpoint, runFile, type TrainConfig } from '../run/index.js';
 import { DEFAULT_TRAIN, train } from '../train/index.js';
+import { LR_SCHEDULES, type LrSchedule } from '../train/lrSchedule.js';
 import { FlowsegEngineError, FlowsegInputError } from '../util/errors.js';
 import { readDistEnv, threadsPerWorker } from '../distributed/env.js';
 import { launchLocal, withoutNprocFlag } from '../distributed/launch.js';
@@ -30,6 +31,8 @@ export interface TrainFlags {
   maxMinutes?: number;
   batchSize?: number;
   lr?: number;
+  lrSchedule?: LrSchedule;
+  warmupSteps?: number;
   weightDecay?: number;
   gradClip?: number;
   raters?: 'all' | 'single';
@@ -69,6 +72,8 @@ export function flagsLayer(f: TrainFlags): TrainConfigLayer {
     augment: f.augment,
     batchSize: f.batchSize,
     lr: f.lr,
+    lrSchedule: f.lrSchedule,
+    warmupSteps: f.warmupSteps,
     weightDecay: f.weightDecay,
     gradClip: f.gradClip,
     epochs: f.epochs,
@@ -116,7 +121,7 @@ function resumedConfig(flags: TrainFlags, cmd: Command): TrainConfig {
 const d = DEFAULT_TRAIN;
 
 /** `(default: 8 with the cpu profile, 96 with paper)` for keys a profile sets. */
-function byProfile(key: 'batchSize' | 'lr' | 'valEverySteps' | 'maxValImages' | 'valSamples' | 'patience', none: string): string {
+function byProfile(key: 'batchSize' | 'lr' | 'lrSchedule' | 'warmupSteps' | 'valEverySteps' | 'maxValImages' | 'valSamples' | 'patience', none: string): string {
   const show = (v: unknown): string => (v === null || v === undefined ? none : String(v));
   return `(default: ${PROFILE_NAMES.map((p) => `${show(PROFILES[p][key])} with the ${p} profile`).join(', ')})`;
 }
@@ -125,7 +130,7 @@ export function addTrainOptions(cmd: Command): Command {
   return cmd
     .option(
       '--profile <name>',
-      "cpu (default without CUDA: batch 8, validation every 250 steps on ≤ 100 images) | paper (the papers' batch 96, full validation each epoch)",
+      "cpu (default without CUDA: batch 8, lr 5e-4 cosine-annealed over the budget, validation every 250 steps on ≤ 100 images) | paper (the papers' batch 96, constant lr 1e-4, full validation each epoch)",
       oneOf(PROFILE_NAMES),
     )
     .option('--config <file>', 'a JSON/YAML file of training-config keys (docs/run-format.md); flags override it')
@@ -146,7 +151,13 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--max-steps <N>', 'stop after N optimizer steps', positiveInt)
     .option('--max-minutes <M>', 'stop after M minutes of training (validation included)', positiveNumber)
     .option('--batch-size <B>', `batch size ${byProfile('batchSize', String(d.batchSize))}`, positiveInt)
-    .option('--lr <x>', `Adam learning rate ${byProfile('lr', String(d.lr))}`, positiveNumber)
+    .option('--lr <x>', `Adam learning rate (the peak of a cosine schedule) ${byProfile('lr', String(d.lr))}`, positiveNumber)
+    .option(
+      '--lr-schedule <name>',
+      `constant | cosine (linear warm-up, then anneal to 2% of --lr as the step or --max-minutes budget runs out) ${byProfile('lrSchedule', d.lrSchedule)}`,
+      oneOf(LR_SCHEDULES),
+    )
+    .option('--warmup-steps <N>', `linear warm-up steps of the cosine schedule ${byProfile('warmupSteps', String(d.warmupSteps))}`, nonNegativeInt)
     .option('--weight-decay <x>', `L2 weight decay (default ${d.weightDecay})`, nonNegativeNumber)
     .option('--grad-clip <x>', 'clip the global gradient norm to x (default: no clipping)', positiveNumber)
     .option('--raters <mode>', 'all (random rater per draw, default) | single (rater 0)', oneOf(['all', 'single'] as const))

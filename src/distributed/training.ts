@@ -71,6 +71,11 @@ export class DistributedTraining {
     return this.group.sumNumbers(values.map((v) => (shard.end > shard.start ? v * shard.weight : 0)));
   }
 
+  /** One number for all ranks (e.g. how far through the time budget): the mean of theirs. */
+  meanOf(x: number): number {
+    return (this.group.sumNumbers([x])[0] as number) / this.worldSize;
+  }
+
   /** One decision for all ranks (e.g. the time budget): true when any rank says so. */
   anyRank(flag: boolean): boolean {
     return (this.group.sumNumbers([flag ? 1 : 0])[0] as number) > 0;

@@ -46,6 +46,10 @@ export const trainConfigSchema = z.object({
   augment: z.boolean(),
   batchSize: z.number().int().positive(),
   lr: z.number().positive(),
+  /** constant (the papers) | cosine: warm-up, then anneal to 2% of lr over the step or time budget (src/train/lrSchedule.ts). */
+  lrSchedule: z.enum(['constant', 'cosine']).default('constant'),
+  /** Linear warm-up steps of the cosine schedule. */
+  warmupSteps: z.number().int().min(0).default(0),
   weightDecay: z.number().min(0),
   epochs: z.number().int().positive(),
   maxSteps: nullableCount,

@@ -11,6 +11,8 @@ export const DEFAULT_TRAIN: Omit<TrainConfig, 'data' | 'modelConfig' | 'variant'
   augment: false,
   batchSize: 8,
   lr: 1e-4,
+  lrSchedule: 'constant',
+  warmupSteps: 0,
   weightDecay: 1e-5,
   epochs: 200,
   maxSteps: null,

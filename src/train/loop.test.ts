@@ -133,3 +133,21 @@ test('learning: on synthetic data with known rater disagreement the loss falls a
   assert.ok(multiModal >= 4, `only ${multiModal}/16 images got samples of different sizes`);
   rmSync(dir, { recursive: true });
 });
+
+test('cosine schedule: each step logs the rate of its budget fraction; a budget stop validates the final weights', () => {
+  const dir = tmp();
+  // 8 train batches per epoch: 10 steps cross an epoch end (a validation at step 8) and stop at 10.
+  train({ config: config('planar', { maxSteps: 10, lr: 1e-3, lrSchedule: 'cosine', warmupSteps: 2 }), outDir: dir }).model.dispose();
+  const lines = readFileSync(join(dir, 'log.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  const rates = lines.filter((l) => l.kind === 'step').map((l) => l.lr as number);
+  // Step s (1-based) runs after s−1 steps: warm-up min(1, s/2), fraction (s−1)/10 of the step budget.
+  const expected = rates.map((_, i) => 1e-3 * Math.min(1, (i + 1) / 2) * (0.02 + 0.98 * 0.5 * (1 + Math.cos((Math.PI * i) / 10))));
+  assert.equal(rates.length, 10);
+  rates.forEach((r, i) => assert.ok(Math.abs(r - (expected[i] as number)) <= 1e-3 * 1e-3, `step ${i + 1}: lr ${r}, expected ${expected[i]}`));
+  const validated = lines.filter((l) => l.kind === 'epoch').map((l) => l.step as number);
+  assert.equal(validated.at(-1), 10, `the final weights are validated at the budget stop (validations at ${validated.join(', ')})`);
+  rmSync(dir, { recursive: true });
+});

@@ -31,6 +31,7 @@ import { chunk } from './batches.js';
 import { SATURATION_SHARE } from './health.js';
 import { countProgress } from '../util/progress.js';
 import { trainStep } from './step.js';
+import { budgetFraction, learningRate } from './lrSchedule.js';
 import { validate } from './validate.js';
 import { checkResumeWorldSize, type DistributedTraining } from '../distributed/training.js';
 
@@ -198,9 +199,18 @@ function loop(
   // Ranks' clocks differ: the time budget is one decision for all of them.
   const outOfTime = (mine: boolean): boolean => (dist ? dist.anyRank(mine) : mine);
   let stopReason: StopReason = 'epochs';
+  /** The rate for the next step; ranks agree on the budget fraction (their clocks differ). */
+  const scheduledLr = (): number => {
+    if (config.lrSchedule === 'constant') return config.lr;
+    const mine = budgetFraction(state.step, total, elapsed(), config.maxMinutes === null ? null : config.maxMinutes * 60);
+    const fraction = dist ? dist.meanOf(mine) : mine;
+    return learningRate(config.lrSchedule, config.lr, config.warmupSteps, state.step, fraction);
+  };
 
   /** Validation round: early-stopping bookkeeping, checkpoints. Returns true when patience ran out. */
+  let lastValidatedStep: number | null = null;
   const validationRound = (epochEnd: boolean): boolean => {
+    lastValidatedStep = state.step;
     bar.status('validating');
     const t0 = performance.now();
     const indices = valIndices.length > 0 ? valIndices : parts.train.slice(0, config.maxValImages ?? undefined);
@@ -244,6 +254,7 @@ function loop(
       else if (config.maxMinutes !== null && outOfTime(elapsed() >= config.maxMinutes * 60)) stopReason = 'max-minutes';
       if (stopReason !== 'epochs') break outer;
       const idx = batches[state.batchInEpoch] as number[];
+      optimizer.lr = scheduledLr();
       const values = trainStep(
         {
           model,
@@ -271,6 +282,7 @@ function loop(
         kl: values.kl,
         logDet: values.logDet,
         gradNorm: round(values.gradNorm),
+        lr: Number(optimizer.lr.toPrecision(4)),
         ...(h ? { priorLogSigma: round(h.priorLogSigma), posteriorLogSigma: round(h.posteriorLogSigma), sigmaAtBound: round(h.atBound) } : {}),
         seconds: round(elapsed()),
       });
@@ -294,8 +306,9 @@ function loop(
     }
   }
   if (stopReason === 'max-steps' || stopReason === 'max-minutes') {
-    // A budget stop before any validation validates once, so `best` is a real choice.
-    if (state.bestMetric === null && state.step > 0) validationRound(false);
+    // A budget stop validates the final weights (unless they just were), so `best` can be them:
+    // the last steps of an annealed schedule are often the best ones.
+    if (state.step > 0 && lastValidatedStep !== state.step) validationRound(false);
     else save('last');
   }
   bar.stop();

@@ -40,7 +40,8 @@ export interface RunSetup {
   split: string;
   /** `1,476 / 161 / 550` items (train / val / test), when split.json is there. */
   items: string | null;
-  lr: number | null;
+  /** `0.0001`, or `0.0005 cosine, warm-up 50` for a scheduled rate. */
+  lr: string | null;
   batch: number | null;
   filters: string | null;
   profile: string | null;
@@ -162,11 +163,17 @@ function runSetup(run: RunRecord): RunSetup {
     data: typeof c.data === 'string' ? folderName(c.data) : null,
     split: splitText(c),
     items: z ? `${fmt(z.train)} / ${fmt(z.val)} / ${fmt(z.test)}` : null,
-    lr: num(c.lr),
+    lr: lrText(c),
     batch: num(c.batchSize),
     filters: Array.isArray(model.filters) ? model.filters.join(',') : null,
     profile: typeof c.profile === 'string' ? c.profile : null,
   };
+}
+
+function lrText(c: Record<string, unknown>): string | null {
+  if (typeof c.lr !== 'number') return null;
+  if (c.lrSchedule !== 'cosine') return String(c.lr);
+  return `${c.lr} cosine${typeof c.warmupSteps === 'number' && c.warmupSteps > 0 ? `, warm-up ${c.warmupSteps}` : ''}`;
 }
 
 const byNatural = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });

@@ -95,7 +95,7 @@ export function setupTable(rows: readonly VariantRow[], protocol?: PaperProtocol
     `${x.variant}${x.fold === null ? '' : ` · fold ${x.fold}`}${x.setup.profile ? ` (profile ${x.setup.profile})` : ''}`,
     `${x.setup.data ?? x.dataset ?? '—'}${x.setup.items ? ` (${x.setup.items})` : ''}`,
     x.setup.split,
-    x.setup.lr === null ? '—' : String(x.setup.lr),
+    x.setup.lr ?? '—',
     x.setup.batch === null ? '—' : String(x.setup.batch),
     x.setup.filters ?? '—',
     x.budget,
