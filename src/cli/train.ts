@@ -121,7 +121,10 @@ function resumedConfig(flags: TrainFlags, cmd: Command): TrainConfig {
 const d = DEFAULT_TRAIN;
 
 /** `(default: 8 with the cpu profile, 96 with paper)` for keys a profile sets. */
-function byProfile(key: 'batchSize' | 'lr' | 'lrSchedule' | 'warmupSteps' | 'valEverySteps' | 'maxValImages' | 'valSamples' | 'patience', none: string): string {
+function byProfile(
+  key: 'batchSize' | 'lr' | 'lrSchedule' | 'warmupSteps' | 'valEverySteps' | 'maxValImages' | 'valSamples' | 'patience',
+  none: string,
+): string {
   const show = (v: unknown): string => (v === null || v === undefined ? none : String(v));
   return `(default: ${PROFILE_NAMES.map((p) => `${show(PROFILES[p][key])} with the ${p} profile`).join(', ')})`;
 }

@@ -146,7 +146,7 @@ test('cosine schedule: each step logs the rate of its budget fraction; a budget 
   // Step s (1-based) runs after s−1 steps: warm-up min(1, s/2), fraction (s−1)/10 of the step budget.
   const expected = rates.map((_, i) => 1e-3 * Math.min(1, (i + 1) / 2) * (0.02 + 0.98 * 0.5 * (1 + Math.cos((Math.PI * i) / 10))));
   assert.equal(rates.length, 10);
-  rates.forEach((r, i) => assert.ok(Math.abs(r - (expected[i] as number)) <= 1e-3 * 1e-3, `step ${i + 1}: lr ${r}, expected ${expected[i]}`));
+  for (const [i, r] of rates.entries()) assert.ok(Math.abs(r - (expected[i] as number)) <= 1e-3 * 1e-3, `step ${i + 1}: lr ${r}, expected ${expected[i]}`);
   const validated = lines.filter((l) => l.kind === 'epoch').map((l) => l.step as number);
   assert.equal(validated.at(-1), 10, `the final weights are validated at the budget stop (validations at ${validated.join(', ')})`);
   rmSync(dir, { recursive: true });

@@ -3,7 +3,12 @@ import { test } from 'node:test';
 import { budgetFraction, COSINE_FLOOR, learningRate } from './lrSchedule.js';
 
 test('constant: the peak rate at every step', () => {
-  for (const [step, f] of [[0, 0], [50, 0.3], [999, 1]] as const) assert.equal(learningRate('constant', 1e-4, 100, step, f), 1e-4);
+  for (const [step, f] of [
+    [0, 0],
+    [50, 0.3],
+    [999, 1],
+  ] as const)
+    assert.equal(learningRate('constant', 1e-4, 100, step, f), 1e-4);
 });
 
 test('cosine: linear warm-up, then half a cosine to the floor (hand-computed points)', () => {
@@ -14,7 +19,7 @@ test('cosine: linear warm-up, then half a cosine to the floor (hand-computed poi
   // Half way: cos(π/2) = 0 → floor + (1 − floor)/2 = 0.51 of the peak.
   assert.ok(Math.abs(learningRate('cosine', 1, 0, 500, 0.5) - (COSINE_FLOOR + (1 - COSINE_FLOOR) / 2)) < 1e-12);
   // A quarter: 0.02 + 0.98 · (1 + √½)/2.
-  assert.ok(Math.abs(learningRate('cosine', 1, 0, 250, 0.25) - (0.02 + 0.98 * (1 + Math.SQRT1_2) / 2)) < 1e-12);
+  assert.ok(Math.abs(learningRate('cosine', 1, 0, 250, 0.25) - (0.02 + (0.98 * (1 + Math.SQRT1_2)) / 2)) < 1e-12);
   // The end of the budget, and past it: the floor.
   assert.ok(Math.abs(learningRate('cosine', 1, 0, 1000, 1) - COSINE_FLOOR) < 1e-12);
   assert.ok(Math.abs(learningRate('cosine', 1, 0, 1000, 1.7) - COSINE_FLOOR) < 1e-12);
