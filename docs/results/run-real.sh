@@ -33,11 +33,11 @@ prepare retina "$DATA/retina/DRIVE" drive-prepared
 # LIDC 2-planar: the "Done when" command — defaults only (the cpu profile), 60 min, alone.
 train_eval "$OUT/lidc/probunet+planar2" --data "$OUT/lidc-prepared" --model probunet --flow planar --flow-steps 2 --max-minutes 60
 
-# LIDC variants compared at one budget: vanilla, 2-planar and 2-radial, 40 min each, all three
+# LIDC variants compared at one budget: vanilla, 2-planar and 2-radial, 35 min each, all three
 # side by side with one thread each on the 2 cores (so each got about 2/3 of a core).
-FLOWSEG_THREADS=1 train_eval "$OUT/lidc-variants/probunet" --data "$OUT/lidc-prepared" --model probunet --max-minutes 40 &
-FLOWSEG_THREADS=1 train_eval "$OUT/lidc-variants/probunet+planar2" --data "$OUT/lidc-prepared" --model probunet --flow planar --flow-steps 2 --max-minutes 40 &
-FLOWSEG_THREADS=1 train_eval "$OUT/lidc-variants/probunet+radial2" --data "$OUT/lidc-prepared" --model probunet --flow radial --flow-steps 2 --max-minutes 40 &
+FLOWSEG_THREADS=1 train_eval "$OUT/lidc-variants/probunet" --data "$OUT/lidc-prepared" --model probunet --max-minutes 35 &
+FLOWSEG_THREADS=1 train_eval "$OUT/lidc-variants/probunet+planar2" --data "$OUT/lidc-prepared" --model probunet --flow planar --flow-steps 2 --max-minutes 35 &
+FLOWSEG_THREADS=1 train_eval "$OUT/lidc-variants/probunet+radial2" --data "$OUT/lidc-prepared" --model probunet --flow radial --flow-steps 2 --max-minutes 35 &
 wait
 
 for d in lidc lidc-variants; do
