@@ -133,7 +133,7 @@ export function addTrainOptions(cmd: Command): Command {
   return cmd
     .option(
       '--profile <name>',
-      "cpu (default without CUDA: batch 8, lr 1e-4 cosine-annealed over the budget, validation every 250 steps on ≤ 100 images) | paper (the papers' batch 96, constant lr 1e-4, full validation each epoch)",
+      "cpu (default without CUDA: batch 8, constant lr 1e-4, validation every 250 steps on ≤ 100 images) | paper (the papers' batch 96, constant lr 1e-4, full validation each epoch)",
       oneOf(PROFILE_NAMES),
     )
     .option('--config <file>', 'a JSON/YAML file of training-config keys (docs/run-format.md); flags override it')
