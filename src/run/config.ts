@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { FLOW_NAMES, type FlowName, type ModelConfig } from '../models/config.js';
+import { LR_SCHEDULES, type LrSchedule } from '../train/lrSchedule.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { FlowsegInputError } from '../util/errors.js';
 
@@ -47,7 +48,7 @@ export const trainConfigSchema = z.object({
   batchSize: z.number().int().positive(),
   lr: z.number().positive(),
   /** constant (the papers) | cosine: warm-up, then anneal to 2% of lr over the step or time budget (src/train/lrSchedule.ts). */
-  lrSchedule: z.enum(['constant', 'cosine']).default('constant'),
+  lrSchedule: z.enum(LR_SCHEDULES as [LrSchedule, ...LrSchedule[]]).default('constant'),
   /** Linear warm-up steps of the cosine schedule. */
   warmupSteps: z.number().int().min(0).default(0),
   weightDecay: z.number().min(0),
