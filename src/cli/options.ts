@@ -20,6 +20,15 @@ export function positiveNumber(value: string): number {
   return n;
 }
 
+/** `--grad-clip`: a positive limit, `auto` (train/gradClipPolicy.ts) or `none`. */
+export function gradClipSetting(value: string): number | 'auto' | null {
+  if (value === 'auto') return 'auto';
+  if (value === 'none') return null;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a positive number, auto or none, got '${value}'`);
+  return n;
+}
+
 export function nonNegativeNumber(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected a number ≥ 0, got '${value}'`);

@@ -10,7 +10,7 @@ import { readDistEnv, threadsPerWorker } from '../distributed/env.js';
 import { launchLocal, withoutNprocFlag } from '../distributed/launch.js';
 import { DistributedTraining } from '../distributed/training.js';
 import { cudaAvailable, setNumThreads } from '../tensor/engine.js';
-import { intList, nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber, samplesPerImage } from './options.js';
+import { gradClipSetting, intList, nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber, samplesPerImage } from './options.js';
 
 /** The flags as commander parses them: undefined unless given (defaults come from the config builder). */
 export interface TrainFlags {
@@ -34,7 +34,7 @@ export interface TrainFlags {
   lrSchedule?: LrSchedule;
   warmupSteps?: number;
   weightDecay?: number;
-  gradClip?: number;
+  gradClip?: number | 'auto' | null;
   raters?: 'all' | 'single';
   patience?: number;
   monitor?: 'loss' | 'ged';
@@ -122,7 +122,7 @@ const d = DEFAULT_TRAIN;
 
 /** `(default: 8 with the cpu profile, 96 with paper)` for keys a profile sets. */
 function byProfile(
-  key: 'batchSize' | 'lr' | 'lrSchedule' | 'warmupSteps' | 'valEverySteps' | 'maxValImages' | 'valSamples' | 'patience',
+  key: 'batchSize' | 'lr' | 'lrSchedule' | 'warmupSteps' | 'gradClip' | 'valEverySteps' | 'maxValImages' | 'valSamples' | 'patience',
   none: string,
 ): string {
   const show = (v: unknown): string => (v === null || v === undefined ? none : String(v));
@@ -162,7 +162,11 @@ export function addTrainOptions(cmd: Command): Command {
     )
     .option('--warmup-steps <N>', `linear warm-up steps of the cosine schedule ${byProfile('warmupSteps', String(d.warmupSteps))}`, nonNegativeInt)
     .option('--weight-decay <x>', `L2 weight decay (default ${d.weightDecay})`, nonNegativeNumber)
-    .option('--grad-clip <x>', 'clip the global gradient norm to x (default: no clipping)', positiveNumber)
+    .option(
+      '--grad-clip <x|auto|none>',
+      `clip the global gradient norm to x; auto: to 4× the median norm of the last 100 steps (cuts spikes only) ${byProfile('gradClip', 'none')}`,
+      gradClipSetting,
+    )
     .option('--raters <mode>', 'all (random rater per draw, default) | single (rater 0)', oneOf(['all', 'single'] as const))
     .option('--patience <N>', `early-stopping patience in validation rounds ${byProfile('patience', String(d.patience))}`, positiveInt)
     .option('--monitor <m>', 'validation metric for early stopping: loss (default) | ged', oneOf(['loss', 'ged'] as const))

@@ -25,6 +25,10 @@ export const PROFILES: Readonly<Record<ProfileName, TrainConfigLayer>> = {
     lr: 1e-4,
     lrSchedule: 'constant',
     warmupSteps: 0,
+    // Cut gradient spikes only (4× the running median norm): on LIDC, spikes of 20–40× the
+    // typical norm around step 500 threw the 60-min run's loss from ~140 back to ~400 for ~300
+    // steps (docs/results/README.md).
+    gradClip: 'auto',
     // Validation is time the loop does not train: every 250 steps on ≤ 100 images (ELBO only).
     valEverySteps: 250,
     maxValImages: 100,
@@ -37,6 +41,7 @@ export const PROFILES: Readonly<Record<ProfileName, TrainConfigLayer>> = {
     lr: 1e-4,
     lrSchedule: 'constant',
     warmupSteps: 0,
+    gradClip: null,
     valEverySteps: null,
     maxValImages: null,
     valSamples: 16,

@@ -25,6 +25,8 @@ export interface TrainState {
   epochsWithoutImprovement: number;
   elapsedSeconds: number;
   optimizerSteps: number;
+  /** Pre-clip gradient norms `gradClip: auto` takes its limit from (absent: none yet). */
+  gradNormHistory?: number[];
   /** Processes of a data-parallel run (absent = 1); --resume needs the same number. */
   worldSize?: number;
 }

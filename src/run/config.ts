@@ -65,8 +65,8 @@ export const trainConfigSchema = z.object({
   valEverySteps: nullableCount.default(null),
   /** The machine profile the defaults came from (cpu | paper; null: none, e.g. a preset's own settings). */
   profile: z.enum(['cpu', 'paper']).nullable().default(null),
-  /** Clip the global gradient norm to this value; null = no clipping. */
-  gradClip: z.number().positive().nullable().default(null),
+  /** Clip the global gradient norm: a fixed limit, `auto` (4 × the median of the last 100 norms, train/gradClipPolicy.ts), or null = no clipping. */
+  gradClip: z.union([z.number().positive(), z.literal('auto')]).nullable().default(null),
   /** [C, H, W] of the training images (filled in by train(); inference resizes inputs to it). */
   inputShape: z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]).optional(),
   /** Synthetic set options when data = synthetic. */

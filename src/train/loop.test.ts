@@ -151,3 +151,39 @@ test('cosine schedule: each step logs the rate of its budget fraction; a budget 
   assert.equal(validated.at(-1), 10, `the final weights are validated at the budget stop (validations at ${validated.join(', ')})`);
   rmSync(dir, { recursive: true });
 });
+
+test('gradClip auto: from step 21 each step logs a limit of 4 × the median of the earlier norms; --resume keeps the history', () => {
+  const a = tmp();
+  const b = tmp();
+  train({ config: config('planar', { maxSteps: 30, gradClip: 'auto' }), outDir: a }).model.dispose();
+  train({ config: config('planar', { maxSteps: 24, gradClip: 'auto' }), outDir: b }).model.dispose();
+  train({ config: config('planar', { maxSteps: 30, gradClip: 'auto' }), outDir: b, resume: true }).model.dispose();
+  const steps = (dir: string): { gradNorm: number; gradLimit?: number }[] =>
+    readFileSync(join(dir, 'log.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.kind === 'step');
+  const sa = steps(a);
+  assert.equal(sa.length, 30);
+  for (const [i, s] of sa.entries()) {
+    if (i < 20) {
+      assert.equal(s.gradLimit, undefined, `step ${i + 1} has no limit yet`);
+      continue;
+    }
+    const earlier = sa
+      .slice(0, i)
+      .map((x) => x.gradNorm)
+      .sort((x, y) => x - y);
+    const mid = earlier.length >> 1;
+    const median = earlier.length % 2 ? (earlier[mid] as number) : ((earlier[mid - 1] as number) + (earlier[mid] as number)) / 2;
+    assert.ok(Math.abs((s.gradLimit as number) - 4 * median) <= 1e-3 * median, `step ${i + 1}: limit ${s.gradLimit}, expected ${4 * median}`);
+  }
+  // The resumed run's steps 25–30 have the same limits: the norms of steps 1–24 came back with the checkpoint.
+  assert.deepEqual(
+    steps(b).slice(24).map((s) => s.gradLimit),
+    sa.slice(24).map((s) => s.gradLimit),
+  );
+  rmSync(a, { recursive: true });
+  rmSync(b, { recursive: true });
+});

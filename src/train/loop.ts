@@ -31,6 +31,7 @@ import { chunk } from './batches.js';
 import { SATURATION_SHARE } from './health.js';
 import { countProgress } from '../util/progress.js';
 import { trainStep } from './step.js';
+import { GradClipPolicy } from './gradClipPolicy.js';
 import { budgetFraction, learningRate } from './lrSchedule.js';
 import { validate } from './validate.js';
 import { checkResumeWorldSize, type DistributedTraining } from '../distributed/training.js';
@@ -189,11 +190,13 @@ function loop(
       saveCheckpoint(runFile(outDir, file), model, optimizer, config, {
         ...state,
         dataRng: dataRng.getState(),
+        ...(config.gradClip === 'auto' ? { gradNormHistory: clip.history() } : {}),
         elapsedSeconds: elapsed(),
         optimizerSteps: optimizer.stepCount,
       });
     if (file === 'last') onCheckpoint();
   };
+  const clip = new GradClipPolicy(config.gradClip, state.gradNormHistory);
   const valIndices = config.maxValImages === null ? parts.val : parts.val.slice(0, config.maxValImages);
   let saturationWarned = false;
   // Ranks' clocks differ: the time budget is one decision for all of them.
@@ -255,6 +258,7 @@ function loop(
       if (stopReason !== 'epochs') break outer;
       const idx = batches[state.batchInEpoch] as number[];
       optimizer.lr = scheduledLr();
+      const clipLimit = clip.limit();
       const values = trainStep(
         {
           model,
@@ -262,12 +266,14 @@ function loop(
           dataset,
           config,
           dataRng,
+          clipLimit,
           where: { step: state.step + 1, epoch: state.epoch + 1, batch: state.batchInEpoch, lastCheckpoint: runFile(outDir, 'last') },
           parallel: dist,
         },
         idx,
       );
       releaseFreeMemory();
+      clip.observe(values.gradNorm);
       state.step++;
       state.batchInEpoch++;
       state.epochLossSum += values.loss;
@@ -282,6 +288,7 @@ function loop(
         kl: values.kl,
         logDet: values.logDet,
         gradNorm: round(values.gradNorm),
+        ...(clipLimit !== null ? { gradLimit: round(clipLimit) } : {}),
         lr: Number(optimizer.lr.toPrecision(4)),
         ...(h ? { priorLogSigma: round(h.priorLogSigma), posteriorLogSigma: round(h.posteriorLogSigma), sigmaAtBound: round(h.atBound) } : {}),
         seconds: round(elapsed()),
@@ -314,6 +321,7 @@ function loop(
   bar.stop();
   log({ kind: 'stop', reason: stopReason, step: state.step, epoch: state.epoch, seconds: round(elapsed()) });
   state.dataRng = dataRng.getState();
+  if (config.gradClip === 'auto') state.gradNormHistory = clip.history();
   return { model, state, stopReason };
 }
 

@@ -25,6 +25,8 @@ export interface StepContext {
   dataset: Dataset;
   config: TrainConfig;
   dataRng: Rng;
+  /** The gradient-norm limit of this step (GradClipPolicy.limit()); null = no clipping. */
+  clipLimit: number | null;
   /** Where the step is, for the divergence message. */
   where: { step: number; epoch: number; batch: number; lastCheckpoint: string };
   /** Data-parallel: `idx` is the global batch; this rank computes its shard (src/distributed). */
@@ -56,7 +58,7 @@ export function trainStep(c: StepContext, idx: readonly number[]): StepValues {
     if (shard) d?.beforeBackward(shard);
     p?.loss.backward();
     d?.afterBackward();
-    const gradNorm = clipGradNorm(c.model.parameters(), c.config.gradClip);
+    const gradNorm = clipGradNorm(c.model.parameters(), c.clipLimit);
     c.optimizer.step();
     return { ...v, gradNorm, health };
   });

@@ -170,10 +170,12 @@ function runSetup(run: RunRecord): RunSetup {
   };
 }
 
+/** `0.0001`, `0.0001 cosine, warm-up 50`, `0.0001, grad clip auto`: the optimizer's settings the papers do not use are named. */
 function lrText(c: Record<string, unknown>): string | null {
   if (typeof c.lr !== 'number') return null;
-  if (c.lrSchedule !== 'cosine') return String(c.lr);
-  return `${c.lr} cosine${typeof c.warmupSteps === 'number' && c.warmupSteps > 0 ? `, warm-up ${c.warmupSteps}` : ''}`;
+  const schedule = c.lrSchedule === 'cosine' ? ` cosine${typeof c.warmupSteps === 'number' && c.warmupSteps > 0 ? `, warm-up ${c.warmupSteps}` : ''}` : '';
+  const clip = c.gradClip === 'auto' || typeof c.gradClip === 'number' ? `, grad clip ${c.gradClip}` : '';
+  return `${c.lr}${schedule}${clip}`;
 }
 
 const byNatural = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });

@@ -60,6 +60,13 @@ test('references: the setup table lists each run against the protocol, bold wher
   assert.equal(paper[0], `${PAPER_MARK} Valiuddin et al. 2021`);
   // split kind (10-fold), lr and width match the paper; the batch does not.
   assert.deepEqual(t.best[0].slice(2, 6), [false, false, true, false]);
+  // A schedule or a gradient clip the paper does not use is named, and bold.
+  Object.assign(run.config, { lrSchedule: 'cosine', warmupSteps: 50, gradClip: 'auto' });
+  const t2 = setupTable(aggregate([run]), PAPER_REFERENCES.lidc.protocol);
+  assert.equal(t2.rows[0]?.[3], '0.0001 cosine, warm-up 50, grad clip auto');
+  assert.equal(t2.best[0]?.[3], true);
+  Object.assign(run.config, { lrSchedule: 'constant', gradClip: 500 });
+  assert.equal(setupTable(aggregate([run])).rows[0]?.[3], '0.0001, grad clip 500');
 });
 
 test('references: report --reference lidc prints the rows, the protocol and the compare figures; none prints neither', () => {
