@@ -35,6 +35,7 @@ export interface TrainFlags {
   warmupSteps?: number;
   weightDecay?: number;
   gradClip?: number | 'auto' | null;
+  outputBias?: 'random' | 'foreground';
   raters?: 'all' | 'single';
   patience?: number;
   monitor?: 'loss' | 'ged';
@@ -76,6 +77,7 @@ export function flagsLayer(f: TrainFlags): TrainConfigLayer {
     warmupSteps: f.warmupSteps,
     weightDecay: f.weightDecay,
     gradClip: f.gradClip,
+    outputBiasInit: f.outputBias,
     epochs: f.epochs,
     maxSteps: f.maxSteps,
     maxMinutes: f.maxMinutes,
@@ -122,7 +124,7 @@ const d = DEFAULT_TRAIN;
 
 /** `(default: 8 with the cpu profile, 96 with paper)` for keys a profile sets. */
 function byProfile(
-  key: 'batchSize' | 'lr' | 'lrSchedule' | 'warmupSteps' | 'gradClip' | 'valEverySteps' | 'maxValImages' | 'valSamples' | 'patience',
+  key: 'batchSize' | 'lr' | 'lrSchedule' | 'warmupSteps' | 'gradClip' | 'outputBiasInit' | 'valEverySteps' | 'maxValImages' | 'valSamples' | 'patience',
   none: string,
 ): string {
   const show = (v: unknown): string => (v === null || v === undefined ? none : String(v));
@@ -166,6 +168,11 @@ export function addTrainOptions(cmd: Command): Command {
       '--grad-clip <x|auto|none>',
       `clip the global gradient norm to x; auto: to 4× the median norm of the last 100 steps (cuts spikes only) ${byProfile('gradClip', 'none')}`,
       gradClipSetting,
+    )
+    .option(
+      '--output-bias <init>',
+      `the output layer's starting bias: random (the reference's init) | foreground (logit of the training masks' foreground rate) ${byProfile('outputBiasInit', 'random')}`,
+      oneOf(['random', 'foreground'] as const),
     )
     .option('--raters <mode>', 'all (random rater per draw, default) | single (rater 0)', oneOf(['all', 'single'] as const))
     .option('--patience <N>', `early-stopping patience in validation rounds ${byProfile('patience', String(d.patience))}`, positiveInt)

@@ -29,6 +29,9 @@ export const PROFILES: Readonly<Record<ProfileName, TrainConfigLayer>> = {
     // typical norm around step 500 threw the 60-min run's loss from ~140 back to ~400 for ~300
     // steps (docs/results/README.md).
     gradClip: 'auto',
+    // Start the output at the foreground rate instead of p = 0.5: the first steps' huge gradients
+    // would otherwise hold Adam's step size down for ~1000 steps (train/outputPrior.ts).
+    outputBiasInit: 'foreground',
     // Validation is time the loop does not train: every 250 steps on ≤ 100 images (ELBO only).
     valEverySteps: 250,
     maxValImages: 100,
@@ -42,6 +45,7 @@ export const PROFILES: Readonly<Record<ProfileName, TrainConfigLayer>> = {
     lrSchedule: 'constant',
     warmupSteps: 0,
     gradClip: null,
+    outputBiasInit: 'random',
     valEverySteps: null,
     maxValImages: null,
     valSamples: 16,

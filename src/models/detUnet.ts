@@ -34,6 +34,10 @@ export class DetUNet extends Module implements SegmentationModel {
   }
 
   /** Every "sample" is the same deterministic prediction; one image per U-Net pass, as ProbUNet.sample. */
+  outputBias(): Tensor {
+    return this.head.bias;
+  }
+
   sample(images: Tensor, n: number): Samples {
     const [b, , h, w] = images.shape as [number, number, number, number];
     const logits = scope(() =>

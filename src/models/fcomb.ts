@@ -38,6 +38,11 @@ export class Fcomb extends Module {
     this.featureChannels = featureChannels;
   }
 
+  /** The bias of the last 1×1 conv: the logit every pixel starts from. [1] */
+  outputBias(): Tensor {
+    return this.last.bias;
+  }
+
   /**
    * Training form, one z per image: features [B, F, H, W], z [B, L] → logits [B, 1, H, W].
    * The whole batch in one pass: backward keeps every activation anyway, so chunks would only

@@ -76,6 +76,10 @@ export class ProbUNet extends Module implements SegmentationModel {
    * larger activations fall out of cache and come back as fresh pages — and peak memory stays
    * that of one image.
    */
+  outputBias(): Tensor {
+    return this.fcomb.outputBias();
+  }
+
   sample(images: Tensor, n: number, options: SampleOptions = {}): Samples {
     const [b] = images.shape as [number];
     const L = this.config.latent;

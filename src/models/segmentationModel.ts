@@ -46,6 +46,8 @@ export interface SegmentationModel extends Module {
   readonly config: ModelConfig;
   /** images [B, C, H, W], masks [B, 1, H, W] (0/1 float) → loss and its logged parts. */
   loss(images: Tensor, masks: Tensor, options?: LossOptions): ElboParts & LatentDiagnostics;
+  /** The bias of the output layer (the logit every pixel starts from), a parameter [1]. */
+  outputBias(): Tensor;
   /** n segmentations per image; the U-Net runs once per image, only prior sampling + fcomb per sample. */
   sample(images: Tensor, n: number, options?: SampleOptions): Samples;
   /** The ONNX twin of `sample`: image [B, C, H, W], eps [B, n, L] node names → result nodes. */

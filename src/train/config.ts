@@ -23,6 +23,7 @@ export const DEFAULT_TRAIN: Omit<TrainConfig, 'data' | 'modelConfig' | 'variant'
   maxValImages: 200,
   valEverySteps: null,
   gradClip: null,
+  outputBiasInit: 'random',
   profile: null,
   synthetic: { items: 400, size: 64, disagreement: 0.5 },
 };

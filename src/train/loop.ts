@@ -32,6 +32,7 @@ import { SATURATION_SHARE } from './health.js';
 import { countProgress } from '../util/progress.js';
 import { trainStep } from './step.js';
 import { GradClipPolicy } from './gradClipPolicy.js';
+import { foregroundRate, initOutputBias } from './outputPrior.js';
 import { budgetFraction, learningRate } from './lrSchedule.js';
 import { validate } from './validate.js';
 import { checkResumeWorldSize, type DistributedTraining } from '../distributed/training.js';
@@ -116,7 +117,10 @@ export function train(opts: TrainOptions): TrainResult {
       disposeCheckpoint(ckpt);
       dataRng.setState(state.dataRng);
       if (writes) rollbackLog(outDir, state.step);
-    } else if (writes) {
+    } else {
+      if (config.outputBiasInit === 'foreground') initOutputBias(model, foregroundRate(dataset, parts.train));
+    }
+    if (!opts.resume && writes) {
       markOutputDir(outDir, 'run', RUN_ENTRIES);
       // Leftovers of a fresh start killed before its first checkpoint (this folder is flowseg's own).
       rmSync(runFile(outDir, 'log'), { force: true });
