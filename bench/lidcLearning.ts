@@ -120,6 +120,10 @@ export async function runLidcLearningBench(): Promise<Record<string, unknown> | 
         recipe.lrSchedule,
         '--warmup-steps',
         String(recipe.warmupSteps),
+        '--grad-clip',
+        String(recipe.gradClip ?? 'none'),
+        '--output-bias',
+        recipe.outputBiasInit,
       ],
       env,
     );
@@ -154,6 +158,8 @@ export async function runLidcLearningBench(): Promise<Record<string, unknown> | 
       threads_each: Number(threads),
       lr: recipe.lr,
       lr_schedule: recipe.lrSchedule,
+      grad_clip: recipe.gradClip,
+      output_bias: recipe.outputBiasInit,
     };
   } finally {
     rmSync(work, { recursive: true, force: true });

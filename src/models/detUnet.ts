@@ -33,11 +33,11 @@ export class DetUNet extends Module implements SegmentationModel {
     return { loss: ce, ce, kl: zero, logDet: zero };
   }
 
-  /** Every "sample" is the same deterministic prediction; one image per U-Net pass, as ProbUNet.sample. */
   outputBias(): Tensor {
     return this.head.bias;
   }
 
+  /** Every "sample" is the same deterministic prediction; one image per U-Net pass, as ProbUNet.sample. */
   sample(images: Tensor, n: number): Samples {
     const [b, , h, w] = images.shape as [number, number, number, number];
     const logits = scope(() =>

@@ -69,6 +69,10 @@ export class ProbUNet extends Module implements SegmentationModel {
     return { ...parts, logits, priorLogSigma: p.logSigma, posteriorLogSigma: q.logSigma };
   }
 
+  outputBias(): Tensor {
+    return this.fcomb.outputBias();
+  }
+
   /**
    * U-Net and prior once per image; z = μp + σp·ε and fcomb per sample. Images go through one
    * at a time: a 128² U-Net forward measured 100–120 ms wall per image at batch 1, 120–155 at
@@ -76,10 +80,6 @@ export class ProbUNet extends Module implements SegmentationModel {
    * larger activations fall out of cache and come back as fresh pages — and peak memory stays
    * that of one image.
    */
-  outputBias(): Tensor {
-    return this.fcomb.outputBias();
-  }
-
   sample(images: Tensor, n: number, options: SampleOptions = {}): Samples {
     const [b] = images.shape as [number];
     const L = this.config.latent;
