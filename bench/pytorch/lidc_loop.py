@@ -74,7 +74,7 @@ def foreground_rate(masks, items) -> float:
     """flowseg's src/train/outputPrior.ts: the mean of every rater mask over <= 2000 evenly spread items."""
     stride = max(1, math.ceil(len(items) / 2000))
     picked = np.sort(np.asarray(items)[::stride])
-    return float(np.asarray(masks[picked], dtype=np.float64).mean())
+    return float(masks[picked].mean(dtype=np.float64))
 
 
 def main() -> None:

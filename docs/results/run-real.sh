@@ -31,18 +31,23 @@ prepare kvasir "$DATA/kvasir" kvasir-prepared --grayscale
 prepare retina "$DATA/retina/DRIVE" drive-prepared
 
 # LIDC 2-planar: the "Done when" command — defaults only (the cpu profile), 60 min, alone.
+# docs/results/lidc was made at 866ec37 (OUT=/work/real3); docs/results/lidc-f85288d is the same
+# command at f85288d, before the cpu profile clipped gradient spikes and started the output at the
+# foreground rate.
 train_eval "$OUT/lidc/probunet+planar2" --data "$OUT/lidc-prepared" --model probunet --flow planar --flow-steps 2 --max-minutes 60
+fs report "$OUT/lidc" --out docs/results/lidc
 
 # LIDC variants compared at one budget: vanilla, 2-planar and 2-radial, 35 min each, all three
-# side by side with one thread each on the 2 cores (so each got about 2/3 of a core).
+# side by side with one thread each on the 2 cores (so each got about 2/3 of a core). Made at
+# 86aa4d3 (OUT=/work/real2), before the gradient clip and the output-bias init; WITH_LIDC_VARIANTS=1
+# reruns them at this commit.
+if [ "${WITH_LIDC_VARIANTS:-0}" = 1 ]; then
 FLOWSEG_THREADS=1 train_eval "$OUT/lidc-variants/probunet" --data "$OUT/lidc-prepared" --model probunet --max-minutes 35 &
 FLOWSEG_THREADS=1 train_eval "$OUT/lidc-variants/probunet+planar2" --data "$OUT/lidc-prepared" --model probunet --flow planar --flow-steps 2 --max-minutes 35 &
 FLOWSEG_THREADS=1 train_eval "$OUT/lidc-variants/probunet+radial2" --data "$OUT/lidc-prepared" --model probunet --flow radial --flow-steps 2 --max-minutes 35 &
 wait
-
-for d in lidc lidc-variants; do
-  fs report "$OUT/$d" --out "docs/results/$d"
-done
+fs report "$OUT/lidc-variants" --out docs/results/lidc-variants
+fi
 
 # The Kvasir and DRIVE reports were made at f85288d, before the cpu profile's lr schedule (lr was a
 # constant 1e-4 then). Their commands follow; WITH_KVASIR_DRIVE=1 reruns them at this commit, which
