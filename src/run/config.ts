@@ -66,7 +66,10 @@ export const trainConfigSchema = z.object({
   /** The machine profile the defaults came from (cpu | paper; null: none, e.g. a preset's own settings). */
   profile: z.enum(['cpu', 'paper']).nullable().default(null),
   /** Clip the global gradient norm: a fixed limit, `auto` (4 × the median of the last 100 norms, train/gradClipPolicy.ts), or null = no clipping. */
-  gradClip: z.union([z.number().positive(), z.literal('auto')]).nullable().default(null),
+  gradClip: z
+    .union([z.number().positive(), z.literal('auto')])
+    .nullable()
+    .default(null),
   /** The output layer's bias at a fresh start: `random` (the reference's small random init) or `foreground` (logit of the training masks' foreground rate, train/outputPrior.ts). */
   outputBiasInit: z.enum(['random', 'foreground']).default('random'),
   /** [C, H, W] of the training images (filled in by train(); inference resizes inputs to it). */

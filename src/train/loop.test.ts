@@ -181,7 +181,9 @@ test('gradClip auto: from step 21 each step logs a limit of 4 × the median of t
   }
   // The resumed run's steps 25–30 have the same limits: the norms of steps 1–24 came back with the checkpoint.
   assert.deepEqual(
-    steps(b).slice(24).map((s) => s.gradLimit),
+    steps(b)
+      .slice(24)
+      .map((s) => s.gradLimit),
     sa.slice(24).map((s) => s.gradLimit),
   );
   rmSync(a, { recursive: true });

@@ -49,5 +49,8 @@ test('training with frequent validation: anonymous RSS stays bounded and live te
   const peak = (from: number, to: number): number => Math.max(...[...rss].filter(([s]) => s >= from && s <= to).map(([, v]) => v));
   const [early, late] = [peak(10, 20), peak(30, 40)];
   const allowed = TRIM_GROWTH_BYTES / 2 ** 20 + 100;
-  assert.ok(late - early < allowed, `anonymous RSS peak grew ${(late - early).toFixed(0)} MiB from steps 10–20 (${early.toFixed(0)}) to 30–40 (${late.toFixed(0)}), allowed ${allowed}`);
+  assert.ok(
+    late - early < allowed,
+    `anonymous RSS peak grew ${(late - early).toFixed(0)} MiB from steps 10–20 (${early.toFixed(0)}) to 30–40 (${late.toFixed(0)}), allowed ${allowed}`,
+  );
 });
