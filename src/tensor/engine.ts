@@ -62,20 +62,21 @@ export function torchVersion(): string {
  */
 export function releaseFreeMemory(): void {
   const now = anonymousBytes();
-  if (now !== null && !trimPending) {
+  if (now !== null) {
     if (settledAt === null) settledAt = now; // first call after a trim: the working level
     if (now - settledAt < TRIM_GROWTH_BYTES) return;
   }
   native.mallocTrim();
   settledAt = null;
-  trimPending = false;
 }
 
 /** Growth of anonymous memory over the working level that triggers the next trim. */
 export const TRIM_GROWTH_BYTES = 256 * 2 ** 20;
-let settledAt: number | null = null;
-/** The first call trims (the level before it may hold a data loader's or a model load's garbage). */
-let trimPending = true;
+/**
+ * The working level (null: the next call records it). −∞ at start, so the first call trims: the
+ * level before it may hold a data loader's or a model load's garbage.
+ */
+let settledAt: number | null = Number.NEGATIVE_INFINITY;
 
 /** RssAnon of this process in bytes (Linux), else null. */
 function anonymousBytes(): number | null {

@@ -119,13 +119,13 @@ export function train(opts: TrainOptions): TrainResult {
       if (writes) rollbackLog(outDir, state.step);
     } else {
       if (config.outputBiasInit === 'foreground') initOutputBias(model, foregroundRate(dataset, parts.train));
-    }
-    if (!opts.resume && writes) {
-      markOutputDir(outDir, 'run', RUN_ENTRIES);
-      // Leftovers of a fresh start killed before its first checkpoint (this folder is flowseg's own).
-      rmSync(runFile(outDir, 'log'), { force: true });
-      writeRunConfig(runFile(outDir, 'config'), config, opts.extraConfig);
-      saveRunSplit(outDir, parts.split);
+      if (writes) {
+        markOutputDir(outDir, 'run', RUN_ENTRIES);
+        // Leftovers of a fresh start killed before its first checkpoint (this folder is flowseg's own).
+        rmSync(runFile(outDir, 'log'), { force: true });
+        writeRunConfig(runFile(outDir, 'config'), config, opts.extraConfig);
+        saveRunSplit(outDir, parts.split);
+      }
     }
     if (dist) {
       dist.attach(model);
