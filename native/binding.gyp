@@ -16,6 +16,7 @@
         "src/ops_math.cc",
         "src/ops_shape.cc",
         "src/ops_nn.cc",
+        "src/ops_fused.cc",
         "src/optim.cc",
         "src/random.cc",
         "src/distributed.cc",

@@ -7,8 +7,11 @@ namespace fs {
 
 void initDistributed(Napi::Env env, Napi::Object exports);  // distributed.cc
 void initSignalCleanup(Napi::Env env, Napi::Object exports);  // signal_cleanup.cc
+void initFused(Napi::Env env, Napi::Object exports);          // ops_fused.cc
 
 static FS_FN(LiveTensors) { return Napi::Number::New(info.Env(), static_cast<double>(JsTensor::liveCount.load())); }
+
+static FS_FN(GradEnabled) { return Napi::Boolean::New(info.Env(), at::GradMode::is_enabled()); }
 
 static FS_FN(SetGradEnabled) {
   bool previous = at::GradMode::is_enabled();
@@ -35,12 +38,14 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initMath(env, exports);
   initShape(env, exports);
   initNn(env, exports);
+  initFused(env, exports);
   initOptim(env, exports);
   initRandom(env, exports);
   initDistributed(env, exports);
   initSignalCleanup(env, exports);
   FS_EXPORT(exports, env, "liveTensors", LiveTensors);
   FS_EXPORT(exports, env, "setGradEnabled", SetGradEnabled);
+  FS_EXPORT(exports, env, "gradEnabled", GradEnabled);
   FS_EXPORT(exports, env, "setNumThreads", SetNumThreads);
   FS_EXPORT(exports, env, "mallocTrim", MallocTrim);
   FS_EXPORT(exports, env, "getNumThreads", GetNumThreads);

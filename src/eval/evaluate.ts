@@ -13,7 +13,8 @@ import { evalFile, loadRunSplit, METRIC_KEYS, type TrainConfig } from '../run/in
 import { FlowsegInputError } from '../util/errors.js';
 import { gedFromPairwise, meanMap, stdMap } from '../metrics/index.js';
 import { renderSampleGrid, renderLinePlot, renderScatter } from './render/index.js';
-import { evaluateImage, meanStd, type ImageMetrics } from './imageMetrics.js';
+import { evaluateImage, meanStd, type ImageMetrics, type SampleReductions } from './imageMetrics.js';
+import { batchReductions } from './batchReductions.js';
 import { pearson } from './report/stats.js';
 import { countProgress } from '../util/progress.js';
 import { packageRoot } from '../util/paths.js';
@@ -99,15 +100,14 @@ export function evaluate(o: EvaluateOptions): { summary: Record<string, unknown>
             const eps = randn([idx.length, n, L], { generator: gen });
             const s = o.model.sample(tensor(images, [idx.length, c, h, w]), n, { eps });
             const probsAll = s.probs.toFloat32Array(); // [B, n, H, W]
-            const logitsAll = s.logits.contiguous().toFloat32Array();
             const sigmas = s.priorSigma.toFloat32Array(); // [B, L]
+            const ratersOf = items.map((item) => Array.from({ length: item.raters }, (_, r) => item.masks.subarray(r * h * w, (r + 1) * h * w)));
+            const reductions = batchReductions(s.logits, s.probs, ratersOf);
             items.forEach((item, b) => {
-              const at = (arr: Float32Array, k: number): Float32Array => arr.subarray((b * n + k) * h * w, (b * n + k + 1) * h * w);
-              const probs = Array.from({ length: n }, (_, k) => at(probsAll, k));
-              const logits = Array.from({ length: n }, (_, k) => at(logitsAll, k));
+              const probs = Array.from({ length: n }, (_, k) => probsAll.subarray((b * n + k) * h * w, (b * n + k + 1) * h * w));
               const masks = probs.map(toMask);
-              const raters = Array.from({ length: item.raters }, (_, r) => item.masks.subarray(r * h * w, (r + 1) * h * w));
-              const e = evaluateImage(item.id, masks, probs, logits, raters, sigmas.subarray(b * L, (b + 1) * L));
+              const raters = ratersOf[b] as Uint8Array[];
+              const e = evaluateImage(item.id, masks, raters, sigmas.subarray(b * L, (b + 1) * L), reductions[b] as SampleReductions);
               rows.push(e.metrics);
               counts.forEach((m, j) => {
                 curve[j]?.excl.push(gedFromPairwise(e.pairwise, { emptyPairs: 'exclude', sampleCount: m }));

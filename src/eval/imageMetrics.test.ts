@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluateImage, meanStd } from './imageMetrics.js';
+import { evaluateImage, meanStd, sampleReductions } from './imageMetrics.js';
 
 const m = (...bits: number[]): Uint8Array => Uint8Array.from(bits);
 
@@ -11,7 +11,7 @@ test('evaluateImage: hand-computed GED, HM-IoU, IoU, disagreement, σ and −CLL
   const big = 30; // logits so sharp that log p(y) ≈ 0 where the sample agrees with y
   const logits = samples.map((s) => Float32Array.from(s, (b) => (b ? big : -big)));
   const probs = samples.map((s) => Float32Array.from(s));
-  const { metrics } = evaluateImage('x', samples, probs, logits, raters, [0.5, 1.5]);
+  const { metrics } = evaluateImage('x', samples, raters, [0.5, 1.5], sampleReductions(probs, logits, raters));
   // d(S,Y): S1–Y1 0, S1–Y2 1/2, S2–Y1 1, S2–Y2 1 → mean 5/8. d(S,S) incl: pairs (1,2),(2,1) = 1, (2,2) empty = 0 → 2/4.
   // d(Y,Y): (1,2),(2,1) = 1/2 each → 1/4. GED incl = 2·5/8 − 1/2 − 1/4 = 1/2.
   assert.ok(Math.abs(metrics.ged_incl - 0.5) < 1e-12, String(metrics.ged_incl));

@@ -3,10 +3,12 @@ import {
   gedFromPairwise,
   hungarianIouFromPairwise,
   meanSampleRaterOverlap,
-  ncc,
+  nccFromLogMeans,
   negCll,
   maskLogLikelihoodTable,
+  sampleLogMeans,
   type PairwiseIou,
+  type SampleLogMeans,
 } from '../metrics/index.js';
 
 /** One test image's row in per_image.csv/json. */
@@ -31,21 +33,39 @@ export interface ImageEvaluation {
 }
 
 /**
- * Every metric of MODEL.md for one image from its samples (masks, probabilities, logits) and
- * rater masks, computing the pairwise IoUs once. −CLL is averaged over the rater masks.
+ * The pixel sums behind −CLL and NCC: each (rater, sample) log-likelihood and the samples'
+ * per-pixel log means. {@link sampleReductions} computes them here; evaluate computes a whole
+ * batch's on the engine (batchReductions.ts).
+ */
+export interface SampleReductions {
+  /** ln p(rater r | sample j) at [r × samples + j] */
+  logLikelihoods: Float64Array;
+  logMeans: SampleLogMeans;
+}
+
+/** {@link SampleReductions} of one image from its samples' probabilities and logits. */
+export function sampleReductions(probs: readonly Float32Array[], logits: readonly Float32Array[], raters: readonly Uint8Array[]): SampleReductions {
+  return { logLikelihoods: maskLogLikelihoodTable(logits, raters), logMeans: sampleLogMeans(probs) };
+}
+
+/**
+ * Every metric of MODEL.md for one image from its sample masks, rater masks and the samples'
+ * pixel sums ({@link SampleReductions}), computing the pairwise IoUs once. −CLL is averaged over
+ * the rater masks.
  */
 export function evaluateImage(
   id: string,
   masks: Uint8Array[],
-  probs: Float32Array[],
-  logits: Float32Array[],
   raters: Uint8Array[],
   priorSigma: ArrayLike<number>,
+  reductions: SampleReductions,
 ): ImageEvaluation {
   const p = pairwiseIou(masks, raters);
   const include = { emptyPairs: 'include' } as const;
-  const ll = maskLogLikelihoodTable(logits, raters); // [raters × samples]
-  const cllPerRater = raters.map((_, r) => negCll(ll.subarray(r * logits.length, (r + 1) * logits.length)));
+  const ll = reductions.logLikelihoods; // [raters × samples]
+  const n = masks.length;
+  if (ll.length !== raters.length * n) throw new Error(`evaluateImage: ${ll.length} log-likelihoods for ${raters.length} raters × ${n} samples`);
+  const cllPerRater = raters.map((_, r) => negCll(ll.subarray(r * n, (r + 1) * n)));
   let dis = 0;
   for (let i = 0; i < p.raters; i++)
     for (let j = 0; j < p.raters; j++) dis += 1 - (Number.isNaN(p.yy[i * p.raters + j] as number) ? 1 : (p.yy[i * p.raters + j] as number));
@@ -61,7 +81,7 @@ export function evaluateImage(
       iou: meanSampleRaterOverlap(p, 'iou', include),
       dice: meanSampleRaterOverlap(p, 'dice', include),
       cll: cllPerRater.reduce((a, b) => a + b, 0) / cllPerRater.length,
-      ncc: ncc(probs, raters),
+      ncc: nccFromLogMeans(reductions.logMeans, raters),
       prior_sigma: sigma / Math.max(1, priorSigma.length),
       rater_disagreement: dis / (p.raters * p.raters),
     },

@@ -6,13 +6,22 @@ export interface NccOptions {
   eps?: number;
 }
 
+/** Per-pixel means over the samples: l0 = mean ln(1 − p + ε), l1 = mean ln(p + ε), pBar = mean p. [H·W] each */
+export interface SampleLogMeans {
+  l0: Float64Array;
+  l1: Float64Array;
+  pBar: Float64Array;
+}
+
 /**
  * Per-pixel means over samples of ln(pᵢ + ε) and ln(1 − pᵢ + ε): every expected cross-entropy
  * map E_s[CE(t, s)] = −[(1 − t)·L0 + t·L1] is linear in the target t, so both PHiSeg maps
- * derive from these two.
+ * derive from these two. (evaluate computes the same means on the engine: eval/batchReductions.ts.)
  */
-function meanLogs(samples: readonly ProbabilityMap[], eps: number): { l0: Float64Array; l1: Float64Array; pBar: Float64Array } {
-  const size = samples[0].length;
+export function sampleLogMeans(samples: readonly ProbabilityMap[], { eps = 1e-8 }: NccOptions = {}): SampleLogMeans {
+  if (samples.length === 0) throw new FlowsegInputError('sampleLogMeans: need at least one sample, got none');
+  assertSameLength('sampleLogMeans', samples);
+  const size = (samples[0] as ProbabilityMap).length;
   const m = samples.length;
   const l0 = new Float64Array(size);
   const l1 = new Float64Array(size);
@@ -51,7 +60,7 @@ function meanLogs(samples: readonly ProbabilityMap[], eps: number): { l0: Float6
  */
 export function gammaMap(samples: readonly ProbabilityMap[], { eps = 1e-8 }: NccOptions = {}): Float32Array {
   assertSameLength('gammaMap', samples);
-  const { l0, l1, pBar } = meanLogs(samples, eps);
+  const { l0, l1, pBar } = sampleLogMeans(samples, { eps });
   const out = new Float32Array(l0.length);
   for (let k = 0; k < out.length; k++) out[k] = -((1 - pBar[k]) * l0[k] + pBar[k] * l1[k]);
   return out;
@@ -102,8 +111,14 @@ export function ncc(samples: readonly ProbabilityMap[], raters: readonly Mask[],
     throw new FlowsegInputError(`ncc: need at least one sample and one rater, got ${samples.length} and ${raters.length}`);
   }
   assertSameLength('ncc (samples then raters)', [...samples, ...raters]);
-  const { l0, l1, pBar } = meanLogs(samples, eps);
+  return nccFromLogMeans(sampleLogMeans(samples, { eps }), raters);
+}
+
+/** {@link ncc} from the samples' per-pixel log means ({@link sampleLogMeans}). */
+export function nccFromLogMeans({ l0, l1, pBar }: SampleLogMeans, raters: readonly Mask[]): number {
+  if (raters.length === 0) throw new FlowsegInputError('ncc: need at least one rater, got none');
   const size = l0.length;
+  assertSameLength('ncc (sample log means then raters)', [l0, ...raters]);
   const gamma = new Float64Array(size);
   for (let k = 0; k < size; k++) gamma[k] = -((1 - pBar[k]) * l0[k] + pBar[k] * l1[k]);
   const eSy = new Float64Array(size);

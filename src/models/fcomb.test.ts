@@ -2,7 +2,7 @@
 // pixels) against Kohl's literal form: tile z, concat, 1×1 convs (float64, random weights).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cat, conv2d, manualSeed, noGrad, randn, scope, type Tensor } from '../tensor/index.js';
+import { cat, conv2d, manualSeed, noGrad, randn, samplePointwiseMlp, scope, type Tensor } from '../tensor/index.js';
 import { Fcomb } from './fcomb.js';
 
 function literal(fc: Fcomb, features: Tensor, z: Tensor): Tensor {
@@ -16,38 +16,39 @@ function literal(fc: Fcomb, features: Tensor, z: Tensor): Tensor {
 
 const maxDiff = (a: Tensor, b: Tensor): number => a.sub(b).abs().max().item();
 
-test('fcomb.sample: n samples per image equal the literal tile-concat-conv fcomb per (image, z), also across chunk boundaries', () => {
+test('fcomb.sample: n samples per image equal the literal tile-concat-conv fcomb per (image, z), also across chunk boundaries; fused (no grad) and op-by-op (grad on) alike', () => {
   manualSeed(4);
   const fc = new Fcomb(5, 3, 3, { dtype: 'float64' });
   try {
-    scope(() =>
-      noGrad(() => {
-        for (const [b, n, h, w] of [
-          [2, 3, 6, 7],
-          [1, 5, 130, 129],
-        ] as const) {
-          // 130·129 px > one chunk
-          const features = randn([b, 5, h, w], { dtype: 'float64' });
-          const z = randn([b, n, 3], { dtype: 'float64' });
-          const fast = fc.sample(features, z); // [B, n, H, W]
-          assert.deepEqual(fast.shape, [b, n, h, w]);
-          for (let i = 0; i < b; i++) {
-            for (let s = 0; s < n; s++) {
-              const ref = literal(
-                fc,
-                features.slice(0, i, i + 1),
-                z
-                  .slice(0, i, i + 1)
-                  .slice(1, s, s + 1)
-                  .reshape([1, 3]),
-              ); // [1, 1, H, W]
-              const d = maxDiff(fast.slice(0, i, i + 1).slice(1, s, s + 1), ref);
-              assert.ok(d < 1e-12, `image ${i} sample ${s}: |Δ| ${d}`);
+    for (const fused of [true, false])
+      scope(() =>
+        (fused ? noGrad : <R>(fn: () => R): R => fn())(() => {
+          for (const [b, n, h, w] of [
+            [2, 3, 6, 7],
+            [1, 5, 130, 129],
+          ] as const) {
+            // 130·129 px > one chunk
+            const features = randn([b, 5, h, w], { dtype: 'float64' });
+            const z = randn([b, n, 3], { dtype: 'float64' });
+            const fast = fc.sample(features, z); // [B, n, H, W]
+            assert.deepEqual(fast.shape, [b, n, h, w]);
+            for (let i = 0; i < b; i++) {
+              for (let s = 0; s < n; s++) {
+                const ref = literal(
+                  fc,
+                  features.slice(0, i, i + 1),
+                  z
+                    .slice(0, i, i + 1)
+                    .slice(1, s, s + 1)
+                    .reshape([1, 3]),
+                ); // [1, 1, H, W]
+                const d = maxDiff(fast.slice(0, i, i + 1).slice(1, s, s + 1), ref);
+                assert.ok(d < 1e-12, `${fused ? 'fused' : 'op by op'}: image ${i} sample ${s}: |Δ| ${d}`);
+              }
             }
           }
-        }
-      }),
-    );
+        }),
+      );
   } finally {
     fc.dispose();
   }
@@ -76,4 +77,16 @@ test('fcomb.forward: values and gradients w.r.t. features, z and weights equal t
   } finally {
     fc.dispose();
   }
+});
+
+test('samplePointwiseMlp (the fused inference loop) refuses inputs that need gradients while autograd is on', () => {
+  scope(() => {
+    const shared = randn([1, 4, 3]);
+    const perSample = randn([1, 2, 3]);
+    const weight = randn([1, 3]).setRequiresGrad(true);
+    const bias = randn([1]);
+    assert.throws(() => samplePointwiseMlp(shared, perSample, [weight], [bias], 2), /inference only/);
+    const out = noGrad(() => samplePointwiseMlp(shared, perSample, [weight], [bias], 2)); // [1, 2, 4, 1]
+    assert.deepEqual(out.shape, [1, 2, 4, 1]);
+  });
 });

@@ -13,6 +13,11 @@ export function noGrad<R>(fn: () => R): R {
   }
 }
 
+/** Whether ops record autograd history now (false inside {@link noGrad}). */
+export function gradEnabled(): boolean {
+  return native.gradEnabled();
+}
+
 /** Seeds libtorch's global CPU generator (weight init, dropout, default randn). */
 export function manualSeed(seed: number): void {
   native.manualSeed(seed);

@@ -25,6 +25,23 @@ export function interpolateBilinear(x: Tensor, size: [number, number], alignCorn
   return new Tensor(native.interpolateBilinear(x.native, size, alignCorners));
 }
 
+/**
+ * Inference only (fused, no autograd): for every image b, sample s and chunk of `chunk` pixels,
+ * x = relu(shared[b, chunk] + perSample[b, s]) then x·Wₖᵀ + bₖ per layer, ReLU after all but the
+ * last. shared [B, P, F], perSample [B, n, F], weights [Cout, Cin] each → [B, n, P, Cout_last].
+ */
+export function samplePointwiseMlp(shared: Tensor, perSample: Tensor, weights: Tensor[], biases: Tensor[], chunk: number): Tensor {
+  return new Tensor(
+    native.samplePointwiseMlp(
+      shared.native,
+      perSample.native,
+      weights.map((w) => w.native),
+      biases.map((b) => b.native),
+      chunk,
+    ),
+  );
+}
+
 /** x [..., in], w [out, in], b [out] → [..., out] */
 export function linear(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
   return new Tensor(native.linear(x.native, w.native, b?.native ?? null));

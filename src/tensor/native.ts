@@ -140,6 +140,7 @@ export interface NativeBinding {
   avgPool2d(x: T, kernel: number[], stride: number[], padding: number[]): T;
   interpolateBilinear(x: T, size: number[], alignCorners: boolean): T;
   linear(x: T, w: T, b: T | null): T;
+  samplePointwiseMlp(shared: T, perSample: T, weights: T[], biases: T[], chunk: number): T;
   bceWithLogits(logits: T, target: T, reduction: string, weight: T | null, posWeight: T | null): T;
   softmax(a: T, dim: number): T;
   logSoftmax(a: T, dim: number): T;
@@ -153,6 +154,7 @@ export interface NativeBinding {
   liveTensors(): number;
   mallocTrim(): boolean;
   setGradEnabled(on: boolean): boolean;
+  gradEnabled(): boolean;
   setNumThreads(n: number): void;
   getNumThreads(): number;
   cudaAvailable(): boolean;

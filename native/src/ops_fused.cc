@@ -1,0 +1,75 @@
+// Fused inference kernels: loops that would otherwise be thousands of small ops called from JS.
+#include "common.h"
+
+namespace fs {
+
+// samplePointwiseMlp(shared [B,P,F], perSample [B,n,F], weights [[Cout,Cin]...], biases [[Cout]...], chunk)
+// → [B, n, P, Cout_last]. For every image b, sample s and chunk of `chunk` pixels:
+// x = relu(shared[b, chunk] + perSample[b, s]), then x = x·Wₖᵀ + bₖ per layer, ReLU after all but
+// the last. fcomb's per-sample layers at inference: the same arithmetic as the op-by-op JS loop
+// (models/fcomb.ts), reusing two cache-sized buffers instead of allocating ~6 tensors per chunk.
+// Inference only: refuses inputs that need gradients while grad mode is on.
+static FS_FN(SamplePointwiseMlp) {
+  return guarded(info, [&]() -> Napi::Value {
+    torch::Tensor shared = tensorArg(info, 0, "samplePointwiseMlp shared");
+    torch::Tensor perSample = tensorArg(info, 1, "samplePointwiseMlp perSample");
+    std::vector<torch::Tensor> weights = tensorListArg(info, 2, "samplePointwiseMlp weights");
+    std::vector<torch::Tensor> biases = tensorListArg(info, 3, "samplePointwiseMlp biases");
+    const int64_t chunk = intArg(info, 4, "samplePointwiseMlp chunk");
+    if (shared.dim() != 3 || perSample.dim() != 3 || shared.size(0) != perSample.size(0) || shared.size(2) != perSample.size(2))
+      throw std::invalid_argument("samplePointwiseMlp: shared [B,P,F] and perSample [B,n,F] must agree on B and F");
+    if (weights.empty() || weights.size() != biases.size())
+      throw std::invalid_argument("samplePointwiseMlp: need one bias per weight and at least one layer");
+    if (chunk < 1) throw std::invalid_argument("samplePointwiseMlp: chunk must be ≥ 1");
+    if (at::GradMode::is_enabled()) {
+      bool needsGrad = shared.requires_grad() || perSample.requires_grad();
+      for (auto& w : weights) needsGrad = needsGrad || w.requires_grad();
+      for (auto& b : biases) needsGrad = needsGrad || b.requires_grad();
+      if (needsGrad) throw std::invalid_argument("samplePointwiseMlp: inference only; call it with gradients disabled");
+    }
+    torch::NoGradGuard noGrad;
+    const int64_t batch = shared.size(0), pixels = shared.size(1), channels = shared.size(2), samples = perSample.size(1);
+    const int64_t rows = std::min(chunk, pixels);
+    std::vector<torch::Tensor> weightsT;  // [Cin, Cout] each
+    std::vector<torch::Tensor> hidden;    // [rows, Cout] of every layer but the last, reused per chunk
+    int64_t inputs = channels;
+    for (size_t k = 0; k < weights.size(); ++k) {
+      if (weights[k].dim() != 2 || weights[k].size(1) != inputs || biases[k].numel() != weights[k].size(0))
+        throw std::invalid_argument("samplePointwiseMlp: layer " + std::to_string(k) + " does not fit its input width");
+      weightsT.push_back(weights[k].t().contiguous());
+      inputs = weights[k].size(0);
+      if (k + 1 < weights.size()) hidden.push_back(at::empty({rows, inputs}, shared.options()));
+    }
+    const int64_t outputs = inputs;
+    torch::Tensor sharedC = shared.contiguous();
+    torch::Tensor out = at::empty({batch, samples, pixels, outputs}, shared.options());
+    torch::Tensor first = at::empty({rows, channels}, shared.options());
+    for (int64_t b = 0; b < batch; ++b) {
+      torch::Tensor image = sharedC[b];  // [P, F]
+      for (int64_t s = 0; s < samples; ++s) {
+        torch::Tensor z = perSample[b][s];  // [F]
+        torch::Tensor target = out[b][s];    // [P, Cout]
+        for (int64_t p = 0; p < pixels; p += chunk) {
+          const int64_t len = std::min(chunk, pixels - p);
+          torch::Tensor x = first.narrow(0, 0, len);
+          at::add_out(x, image.narrow(0, p, len), z);
+          x.relu_();
+          for (size_t k = 0; k < weightsT.size(); ++k) {
+            const bool last = k + 1 == weightsT.size();
+            torch::Tensor y = last ? target.narrow(0, p, len) : hidden[k].narrow(0, 0, len);
+            at::addmm_out(y, biases[k].reshape({weightsT[k].size(1)}), x, weightsT[k]);
+            if (!last) {
+              y.relu_();
+              x = y;
+            }
+          }
+        }
+      }
+    }
+    return WRAP(out);
+  });
+}
+
+void initFused(Napi::Env env, Napi::Object exports) { FS_EXPORT(exports, env, "samplePointwiseMlp", SamplePointwiseMlp); }
+
+}  // namespace fs
