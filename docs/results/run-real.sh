@@ -34,8 +34,11 @@ prepare retina "$DATA/retina/DRIVE" drive-prepared
 # docs/results/lidc was made at 866ec37 (OUT=/work/real3); docs/results/lidc-f85288d is the same
 # command at f85288d, before the cpu profile clipped gradient spikes and started the output at the
 # foreground rate.
+# WITH_LIDC=0 skips this stage.
+if [ "${WITH_LIDC:-1}" = 1 ]; then
 train_eval "$OUT/lidc/probunet+planar2" --data "$OUT/lidc-prepared" --model probunet --flow planar --flow-steps 2 --max-minutes 60
 fs report "$OUT/lidc" --out docs/results/lidc
+fi
 
 # LIDC variants compared at one budget: vanilla, 2-planar and 2-radial, 35 min each, all three
 # side by side with one thread each on the 2 cores (so each got about 2/3 of a core). Made at
