@@ -44,6 +44,8 @@ export interface RunSetup {
   lr: string | null;
   batch: number | null;
   filters: string | null;
+  /** Training choices beyond the optimizer that the papers do not make (`random flips`, …), or null. */
+  other: string | null;
   profile: string | null;
 }
 
@@ -166,8 +168,16 @@ function runSetup(run: RunRecord): RunSetup {
     lr: lrText(c),
     batch: num(c.batchSize),
     filters: Array.isArray(model.filters) ? model.filters.join(',') : null,
+    other: otherText(c),
     profile: typeof c.profile === 'string' ? c.profile : null,
   };
+}
+
+/** `random flips, output bias at logit(foreground rate)`: data and init choices the reference code does not make. */
+function otherText(c: Record<string, unknown>): string | null {
+  const parts = [c.augment === true ? 'random flips' : null, c.outputBiasInit === 'foreground' ? 'output bias at logit(foreground rate)' : null];
+  const named = parts.filter((p): p is string => p !== null);
+  return named.length > 0 ? named.join(', ') : null;
 }
 
 /** `0.0001`, `0.0001 cosine, warm-up 50`, `0.0001, grad clip auto`: the optimizer's settings the papers do not use are named. */

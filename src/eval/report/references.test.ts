@@ -56,7 +56,8 @@ test('references: the setup table lists each run against the protocol, bold wher
   assert.equal(ours[0], 'probunet · fold 3 (profile cpu)');
   assert.equal(ours[1], 'synthetic (1,476 / 161 / 550)');
   assert.equal(ours[2], 'fold 3 of 10 by patient (10% of train validates)');
-  assert.equal(ours[7], '5 epochs, 20 steps, 1.0 min');
+  assert.equal(ours[6], '—');
+  assert.equal(ours[8], '5 epochs, 20 steps, 1.0 min');
   assert.equal(paper[0], `${PAPER_MARK} Valiuddin et al. 2021`);
   // split kind (10-fold), lr and width match the paper; the batch does not.
   assert.deepEqual(t.best[0].slice(2, 6), [false, false, true, false]);
@@ -67,6 +68,12 @@ test('references: the setup table lists each run against the protocol, bold wher
   assert.equal(t2.best[0]?.[3], true);
   Object.assign(run.config, { lrSchedule: 'constant', gradClip: 500 });
   assert.equal(setupTable(aggregate([run])).rows[0]?.[3], '0.0001, grad clip 500');
+  // Flips and the output-bias init are named in "Other", and bold.
+  Object.assign(run.config, { augment: true, outputBiasInit: 'foreground' });
+  const t3 = setupTable(aggregate([run]), PAPER_REFERENCES.lidc.protocol);
+  assert.equal(t3.rows[0]?.[6], 'random flips, output bias at logit(foreground rate)');
+  assert.equal(t3.best[0]?.[6], true);
+  assert.equal(t3.rows[1]?.[6], '—');
 });
 
 test('references: report --reference lidc prints the rows, the protocol and the compare figures; none prints neither', () => {

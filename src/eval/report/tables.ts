@@ -85,11 +85,11 @@ function reachedText(x: RunRow): string {
 }
 
 /**
- * How each run was trained next to the paper's protocol: data, split, lr, batch, width,
- * budget and what was reached. Bold (the `best` flags): differs from the paper.
+ * How each run was trained next to the paper's protocol: data, split, lr, batch, width, other
+ * choices (augmentation, output-bias init), budget and what was reached. Bold (the `best` flags): differs from the paper.
  */
 export function setupTable(rows: readonly VariantRow[], protocol?: PaperProtocol): TextTable {
-  const header = ['Run', 'Data (train / val / test items)', 'Split', 'lr', 'Batch', 'Filters', 'Budget', 'Reached'];
+  const header = ['Run', 'Data (train / val / test items)', 'Split', 'lr', 'Batch', 'Filters', 'Other', 'Budget', 'Reached'];
   const runs = rows.flatMap((r) => r.runs);
   const out = runs.map((x) => [
     `${x.variant}${x.fold === null ? '' : ` · fold ${x.fold}`}${x.setup.profile ? ` (profile ${x.setup.profile})` : ''}`,
@@ -98,6 +98,7 @@ export function setupTable(rows: readonly VariantRow[], protocol?: PaperProtocol
     x.setup.lr ?? '—',
     x.setup.batch === null ? '—' : String(x.setup.batch),
     x.setup.filters ?? '—',
+    x.setup.other ?? '—',
     x.budget,
     reachedText(x),
   ]);
@@ -109,11 +110,12 @@ export function setupTable(rows: readonly VariantRow[], protocol?: PaperProtocol
     String(protocol.lr),
     String(protocol.batch),
     protocol.filters,
+    '—',
     protocol.budget,
     '—',
   ];
   // Data, budget and what was reached are always the paper's or not by construction; flag the settings.
-  const differs = (row: string[]): boolean[] => row.map((v, j) => j >= 2 && j <= 5 && v !== paper[j] && !(j === 2 && sameSplitKind(v, paper[j])));
+  const differs = (row: string[]): boolean[] => row.map((v, j) => j >= 2 && j <= 6 && v !== paper[j] && !(j === 2 && sameSplitKind(v, paper[j])));
   return { header, rows: [...out, paper], best: [...out.map(differs), paper.map(() => false)] };
 }
 
