@@ -21,32 +21,37 @@ export function batchReductions(logits: Tensor, probs: Tensor, raters: readonly 
   const [b, n, h, w] = logits.shape as [number, number, number, number];
   const hw = h * w;
   if (raters.length !== b) throw new Error(`batchReductions: ${raters.length} rater lists for a batch of ${b}`);
-  const most = Math.max(1, ...raters.map((rs) => rs.length));
-  const packed = new Uint8Array(b * most * hw); // [B, R, HW], zero rows past an image's raters
-  raters.forEach((rs, i) => {
-    rs.forEach((y, r) => {
-      if (y.length !== hw) throw new Error(`batchReductions: rater mask of ${y.length} pixels for ${h}×${w} samples`);
-      packed.set(y, (i * most + r) * hw);
-    });
-  });
-  const [ll, l0, l1, pBar] = scope(() => {
-    const x = logits.reshape([b, n, hw]).to('float64'); // [B, n, HW]
-    const perSample = x
-      .logSigmoid()
-      .sum([2])
-      .sub(x.sum([2])); // Σ ln σ(x) − Σ x  [B, n]
-    const masks = tensor(packed, [b, most, hw]).ne(0).to('float64'); // [B, R, HW]
-    const likelihoods = masks.matmul(x.transpose(1, 2)).add(perSample.unsqueeze(1)); // [B, R, HW] × [B, HW, n] + [B, 1, n] → [B, R, n]
-    const p = probs.reshape([b, n, hw]).to('float64'); // [B, n, HW]
-    return [
-      likelihoods.toFloat64Array(),
-      p.neg().add(1).add(NCC_EPS).log().mean([1]).toFloat64Array(), // mean ln((1 − p) + ε), in that order (1 + ε first would round ε)  [B, HW]
-      p.add(NCC_EPS).log().mean([1]).toFloat64Array(), // mean ln(p + ε)  [B, HW]
-      p.mean([1]).toFloat64Array(), // [B, HW]
-    ];
-  });
-  return raters.map((rs, i) => ({
-    logLikelihoods: ll.slice(i * most * n, (i * most + rs.length) * n),
-    logMeans: { l0: l0.slice(i * hw, (i + 1) * hw), l1: l1.slice(i * hw, (i + 1) * hw), pBar: pBar.slice(i * hw, (i + 1) * hw) },
-  }));
+  // One image at a time: its float64 copies (2 MB for 16 samples of 128²) stay below glibc's mmap
+  // threshold and reuse heap pages; a whole batch's (33 MB each) were mapped and faulted in afresh.
+  return raters.map((rs, i) =>
+    scope(() => {
+      const packed = new Uint8Array(rs.length * hw); // [R, HW]
+      rs.forEach((y, r) => {
+        if (y.length !== hw) throw new Error(`batchReductions: rater mask of ${y.length} pixels for ${h}×${w} samples`);
+        packed.set(y, r * hw);
+      });
+      const x = logits
+        .slice(0, i, i + 1)
+        .reshape([n, hw])
+        .to('float64'); // [n, HW]
+      const perSample = x
+        .logSigmoid()
+        .sum([1])
+        .sub(x.sum([1])); // Σ ln σ(x) − Σ x  [n]
+      const masks = tensor(packed, [rs.length, hw]).ne(0).to('float64'); // [R, HW]
+      const likelihoods = masks.matmul(x.transpose(0, 1)).add(perSample.unsqueeze(0)); // [R, HW] × [HW, n] + [1, n] → [R, n]
+      const p = probs
+        .slice(0, i, i + 1)
+        .reshape([n, hw])
+        .to('float64'); // [n, HW]
+      return {
+        logLikelihoods: likelihoods.toFloat64Array(),
+        logMeans: {
+          l0: p.neg().add(1).add(NCC_EPS).log().mean([0]).toFloat64Array(), // mean ln((1 − p) + ε), in that order (1 + ε first would round ε)  [HW]
+          l1: p.add(NCC_EPS).log().mean([0]).toFloat64Array(), // mean ln(p + ε)  [HW]
+          pBar: p.mean([0]).toFloat64Array(), // [HW]
+        },
+      };
+    }),
+  );
 }
