@@ -40,6 +40,13 @@ train_eval "$OUT/lidc/probunet+planar2" --data "$OUT/lidc-prepared" --model prob
 fs report "$OUT/lidc" --out docs/results/lidc
 fi
 
+# The same command with random flips (--augment), an experiment: docs/results/lidc-augment was made
+# at 53f6a68 (OUT=/work/real4). WITH_LIDC_AUGMENT=1 reruns it.
+if [ "${WITH_LIDC_AUGMENT:-0}" = 1 ]; then
+train_eval "$OUT/lidc-augment/probunet+planar2" --data "$OUT/lidc-prepared" --model probunet --flow planar --flow-steps 2 --max-minutes 60 --augment
+fs report "$OUT/lidc-augment" --out docs/results/lidc-augment
+fi
+
 # LIDC variants compared at one budget: vanilla, 2-planar and 2-radial, 35 min each, all three
 # side by side with one thread each on the 2 cores (so each got about 2/3 of a core). Made at
 # 86aa4d3 (OUT=/work/real2), before the gradient clip and the output-bias init; WITH_LIDC_VARIANTS=1
