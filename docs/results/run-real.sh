@@ -59,9 +59,8 @@ wait
 fs report "$OUT/lidc-variants" --out docs/results/lidc-variants
 fi
 
-# The Kvasir and DRIVE reports were made at f85288d (OUT=/work/real), before the cpu profile's
-# gradient clip and output-bias init. Their commands follow; WITH_KVASIR_DRIVE=1 reruns them at this
-# commit, which trains with the current profile and so gives different numbers from the committed reports.
+# The Kvasir and DRIVE reports were made at 27fd410 (OUT=/work/real4, WITH_LIDC=0
+# WITH_KVASIR_DRIVE=1), with today's cpu profile; WITH_KVASIR_DRIVE=1 reruns them.
 [ "${WITH_KVASIR_DRIVE:-0}" = 1 ] || exit 0
 # Kvasir-SEG (100 images, 1 rater, grayscale 128²): vanilla vs 2-planar. DRIVE (20 images,
 # 2 observers, 128² patches), Selvan et al.'s setup: 60/20/20 by image, all raters, Monte-Carlo
