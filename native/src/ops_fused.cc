@@ -7,7 +7,7 @@ namespace fs {
 // → [B, n, P, Cout_last]. For every image b, sample s and chunk of `chunk` pixels:
 // x = relu(shared[b, chunk] + perSample[b, s]), then x = x·Wₖᵀ + bₖ per layer, ReLU after all but
 // the last. fcomb's per-sample layers at inference: the same arithmetic as the op-by-op JS loop
-// (models/fcomb.ts), reusing two cache-sized buffers instead of allocating ~6 tensors per chunk.
+// (models/fcomb.ts), reusing one cache-sized buffer per layer instead of allocating ~6 tensors per chunk.
 // Inference only: refuses inputs that need gradients while grad mode is on.
 static FS_FN(SamplePointwiseMlp) {
   return guarded(info, [&]() -> Napi::Value {
@@ -32,11 +32,13 @@ static FS_FN(SamplePointwiseMlp) {
     const int64_t rows = std::min(chunk, pixels);
     std::vector<torch::Tensor> weightsT;  // [Cin, Cout] each
     std::vector<torch::Tensor> hidden;    // [rows, Cout] of every layer but the last, reused per chunk
+    std::vector<torch::Tensor> biasRows;  // [Cout] each
     int64_t inputs = channels;
     for (size_t k = 0; k < weights.size(); ++k) {
       if (weights[k].dim() != 2 || weights[k].size(1) != inputs || biases[k].numel() != weights[k].size(0))
         throw std::invalid_argument("samplePointwiseMlp: layer " + std::to_string(k) + " does not fit its input width");
       weightsT.push_back(weights[k].t().contiguous());
+      biasRows.push_back(biases[k].reshape({weights[k].size(0)}));
       inputs = weights[k].size(0);
       if (k + 1 < weights.size()) hidden.push_back(at::empty({rows, inputs}, shared.options()));
     }
@@ -57,7 +59,7 @@ static FS_FN(SamplePointwiseMlp) {
           for (size_t k = 0; k < weightsT.size(); ++k) {
             const bool last = k + 1 == weightsT.size();
             torch::Tensor y = last ? target.narrow(0, p, len) : hidden[k].narrow(0, 0, len);
-            at::addmm_out(y, biases[k].reshape({weightsT[k].size(1)}), x, weightsT[k]);
+            at::addmm_out(y, biasRows[k], x, weightsT[k]);
             if (!last) {
               y.relu_();
               x = y;

@@ -1,10 +1,8 @@
 import { tensor } from '../tensor/create.js';
 import { scope } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { NCC_EPS } from '../metrics/index.js';
 import type { SampleReductions } from './imageMetrics.js';
-
-/** ε inside NCC's logs, as metrics/ncc.ts's default (PHiSeg's `pixel_wise_xent`). */
-const NCC_EPS = 1e-8;
 
 /**
  * {@link SampleReductions} of a whole batch on the engine: the same sums as

@@ -7,5 +7,5 @@ export { ged, gedFromPairwise, type GedOptions } from './ged.js';
 export { hungarianIou, hungarianIouFromPairwise } from './hungarian.js';
 export { sampleSetMetrics, meanSampleRaterOverlap, type SampleSetMetrics } from './sampleSet.js';
 export { meanMap, stdMap, entropyMap, probabilityAt } from './maps.js';
-export { ncc, nccFromLogMeans, sampleLogMeans, gammaMap, type NccOptions, type SampleLogMeans } from './ncc.js';
+export { NCC_EPS, ncc, nccFromLogMeans, sampleLogMeans, gammaMap, type NccOptions, type SampleLogMeans } from './ncc.js';
 export { negCll, maskLogLikelihood, maskLogLikelihoodFromLogits, maskLogLikelihoodTable, type ClampOptions } from './cll.js';

@@ -1,6 +1,9 @@
 import { FlowsegInputError } from '../util/errors.js';
 import { assertSameLength, type Mask, type ProbabilityMap } from './types.js';
 
+/** ε inside NCC's logs, as PHiSeg's `pixel_wise_xent`. */
+export const NCC_EPS = 1e-8;
+
 export interface NccOptions {
   /** Added inside the log as in PHiSeg's `pixel_wise_xent` (default 1e-8). */
   eps?: number;
@@ -18,7 +21,7 @@ export interface SampleLogMeans {
  * map E_s[CE(t, s)] = −[(1 − t)·L0 + t·L1] is linear in the target t, so both PHiSeg maps
  * derive from these two. (evaluate computes the same means on the engine: eval/batchReductions.ts.)
  */
-export function sampleLogMeans(samples: readonly ProbabilityMap[], { eps = 1e-8 }: NccOptions = {}): SampleLogMeans {
+export function sampleLogMeans(samples: readonly ProbabilityMap[], { eps = NCC_EPS }: NccOptions = {}): SampleLogMeans {
   if (samples.length === 0) throw new FlowsegInputError('sampleLogMeans: need at least one sample, got none');
   assertSameLength('sampleLogMeans', samples);
   const size = (samples[0] as ProbabilityMap).length;
@@ -58,7 +61,7 @@ export function sampleLogMeans(samples: readonly ProbabilityMap[], { eps = 1e-8 
  * cross-entropy between the sample mean s̄ (as target) and the samples s, for two classes
  * (background 1 − p, foreground p); CE(t, s) = −Σ_c t_c ln(s_c + ε).
  */
-export function gammaMap(samples: readonly ProbabilityMap[], { eps = 1e-8 }: NccOptions = {}): Float32Array {
+export function gammaMap(samples: readonly ProbabilityMap[], { eps = NCC_EPS }: NccOptions = {}): Float32Array {
   assertSameLength('gammaMap', samples);
   const { l0, l1, pBar } = sampleLogMeans(samples, { eps });
   const out = new Float32Array(l0.length);
@@ -106,7 +109,7 @@ function normalisedCrossCorrelation(a: Float64Array, v: Float64Array): number {
  * `samples` are the m sample probability maps (softmax/sigmoid outputs, as PHiSeg uses),
  * `raters` the n binary rater masks. Higher is better; NaN when a map is constant.
  */
-export function ncc(samples: readonly ProbabilityMap[], raters: readonly Mask[], { eps = 1e-8 }: NccOptions = {}): number {
+export function ncc(samples: readonly ProbabilityMap[], raters: readonly Mask[], { eps = NCC_EPS }: NccOptions = {}): number {
   if (samples.length === 0 || raters.length === 0) {
     throw new FlowsegInputError(`ncc: need at least one sample and one rater, got ${samples.length} and ${raters.length}`);
   }
