@@ -47,15 +47,14 @@ train_eval "$OUT/lidc-augment/probunet+planar2" --data "$OUT/lidc-prepared" --mo
 fs report "$OUT/lidc-augment" --out docs/results/lidc-augment
 fi
 
-# LIDC variants compared at one budget: vanilla, 2-planar and 2-radial, 35 min each, all three
-# side by side with one thread each on the 2 cores (so each got about 2/3 of a core). Made at
-# 86aa4d3 (OUT=/work/real2), before the gradient clip and the output-bias init; WITH_LIDC_VARIANTS=1
-# reruns them at this commit.
+# LIDC variants compared at one budget: vanilla, 2-planar and 2-radial, 40 min each, one after
+# the other, each alone on the 2 cores (today's cpu profile). WITH_LIDC_VARIANTS=1 reruns them at
+# this commit. (The earlier table, at 86aa4d3 before the gradient clip and the output-bias init,
+# ran them side by side for 35 min with one thread each; it is in git history.)
 if [ "${WITH_LIDC_VARIANTS:-0}" = 1 ]; then
-FLOWSEG_THREADS=1 train_eval "$OUT/lidc-variants/probunet" --data "$OUT/lidc-prepared" --model probunet --max-minutes 35 &
-FLOWSEG_THREADS=1 train_eval "$OUT/lidc-variants/probunet+planar2" --data "$OUT/lidc-prepared" --model probunet --flow planar --flow-steps 2 --max-minutes 35 &
-FLOWSEG_THREADS=1 train_eval "$OUT/lidc-variants/probunet+radial2" --data "$OUT/lidc-prepared" --model probunet --flow radial --flow-steps 2 --max-minutes 35 &
-wait
+train_eval "$OUT/lidc-variants/probunet" --data "$OUT/lidc-prepared" --model probunet --max-minutes 40
+train_eval "$OUT/lidc-variants/probunet+planar2" --data "$OUT/lidc-prepared" --model probunet --flow planar --flow-steps 2 --max-minutes 40
+train_eval "$OUT/lidc-variants/probunet+radial2" --data "$OUT/lidc-prepared" --model probunet --flow radial --flow-steps 2 --max-minutes 40
 fs report "$OUT/lidc-variants" --out docs/results/lidc-variants
 fi
 
