@@ -12,11 +12,17 @@ import { manualSeed, noGrad, scope, setNumThreads, tensor } from '../src/tensor/
 import { DEFAULT_MODEL_CONFIG, ProbUNet } from '../src/models/index.js';
 import { DEFAULT_TRAIN, type TrainConfig } from '../src/train/index.js';
 import { syntheticDataset } from '../src/data/synthetic.js';
-import { evaluate } from '../src/eval/evaluate.js';
+import { defaultImageBatch, evaluate } from '../src/eval/evaluate.js';
 
 const SIZE = 128;
 const SAMPLES = 16;
-const EVAL_BATCH = 16; // evaluate's batch for 16 samples: 64 / (16 / 4)
+const EVAL_BATCH = defaultImageBatch(SAMPLES); // evaluate's default image batch for 16 samples
+// evaluate is also timed at these image batches (FLOWSEG_BENCH_EVAL_BATCHES=1,4 → [1, 4])
+const OTHER_BATCHES = (process.env.FLOWSEG_BENCH_EVAL_BATCHES ?? '1,4')
+  .split(',')
+  .filter((x) => x !== '')
+  .map(Number)
+  .filter((b) => b !== EVAL_BATCH);
 
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -50,6 +56,7 @@ function main(): void {
   const unet16: number[] = [];
   const dataGet: number[] = [];
   const evaluation: number[] = [];
+  const evaluationAt = new Map<number, number[]>(OTHER_BATCHES.map((b) => [b, []]));
   try {
     for (let r = 0; r < rounds; r++) {
       unet1.push(
@@ -79,6 +86,13 @@ function main(): void {
           evaluate({ model, config, split: 'all', samples: SAMPLES, out: join(dir, `eval-${r}`), seed: 0, examples: 0 });
         }),
       );
+      for (const [b, times] of evaluationAt) {
+        times.push(
+          timeMs(() => {
+            evaluate({ model, config, split: 'all', samples: SAMPLES, out: join(dir, `eval-${r}-b${b}`), seed: 0, examples: 0, imageBatch: b });
+          }),
+        );
+      }
     }
   } finally {
     model.dispose();
@@ -99,6 +113,11 @@ function main(): void {
       unet_forward_ms_per_image_batch16: perImage(unet16),
       synthetic_data_get_ms_per_image: perImage(dataGet),
       evaluate_ms_per_image: perImage(evaluation),
+      evaluate_image_batch: EVAL_BATCH,
+      evaluate_ms_per_image_at_image_batch: Object.fromEntries([...evaluationAt].map(([b, times]) => [b, perImage(times)])),
+      ratio_eval_to_unet_batch1_at_image_batch: Object.fromEntries(
+        [...evaluationAt].map(([b, times]) => [b, Math.round((median(times) / median(unet1)) * 100) / 100]),
+      ),
       ratio_eval_to_unet_batch1: Math.round((e / median(unet1)) * 100) / 100,
       ratio_eval_to_unet_batch16: Math.round((e / median(unet16)) * 100) / 100,
       extrapolated_1000_images_s: { evaluate: round(e / images), unet_batch1: round(median(unet1) / images), unet_batch16: round(median(unet16) / images) },

@@ -35,6 +35,13 @@ export interface EvaluateOptions {
   progress?: boolean;
   /** Also write into a folder flowseg did not create (only its own files are replaced). */
   overwrite?: boolean;
+  /** Images sampled together (default {@link defaultImageBatch}): speed and memory; the noise is drawn in the same order. */
+  imageBatch?: number;
+}
+
+/** Images per batch in evaluate: at most 64 sample maps in memory at once. */
+export function defaultImageBatch(samples: number): number {
+  return Math.max(1, Math.floor(64 / Math.max(1, samples / 4)));
 }
 
 function pickIndices(dataset: Dataset, o: EvaluateOptions): number[] {
@@ -87,7 +94,8 @@ export function evaluate(o: EvaluateOptions): { summary: Record<string, unknown>
       const curve = counts.map(() => ({ excl: [] as number[], incl: [] as number[] }));
       const rows: ImageMetrics[] = [];
       const bar = countProgress({ label: 'evaluate', total: indices.length, unit: 'images', enabled: o.progress ?? false });
-      const batchSize = Math.max(1, Math.floor(64 / Math.max(1, n / 4)));
+      const batchSize = o.imageBatch ?? defaultImageBatch(n);
+      if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`evaluate: imageBatch must be a positive integer, got ${batchSize}`);
       for (let start = 0; start < indices.length; start += batchSize) {
         const idx = indices.slice(start, start + batchSize);
         scope(() =>
