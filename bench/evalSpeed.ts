@@ -29,6 +29,8 @@ const median = (xs: readonly number[]): number => {
   return s.length % 2 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
 };
 const round = (x: number): number => Math.round(x * 10) / 10;
+/** a / b to two decimals */
+const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
 
 function timeMs(fn: () => void): number {
   const t0 = performance.now();
@@ -115,11 +117,9 @@ function main(): void {
       evaluate_ms_per_image: perImage(evaluation),
       evaluate_image_batch: EVAL_BATCH,
       evaluate_ms_per_image_at_image_batch: Object.fromEntries([...evaluationAt].map(([b, times]) => [b, perImage(times)])),
-      ratio_eval_to_unet_batch1_at_image_batch: Object.fromEntries(
-        [...evaluationAt].map(([b, times]) => [b, Math.round((median(times) / median(unet1)) * 100) / 100]),
-      ),
-      ratio_eval_to_unet_batch1: Math.round((e / median(unet1)) * 100) / 100,
-      ratio_eval_to_unet_batch16: Math.round((e / median(unet16)) * 100) / 100,
+      ratio_eval_to_unet_batch1_at_image_batch: Object.fromEntries([...evaluationAt].map(([b, times]) => [b, ratio(median(times), median(unet1))])),
+      ratio_eval_to_unet_batch1: ratio(e, median(unet1)),
+      ratio_eval_to_unet_batch16: ratio(e, median(unet16)),
       extrapolated_1000_images_s: { evaluate: round(e / images), unet_batch1: round(median(unet1) / images), unet_batch16: round(median(unet16) / images) },
     })}\n`,
   );

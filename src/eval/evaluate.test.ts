@@ -44,8 +44,8 @@ test('evaluate writes per-image CSV/JSON, summary.json with every key, curves an
     .split('\n');
   assert.equal(csv.length, rows.length + 1);
   assert.ok(!existsSync(join(dir, `.eval.tmp-${process.pid}`)));
-  // Same seed → same numbers, also one image at a time (the noise is drawn in the same order:
-  // 8 samples × 2 latents per image).
+  // Same seed → same numbers, also one image at a time: 8 samples × 2 latents = 16 normals per
+  // image, one of libtorch's blocks of 16, so each image gets the same noise at any image batch.
   const again = loadTrainedModel(dir);
   const second = evaluate({
     model: again.model,

@@ -35,7 +35,11 @@ export interface EvaluateOptions {
   progress?: boolean;
   /** Also write into a folder flowseg did not create (only its own files are replaced). */
   overwrite?: boolean;
-  /** Images sampled together (default {@link defaultImageBatch}): speed and memory; the noise is drawn in the same order. */
+  /**
+   * Images sampled together (default {@link defaultImageBatch}). Speed and memory only when
+   * samples × latent is a multiple of 16: libtorch draws normals in blocks of 16, so otherwise each
+   * image gets different (equally distributed) noise at another image batch.
+   */
   imageBatch?: number;
 }
 
