@@ -58,19 +58,19 @@ train_eval "$OUT/lidc-variants/probunet+radial2" --data "$OUT/lidc-prepared" --m
 fs report "$OUT/lidc-variants" --out docs/results/lidc-variants
 fi
 
-# The Kvasir and DRIVE reports were made at 27fd410 (OUT=/work/real4, WITH_LIDC=0
-# WITH_KVASIR_DRIVE=1), with today's cpu profile; WITH_KVASIR_DRIVE=1 reruns them.
+# Kvasir and DRIVE, 10 min each, one after the other, each alone on the 2 cores (today's cpu
+# profile). WITH_KVASIR_DRIVE=1 reruns them at this commit. (The earlier tables, at 27fd410,
+# ran all four side by side with one thread each, about half a core per run; they are in git
+# history.)
 [ "${WITH_KVASIR_DRIVE:-0}" = 1 ] || exit 0
-# Kvasir-SEG (100 images, 1 rater, grayscale 128²): vanilla vs 2-planar. DRIVE (20 images,
-# 2 observers, 128² patches), Selvan et al.'s setup: 60/20/20 by image, all raters, Monte-Carlo
-# KL, filters 32,64,128,256; PU-Net vs conditional planar. 10 min each; all four side by side,
-# one thread each, on the 2 cores (so each got about half a core).
+# Kvasir-SEG (the 100 images in ../shared, 1 rater, grayscale 128²): vanilla vs 2-planar.
+# DRIVE (20 images, 2 observers, 128² patches), Selvan et al.'s setup: 60/20/20 by image, all
+# raters, Monte-Carlo KL, filters 32,64,128,256; PU-Net vs conditional planar.
 SELVAN=(--kl mc --filters 32,64,128,256 --raters all)
-FLOWSEG_THREADS=1 train_eval "$OUT/kvasir/probunet" --data "$OUT/kvasir-prepared" --model probunet --max-minutes 10 &
-FLOWSEG_THREADS=1 train_eval "$OUT/kvasir/probunet+planar2" --data "$OUT/kvasir-prepared" --model probunet --flow planar --flow-steps 2 --max-minutes 10 &
-FLOWSEG_THREADS=1 train_eval "$OUT/drive/probunet" --data "$OUT/drive-prepared" --model probunet "${SELVAN[@]}" --max-minutes 10 &
-FLOWSEG_THREADS=1 train_eval "$OUT/drive/probunet+cplanar2" --data "$OUT/drive-prepared" --model probunet --flow cplanar --flow-steps 2 "${SELVAN[@]}" --max-minutes 10 &
-wait
+train_eval "$OUT/kvasir/probunet" --data "$OUT/kvasir-prepared" --model probunet --max-minutes 10
+train_eval "$OUT/kvasir/probunet+planar2" --data "$OUT/kvasir-prepared" --model probunet --flow planar --flow-steps 2 --max-minutes 10
+train_eval "$OUT/drive/probunet" --data "$OUT/drive-prepared" --model probunet "${SELVAN[@]}" --max-minutes 10
+train_eval "$OUT/drive/probunet+cplanar2" --data "$OUT/drive-prepared" --model probunet --flow cplanar --flow-steps 2 "${SELVAN[@]}" --max-minutes 10
 
 for d in kvasir drive; do
   fs report "$OUT/$d" --out "docs/results/$d"
