@@ -17,6 +17,7 @@
         "src/ops_shape.cc",
         "src/ops_nn.cc",
         "src/ops_fused.cc",
+        "src/pointwise_mlp.cc",
         "src/optim.cc",
         "src/random.cc",
         "src/distributed.cc",
@@ -33,7 +34,8 @@
       ],
       "cflags!": ["-fno-exceptions", "-fno-rtti"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++14", "-std=gnu++17"],
-      "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-O2", "-Wno-unused-parameter", "-Wno-deprecated-declarations"],
+      "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-O2", "-fopenmp", "-Wno-unused-parameter", "-Wno-deprecated-declarations"],
+      "ldflags": ["-fopenmp"],
       "conditions": [
         ["with_gloo==1", {
           "defines": ["FLOWSEG_WITH_GLOO", "USE_C10D_GLOO"]

@@ -1,5 +1,8 @@
 // Fused inference kernels: loops that would otherwise be thousands of small ops called from JS.
 #include "common.h"
+#include "pointwise_mlp.h"
+
+#include <ATen/Parallel.h>
 
 namespace fs {
 
@@ -8,7 +11,20 @@ namespace fs {
 // x = relu(shared[b, chunk] + perSample[b, s]), then x = x·Wₖᵀ + bₖ per layer, ReLU after all but
 // the last. fcomb's per-sample layers at inference: the same arithmetic as the op-by-op JS loop
 // (models/fcomb.ts), reusing one cache-sized buffer per layer instead of allocating ~6 tensors per chunk.
+// float32 on the CPU runs the tiled kernel of pointwise_mlp.cc over all threads (same arithmetic up
+// to FMA rounding); other dtypes and devices run the addmm loop below.
 // Inference only: refuses inputs that need gradients while grad mode is on.
+static bool allFloat32Cpu(const torch::Tensor& shared, const torch::Tensor& perSample, const std::vector<torch::Tensor>& weights,
+                          const std::vector<torch::Tensor>& biases) {
+  auto ok = [](const torch::Tensor& t) { return t.scalar_type() == torch::kFloat && t.device().is_cpu(); };
+  if (!ok(shared) || !ok(perSample)) return false;
+  for (auto& w : weights)
+    if (!ok(w)) return false;
+  for (auto& b : biases)
+    if (!ok(b)) return false;
+  return true;
+}
+
 static FS_FN(SamplePointwiseMlp) {
   return guarded(info, [&]() -> Napi::Value {
     torch::Tensor shared = tensorArg(info, 0, "samplePointwiseMlp shared");
@@ -45,6 +61,31 @@ static FS_FN(SamplePointwiseMlp) {
     const int64_t outputs = inputs;
     torch::Tensor sharedC = shared.contiguous();
     torch::Tensor out = at::empty({batch, samples, pixels, outputs}, shared.options());
+    if (allFloat32Cpu(sharedC, perSample, weights, biases)) {
+      // The tiled kernel (pointwise_mlp.cc), images × samples × pixel blocks spread over the threads.
+      torch::Tensor offsets = perSample.contiguous();
+      torch::Tensor channelMajor = sharedC.transpose(1, 2).contiguous();  // [B, F, P]: a tile's channel is one contiguous run
+      std::vector<torch::Tensor> weightsC, biasesC;  // keep the contiguous copies alive
+      std::vector<DenseLayer> layers;
+      for (size_t k = 0; k < weights.size(); ++k) {
+        weightsC.push_back(weights[k].contiguous());
+        biasesC.push_back(biasRows[k].contiguous());
+        layers.push_back({weightsC[k].data_ptr<float>(), biasesC[k].data_ptr<float>(), weights[k].size(1), weights[k].size(0)});
+      }
+      const int64_t blocks = (pixels + chunk - 1) / chunk;
+      const float* sharedData = channelMajor.data_ptr<float>();
+      const float* offsetData = offsets.data_ptr<float>();
+      float* outData = out.data_ptr<float>();
+      at::parallel_for(0, batch * samples * blocks, 1, [&](int64_t begin, int64_t end) {
+        for (int64_t task = begin; task < end; ++task) {
+          const int64_t image = task / (samples * blocks), sample = task / blocks % samples, p = task % blocks * chunk;
+          const int64_t len = std::min(chunk, pixels - p);
+          pointwiseMlpRows(sharedData + image * channels * pixels + p, pixels, offsetData + (image * samples + sample) * channels, layers, len,
+                           outData + ((image * samples + sample) * pixels + p) * outputs);
+        }
+      });
+      return WRAP(out);
+    }
     torch::Tensor first = at::empty({rows, channels}, shared.options());
     for (int64_t b = 0; b < batch; ++b) {
       torch::Tensor image = sharedC[b];  // [P, F]
@@ -72,6 +113,12 @@ static FS_FN(SamplePointwiseMlp) {
   });
 }
 
-void initFused(Napi::Env env, Napi::Object exports) { FS_EXPORT(exports, env, "samplePointwiseMlp", SamplePointwiseMlp); }
+// "avx2" or "portable": which loops samplePointwiseMlp's float32 CPU kernel runs here.
+static FS_FN(PointwiseMlpKernel) { return Napi::String::New(info.Env(), pointwiseMlpUsesAvx2() ? "avx2" : "portable"); }
+
+void initFused(Napi::Env env, Napi::Object exports) {
+  FS_EXPORT(exports, env, "samplePointwiseMlp", SamplePointwiseMlp);
+  FS_EXPORT(exports, env, "pointwiseMlpKernel", PointwiseMlpKernel);
+}
 
 }  // namespace fs

@@ -2,7 +2,9 @@
 // pixels) against Kohl's literal form: tile z, concat, 1×1 convs (float64, random weights).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cat, conv2d, manualSeed, noGrad, randn, samplePointwiseMlp, scope, type Tensor } from '../tensor/index.js';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { cat, conv2d, manualSeed, noGrad, pointwiseMlpKernel, randn, samplePointwiseMlp, scope, type Tensor } from '../tensor/index.js';
 import { Fcomb } from './fcomb.js';
 
 function literal(fc: Fcomb, features: Tensor, z: Tensor): Tensor {
@@ -89,4 +91,50 @@ test('samplePointwiseMlp (the fused inference loop) refuses inputs that need gra
     const out = noGrad(() => samplePointwiseMlp(shared, perSample, [weight], [bias], 2)); // [1, 2, 4, 1]
     assert.deepEqual(out.shape, [1, 2, 4, 1]);
   });
+});
+
+// float32 on the CPU takes the tiled kernel (native/src/pointwise_mlp.cc): 33 channels (blocks of 4
+// outputs + 1 left over), 130·129 px (not a multiple of the 16-pixel tile) in chunks of 3,971 px.
+test('fcomb.sample in float32 (the tiled CPU kernel) equals the literal fcomb to float rounding', () => {
+  const portable = process.env.FLOWSEG_NATIVE_PORTABLE === '1';
+  if (portable) assert.equal(pointwiseMlpKernel(), 'portable');
+  manualSeed(6);
+  const fc = new Fcomb(33, 6, 3);
+  try {
+    scope(() =>
+      noGrad(() => {
+        const features = randn([2, 33, 130, 129]);
+        const z = randn([2, 3, 6]);
+        const fast = fc.sample(features, z); // [2, 3, H, W]
+        for (let i = 0; i < 2; i++)
+          for (let s = 0; s < 3; s++) {
+            const ref = literal(
+              fc,
+              features.slice(0, i, i + 1),
+              z
+                .slice(0, i, i + 1)
+                .slice(1, s, s + 1)
+                .reshape([1, 6]),
+            ); // [1, 1, H, W]
+            const d = maxDiff(fast.slice(0, i, i + 1).slice(1, s, s + 1), ref);
+            const scale = ref.abs().max().item();
+            assert.ok(d < 1e-5 * Math.max(1, scale), `${pointwiseMlpKernel()}: image ${i} sample ${s}: |Δ| ${d} (max |logit| ${scale})`);
+          }
+      }),
+    );
+  } finally {
+    fc.dispose();
+  }
+});
+
+test('the portable loops (FLOWSEG_NATIVE_PORTABLE=1, in a child process) pass the float32 test too', {
+  skip: process.env.FLOWSEG_NATIVE_PORTABLE === '1' && 'this is the child',
+}, () => {
+  const { NODE_TEST_CONTEXT: _, ...env } = process.env; // the child reports as a test run of its own
+  const child = spawnSync(process.execPath, ['--test', '--test-name-pattern=float32', fileURLToPath(import.meta.url)], {
+    env: { ...env, FLOWSEG_NATIVE_PORTABLE: '1' },
+    encoding: 'utf8',
+  });
+  assert.equal(child.status, 0, child.stdout + child.stderr);
+  assert.match(child.stdout, /# pass 1\b/);
 });

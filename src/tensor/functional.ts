@@ -42,6 +42,11 @@ export function samplePointwiseMlp(shared: Tensor, perSample: Tensor, weights: T
   );
 }
 
+/** Which loops samplePointwiseMlp runs on float32 CPU tensors: 'avx2' (AVX2+FMA), or 'portable' (other CPUs, or FLOWSEG_NATIVE_PORTABLE=1). */
+export function pointwiseMlpKernel(): 'avx2' | 'portable' {
+  return native.pointwiseMlpKernel() === 'avx2' ? 'avx2' : 'portable';
+}
+
 /** x [..., in], w [out, in], b [out] → [..., out] */
 export function linear(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
   return new Tensor(native.linear(x.native, w.native, b?.native ?? null));

@@ -141,6 +141,7 @@ export interface NativeBinding {
   interpolateBilinear(x: T, size: number[], alignCorners: boolean): T;
   linear(x: T, w: T, b: T | null): T;
   samplePointwiseMlp(shared: T, perSample: T, weights: T[], biases: T[], chunk: number): T;
+  pointwiseMlpKernel(): string;
   bceWithLogits(logits: T, target: T, reduction: string, weight: T | null, posWeight: T | null): T;
   softmax(a: T, dim: number): T;
   logSoftmax(a: T, dim: number): T;
