@@ -43,6 +43,17 @@ test('evaluate writes per-image CSV/JSON, summary.json with every key, curves an
     .trim()
     .split('\n');
   assert.equal(csv.length, rows.length + 1);
+  assert.ok((csv[0] as string).endsWith(',empty_samples,empty_raters'), csv[0]);
+  // The emptiness table covers every image once, and its shares are the per-image means.
+  const table = summary.empty_samples_by_empty_raters as { images: number; emptySamples: number; emptyRaters: number; raters: number }[];
+  assert.equal(
+    table.reduce((a, g) => a + g.images, 0),
+    rows.length,
+  );
+  for (const g of table) {
+    const members = rows.filter((r) => Math.round(r.empty_raters * g.raters) === g.emptyRaters);
+    assert.ok(Math.abs(g.emptySamples - members.reduce((a, r) => a + r.empty_samples, 0) / members.length) < 1e-12);
+  }
   assert.ok(!existsSync(join(dir, `.eval.tmp-${process.pid}`)));
   // Same seed → same numbers, also one image at a time: 8 samples × 2 latents = 16 normals per
   // image, one of libtorch's blocks of 16, so each image gets the same noise at any image batch.

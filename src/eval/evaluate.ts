@@ -13,7 +13,7 @@ import { evalFile, loadRunSplit, METRIC_KEYS, type TrainConfig } from '../run/in
 import { FlowsegInputError } from '../util/errors.js';
 import { gedFromPairwise, meanMap, stdMap } from '../metrics/index.js';
 import { renderSampleGrid, renderLinePlot, renderScatter } from './render/index.js';
-import { evaluateImage, meanStd, type ImageMetrics, type SampleReductions } from './imageMetrics.js';
+import { emptySamplesByEmptyRaters, evaluateImage, meanStd, type ImageMetrics, type SampleReductions } from './imageMetrics.js';
 import { batchReductions } from './batchReductions.js';
 import { pearson } from './report/stats.js';
 import { countProgress } from '../util/progress.js';
@@ -97,6 +97,7 @@ export function evaluate(o: EvaluateOptions): { summary: Record<string, unknown>
       const counts = [1, 2, 4, 8, 16, 32, 64, 100].filter((k) => k < n).concat([n]);
       const curve = counts.map(() => ({ excl: [] as number[], incl: [] as number[] }));
       const rows: ImageMetrics[] = [];
+      const raterCounts: number[] = [];
       const bar = countProgress({ label: 'evaluate', total: indices.length, unit: 'images', enabled: o.progress ?? false });
       const batchSize = o.imageBatch ?? defaultImageBatch(n);
       if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`evaluate: imageBatch must be a positive integer, got ${batchSize}`);
@@ -121,6 +122,7 @@ export function evaluate(o: EvaluateOptions): { summary: Record<string, unknown>
               const raters = ratersOf[b] as Uint8Array[];
               const e = evaluateImage(item.id, masks, raters, sigmas.subarray(b * L, (b + 1) * L), reductions[b] as SampleReductions);
               rows.push(e.metrics);
+              raterCounts.push(raters.length);
               counts.forEach((m, j) => {
                 curve[j]?.excl.push(gedFromPairwise(e.pairwise, { emptyPairs: 'exclude', sampleCount: m }));
                 curve[j]?.incl.push(gedFromPairwise(e.pairwise, { emptyPairs: 'include', sampleCount: m }));
@@ -154,6 +156,7 @@ export function evaluate(o: EvaluateOptions): { summary: Record<string, unknown>
       const r = pearson(points).r ?? Number.NaN;
       Object.assign(summary, {
         sigma_disagreement_pearson: r,
+        empty_samples_by_empty_raters: emptySamplesByEmptyRaters(rows, raterCounts),
         config: o.config,
         commit: gitCommit(),
         dataset: { path: o.data ?? o.config.data, split: o.split, items: dataset.shape.items },
@@ -163,7 +166,7 @@ export function evaluate(o: EvaluateOptions): { summary: Record<string, unknown>
       const gedCurve = counts.map((m, j) => ({ samples: m, ged_excl: meanStd(curve[j]?.excl ?? []), ged_incl: meanStd(curve[j]?.incl ?? []) }));
       writeFileSync(evalFile(tmp, 'summary'), `${JSON.stringify(summary, null, 2)}\n`);
       writeFileSync(evalFile(tmp, 'perImageJson'), `${JSON.stringify(rows)}\n`);
-      const cols: (keyof ImageMetrics)[] = ['id', ...METRIC_KEYS, 'prior_sigma', 'rater_disagreement'];
+      const cols: (keyof ImageMetrics)[] = ['id', ...METRIC_KEYS, 'prior_sigma', 'rater_disagreement', 'empty_samples', 'empty_raters'];
       writeFileSync(
         evalFile(tmp, 'perImageCsv'),
         `${cols.join(',')}\n${rows.map((row) => cols.map((k) => (k === 'id' ? JSON.stringify(row.id) : String(row[k]))).join(',')).join('\n')}\n`,

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluateImage, meanStd, sampleReductions } from './imageMetrics.js';
+import { emptySamplesByEmptyRaters, evaluateImage, meanStd, sampleReductions } from './imageMetrics.js';
 
 const m = (...bits: number[]): Uint8Array => Uint8Array.from(bits);
 
@@ -23,6 +23,9 @@ test('evaluateImage: hand-computed GED, HM-IoU, IoU, disagreement, σ and −CLL
   assert.ok(Math.abs(metrics.iou - 0.375) < 1e-12);
   assert.ok(Math.abs(metrics.rater_disagreement - 0.25) < 1e-12);
   assert.ok(Math.abs(metrics.prior_sigma - 1) < 1e-12);
+  // S2 is empty, no rater mask is.
+  assert.equal(metrics.empty_samples, 0.5);
+  assert.equal(metrics.empty_raters, 0);
   // −CLL for Y1: S1 reproduces it exactly (log p ≈ 0), S2 misses 2 pixels (log p ≈ −60) →
   // −logsumexp([0, −60]) + log 2 ≈ log 2. For Y2: S1 misses 1 pixel (−30), S2 misses 1 (−30) → 30 − log 2 + log 2 = 30 … mean of both.
   const expected = (Math.log(2) + 30) / 2;
@@ -32,4 +35,20 @@ test('evaluateImage: hand-computed GED, HM-IoU, IoU, disagreement, σ and −CLL
 test('meanStd skips NaN like nanmean', () => {
   assert.deepEqual(meanStd([1, Number.NaN, 3]), { mean: 2, std: 1, n: 2 });
   assert.ok(Number.isNaN(meanStd([Number.NaN]).mean));
+});
+
+test('emptySamplesByEmptyRaters groups images by their count of empty rater masks and averages the empty-sample share', () => {
+  const rows = [
+    { empty_samples: 0.25, empty_raters: 0 },
+    { empty_samples: 0.75, empty_raters: 0.5 },
+    { empty_samples: 0.5, empty_raters: 0 },
+    { empty_samples: 1, empty_raters: 1 },
+    { empty_samples: 0, empty_raters: 0.75 },
+  ];
+  assert.deepEqual(emptySamplesByEmptyRaters(rows, [4, 4, 4, 1, 4]), [
+    { emptyRaters: 1, raters: 1, images: 1, emptySamples: 1 },
+    { emptyRaters: 0, raters: 4, images: 2, emptySamples: 0.375 },
+    { emptyRaters: 2, raters: 4, images: 1, emptySamples: 0.75 },
+    { emptyRaters: 3, raters: 4, images: 1, emptySamples: 0 },
+  ]);
 });

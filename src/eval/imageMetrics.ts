@@ -25,6 +25,17 @@ export interface ImageMetrics {
   prior_sigma: number;
   /** mean pairwise 1 − IoU among the raters (empty pairs included as agreement) */
   rater_disagreement: number;
+  /** share of the samples with no foreground pixel */
+  empty_samples: number;
+  /** share of the rater masks with no foreground pixel */
+  empty_raters: number;
+}
+
+/** Share of a set's k masks that are empty: the NaN (0/0) entries on the diagonal of its [k, k] IoU matrix. */
+function emptyShare(iou: Float64Array, k: number): number {
+  let empty = 0;
+  for (let i = 0; i < k; i++) if (Number.isNaN(iou[i * k + i] as number)) empty++;
+  return k === 0 ? Number.NaN : empty / k;
 }
 
 export interface ImageEvaluation {
@@ -84,6 +95,8 @@ export function evaluateImage(
       ncc: nccFromLogMeans(reductions.logMeans, raters),
       prior_sigma: sigma / Math.max(1, priorSigma.length),
       rater_disagreement: dis / (p.raters * p.raters),
+      empty_samples: emptyShare(p.ss, p.samples),
+      empty_raters: emptyShare(p.yy, p.raters),
     },
   };
 }
@@ -95,4 +108,35 @@ export function meanStd(values: readonly number[]): { mean: number; std: number;
   const mean = v.reduce((a, b) => a + b, 0) / v.length;
   const std = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length);
   return { mean, std, n: v.length };
+}
+
+/** One row of {@link emptySamplesByEmptyRaters}. */
+export interface EmptinessRow {
+  /** how many of an image's rater masks are empty */
+  emptyRaters: number;
+  raters: number;
+  images: number;
+  /** mean share of empty samples over those images (a calibrated model: emptyRaters / raters) */
+  emptySamples: number;
+}
+
+/**
+ * How often the model draws an empty mask, grouped by how many raters drew none: on LIDC the
+ * raters disagree about whether there is a nodule at all, and a model whose prior follows them
+ * draws empty masks about as often as the raters did. Rows sorted by (raters, emptyRaters).
+ */
+export function emptySamplesByEmptyRaters(rows: readonly { empty_samples: number; empty_raters: number }[], ratersOf: readonly number[]): EmptinessRow[] {
+  const groups = new Map<string, { emptyRaters: number; raters: number; sum: number; images: number }>();
+  rows.forEach((row, i) => {
+    const raters = ratersOf[i] as number;
+    const emptyRaters = Math.round(row.empty_raters * raters);
+    const key = `${raters}/${emptyRaters}`;
+    const g = groups.get(key) ?? { emptyRaters, raters, sum: 0, images: 0 };
+    g.sum += row.empty_samples;
+    g.images++;
+    groups.set(key, g);
+  });
+  return [...groups.values()]
+    .sort((a, b) => a.raters - b.raters || a.emptyRaters - b.emptyRaters)
+    .map((g) => ({ emptyRaters: g.emptyRaters, raters: g.raters, images: g.images, emptySamples: g.sum / g.images }));
 }

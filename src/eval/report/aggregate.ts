@@ -1,4 +1,5 @@
 import type { RunRecord } from './readRun.js';
+import type { EmptinessRow } from '../imageMetrics.js';
 import { METRIC_KEYS, type Budget, type MetricKey } from '../../run/schemas.js';
 import { finite, mean, sampleStd } from './stats.js';
 
@@ -62,6 +63,17 @@ export interface RunRow {
   images: number | null;
   commit: string | null;
   setup: RunSetup;
+  /** summary.empty_samples_by_empty_raters: empty-sample share per count of empty rater masks (null in older evaluations). */
+  emptiness: EmptinessRow[] | null;
+}
+
+function emptinessOf(v: unknown): EmptinessRow[] | null {
+  if (!Array.isArray(v)) return null;
+  const rows = v.filter(
+    (r): r is EmptinessRow =>
+      !!r && typeof r === 'object' && ['emptyRaters', 'raters', 'images', 'emptySamples'].every((k) => typeof (r as Record<string, unknown>)[k] === 'number'),
+  );
+  return rows.length ? rows : null;
 }
 
 export interface VariantRow {
@@ -141,6 +153,7 @@ export function runRow(run: RunRecord): RunRow {
     images: run.summary.images ?? null,
     commit: run.summary.commit ?? null,
     setup: runSetup(run),
+    emptiness: emptinessOf((run.summary as Record<string, unknown>).empty_samples_by_empty_raters),
   };
 }
 

@@ -3,7 +3,7 @@ import { pngDataUri } from '../render/png.js';
 import type { VariantRow } from './aggregate.js';
 import type { Figure } from './figures.js';
 import type { PaperReference } from './references.js';
-import { markdownTable, PAPER_MARK, resultsTable, runsTable, setupTable, type TextTable } from './tables.js';
+import { EMPTINESS_NOTE, emptinessTable, markdownTable, PAPER_MARK, resultsTable, runsTable, setupTable, type TextTable } from './tables.js';
 
 /** Everything a report document shows; Markdown and HTML render the same content. */
 export interface ReportContent {
@@ -64,6 +64,8 @@ export function reportMarkdown(c: ReportContent): string {
   out.push(...budgetLines(c.rows).map((l) => `- ${l}`), '', `## ${setupHeading(c)}`, '', markdownTable(setupTable(c.rows, c.reference?.protocol)), '');
   if (c.reference) out.push(SETUP_NOTE, '');
   out.push('## Per-run results', '', markdownTable(runsTable(c.rows)), '');
+  const emptiness = emptinessTable(c.rows);
+  if (emptiness) out.push('## Empty masks: samples against raters', '', markdownTable(emptiness), '', EMPTINESS_NOTE, '');
   if (c.comparison.length) {
     out.push('## Variants compared', '');
     for (const f of c.comparison) out.push(`![${f.title}](${f.file})`, '');
@@ -104,6 +106,11 @@ figure{margin:0}figure.plot img{width:580px;max-width:100%;border:1px solid #eee
 figure.example img{width:100%;border:1px solid #eee}figcaption{font-size:.85rem;color:#555;margin:.3rem 0 1rem}
 ul{padding-left:1.2rem}`;
 
+function emptinessHtml(c: ReportContent): string {
+  const t = emptinessTable(c.rows);
+  return t ? `<h2>Empty masks: samples against raters</h2>\n${htmlTable(t, 'runs')}\n<p class="note">${esc(EMPTINESS_NOTE)}</p>` : '';
+}
+
 export function reportHtml(c: ReportContent): string {
   const sections = c.figures.map((v) => {
     const plots = v.plots.map((f) => htmlFigure(f, 'plot')).join('\n');
@@ -134,6 +141,7 @@ ${htmlTable(setupTable(c.rows, c.reference?.protocol), 'setup')}
 ${c.reference ? `<p class="note">${esc(SETUP_NOTE)}</p>` : ''}
 <h2>Per-run results</h2>
 ${htmlTable(runsTable(c.rows), 'runs')}
+${emptinessHtml(c)}
 ${c.comparison.length ? `<h2>Variants compared</h2>\n<div class="plots">${c.comparison.map((f) => htmlFigure(f, 'plot')).join('\n')}</div>` : ''}
 <h2>Figures</h2>
 ${sections.join('\n')}

@@ -152,3 +152,30 @@ test("report: replaces a previous report but keeps a user's file there, refuses 
   assert.throws(() => buildReport([join(root, 'exp')], join(root, 'exp')), /overlaps the run folder|not a flowseg report/);
   assert.throws(() => buildReport([join(root, 'exp')], join(root, 'exp', 'probunet', 'fold_0', 'r')), /overlaps/);
 });
+
+test('report: the empty-mask table shows each run\'s empty-sample share per count of empty raters, "—" where a run lacks it', () => {
+  const root = mkdtempSync(join(tmpdir(), 'flowseg-report-'));
+  const exp = join(root, 'exp');
+  writeFakeRun(exp, {
+    variant: 'probunet',
+    fold: 0,
+    metrics: { ged_excl: 0.3 },
+    emptiness: [
+      { emptyRaters: 0, raters: 4, images: 219, emptySamples: 0.429 },
+      { emptyRaters: 3, raters: 4, images: 146, emptySamples: 0.692 },
+    ],
+  });
+  writeFakeRun(exp, { variant: 'probunet+planar2', fold: 0, metrics: { ged_excl: 0.28 } }); // an older evaluation
+  buildReport([exp], join(root, 'report'));
+  const md = readFileSync(join(root, 'report', 'report.md'), 'utf8');
+  assert.match(md, /## Empty masks: samples against raters/);
+  assert.match(md, /\| Variant \| Fold \| 0 of 4 raters empty \(ideal 0%\) \| 3 of 4 raters empty \(ideal 75%\) \|/);
+  assert.match(md, /\| probunet \| 0 \| 43% \(219\) \| 69% \(146\) \|/);
+  assert.match(md, /\| probunet\+planar2 \| 0 \| — \| — \|/);
+  assert.match(readFileSync(join(root, 'report', 'report.html'), 'utf8'), /Empty masks: samples against raters/);
+  // Without the table in any run, no section.
+  const bare = mkdtempSync(join(tmpdir(), 'flowseg-report-'));
+  writeFakeRun(join(bare, 'exp'), { variant: 'probunet', fold: 0, metrics: { ged_excl: 0.3 } });
+  buildReport([join(bare, 'exp')], join(bare, 'report'));
+  assert.doesNotMatch(readFileSync(join(bare, 'report', 'report.md'), 'utf8'), /Empty masks/);
+});

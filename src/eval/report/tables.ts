@@ -147,6 +147,37 @@ export function runsTable(rows: readonly VariantRow[]): TextTable {
   return { header, rows: out, best: out.map((row) => row.map(() => false)) };
 }
 
+/**
+ * How often each run draws an empty mask, by how many of an image's rater masks are empty: one
+ * column per "k of R raters empty", cells `43% (219)` = share of empty samples (images). A model
+ * that follows the raters sits near k / R. Null when no run has the table (older evaluations).
+ */
+export function emptinessTable(rows: readonly VariantRow[]): TextTable | null {
+  const runs = rows.flatMap((r) => r.runs);
+  if (runs.every((x) => x.emptiness === null)) return null;
+  const keys = [...new Map(runs.flatMap((x) => x.emptiness ?? []).map((g) => [`${g.raters}/${g.emptyRaters}`, g] as const)).values()].sort(
+    (a, b) => a.raters - b.raters || a.emptyRaters - b.emptyRaters,
+  );
+  const header = [
+    'Variant',
+    'Fold',
+    ...keys.map((k) => `${k.emptyRaters} of ${k.raters} raters empty (ideal ${Math.round((100 * k.emptyRaters) / k.raters)}%)`),
+  ];
+  const out = runs.map((x) => [
+    x.variant,
+    x.fold === null ? '—' : String(x.fold),
+    ...keys.map((k) => {
+      const g = x.emptiness?.find((e) => e.raters === k.raters && e.emptyRaters === k.emptyRaters);
+      return g ? `${Math.round(100 * g.emptySamples)}% (${g.images})` : '—';
+    }),
+  ]);
+  return { header, rows: out, best: out.map((row) => row.map(() => false)) };
+}
+
+export const EMPTINESS_NOTE =
+  'Share of samples with no foreground pixel (number of test images in parentheses), grouped by how many of the image’s rater masks are empty. ' +
+  'A model whose samples follow the raters draws empty masks about as often as they did (the ideal in each header); HM-IoU and GED (incl) pay for every mismatch.';
+
 /** A GitHub-flavoured Markdown table; best cells in bold. */
 export function markdownTable(t: TextTable): string {
   const cell = (s: string): string => s.replace(/\|/g, '\\|');

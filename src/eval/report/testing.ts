@@ -11,6 +11,8 @@ export interface FakeRun {
   epochs?: number;
   /** Leave out eval/ (a run still training). */
   unfinished?: boolean;
+  /** summary.empty_samples_by_empty_raters (left out when absent, as in evaluations before it existed). */
+  emptiness?: { emptyRaters: number; raters: number; images: number; emptySamples: number }[];
 }
 
 /** Writes `exp/<variant>/fold_<k>/` with config, log, eval files, one example PNG and a done marker. */
@@ -43,6 +45,7 @@ export function writeFakeRun(root: string, run: FakeRun): string {
   const ev = runEvalDir(dir);
   mkdirSync(evalFile(ev, 'examples'), { recursive: true });
   const summary: Record<string, unknown> = { config, commit: 'abc1234', dataset: 'synthetic', samples: 16, images: 20 };
+  if (run.emptiness) summary.empty_samples_by_empty_raters = run.emptiness;
   for (const k of ['ged_excl', 'ged_incl', 'hm_iou', 'iou', 'dice', 'cll', 'ncc'] as const) {
     summary[k] = { mean: run.metrics[k] ?? null, std: 0.1 };
   }
