@@ -18,6 +18,20 @@ function literal(fc: Fcomb, features: Tensor, z: Tensor): Tensor {
 
 const maxDiff = (a: Tensor, b: Tensor): number => a.sub(b).abs().max().item();
 
+/** |fast − literal| of image i, sample s of fcomb.sample's output fast [B, n, H, W], and the literal's max |logit|. */
+function sampleError(fc: Fcomb, fast: Tensor, features: Tensor, z: Tensor, i: number, s: number): { d: number; scale: number } {
+  const L = z.shape[2] as number;
+  const ref = literal(
+    fc,
+    features.slice(0, i, i + 1),
+    z
+      .slice(0, i, i + 1)
+      .slice(1, s, s + 1)
+      .reshape([1, L]),
+  ); // [1, 1, H, W]
+  return { d: maxDiff(fast.slice(0, i, i + 1).slice(1, s, s + 1), ref), scale: ref.abs().max().item() };
+}
+
 test('fcomb.sample: n samples per image equal the literal tile-concat-conv fcomb per (image, z), also across chunk boundaries; fused (no grad) and op-by-op (grad on) alike', () => {
   manualSeed(4);
   const fc = new Fcomb(5, 3, 3, { dtype: 'float64' });
@@ -36,15 +50,7 @@ test('fcomb.sample: n samples per image equal the literal tile-concat-conv fcomb
             assert.deepEqual(fast.shape, [b, n, h, w]);
             for (let i = 0; i < b; i++) {
               for (let s = 0; s < n; s++) {
-                const ref = literal(
-                  fc,
-                  features.slice(0, i, i + 1),
-                  z
-                    .slice(0, i, i + 1)
-                    .slice(1, s, s + 1)
-                    .reshape([1, 3]),
-                ); // [1, 1, H, W]
-                const d = maxDiff(fast.slice(0, i, i + 1).slice(1, s, s + 1), ref);
+                const { d } = sampleError(fc, fast, features, z, i, s);
                 assert.ok(d < 1e-12, `${fused ? 'fused' : 'op by op'}: image ${i} sample ${s}: |Δ| ${d}`);
               }
             }
@@ -108,16 +114,7 @@ test('fcomb.sample in float32 (the tiled CPU kernel) equals the literal fcomb to
         const fast = fc.sample(features, z); // [2, 3, H, W]
         for (let i = 0; i < 2; i++)
           for (let s = 0; s < 3; s++) {
-            const ref = literal(
-              fc,
-              features.slice(0, i, i + 1),
-              z
-                .slice(0, i, i + 1)
-                .slice(1, s, s + 1)
-                .reshape([1, 6]),
-            ); // [1, 1, H, W]
-            const d = maxDiff(fast.slice(0, i, i + 1).slice(1, s, s + 1), ref);
-            const scale = ref.abs().max().item();
+            const { d, scale } = sampleError(fc, fast, features, z, i, s);
             assert.ok(d < 1e-5 * Math.max(1, scale), `${pointwiseMlpKernel()}: image ${i} sample ${s}: |Δ| ${d} (max |logit| ${scale})`);
           }
       }),
