@@ -20,7 +20,8 @@ class JsOptimizer : public Napi::ObjectWrap<JsOptimizer> {
     ctor = new Napi::FunctionReference(Napi::Persistent(cls));
   }
 
-  // new NativeOptimizer(kind, params[], {lr, beta1, beta2, eps, weightDecay, momentum})
+  // new NativeOptimizer(kind, params[], {lr, beta1, beta2, eps, weightDecay, momentum, lrScales?})
+  // lrScales: one multiplier per param (its lr is lr × scale, like a PyTorch param group's lr).
   explicit JsOptimizer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<JsOptimizer>(info) {
     guarded(info, [&]() -> Napi::Value {
       kind_ = stringArg(info, 0, "optimizer kind");
@@ -38,6 +39,18 @@ class JsOptimizer : public Napi::ObjectWrap<JsOptimizer> {
       eps_ = num("eps", 1e-8);
       wd_ = num("weightDecay", 0.0);
       momentum_ = num("momentum", 0.0);
+      scales_.assign(params_.size(), 1.0);
+      auto scales = o.Get("lrScales");
+      if (scales.IsArray()) {
+        auto arr = scales.As<Napi::Array>();
+        if (arr.Length() != params_.size())
+          throwJs(info.Env(), "optimizer lrScales has " + std::to_string(arr.Length()) + " entries for " + std::to_string(params_.size()) + " params");
+        for (uint32_t k = 0; k < arr.Length(); ++k) {
+          auto v = arr.Get(k);
+          if (!v.IsNumber() || !(v.As<Napi::Number>().DoubleValue() > 0)) throwJs(info.Env(), "optimizer lrScales must be positive numbers");
+          scales_[k] = v.As<Napi::Number>().DoubleValue();
+        }
+      }
       torch::NoGradGuard g;
       for (auto& p : params_) {
         if (kind_ == "sgd") {
@@ -60,6 +73,7 @@ class JsOptimizer : public Napi::ObjectWrap<JsOptimizer> {
         auto& p = params_[i];
         auto grad = p.grad();
         if (!grad.defined()) continue;
+        const double lr = lr_ * scales_[i];
         if (kind_ == "sgd") {
           if (wd_ != 0) grad = grad.add(p, wd_);
           if (momentum_ != 0) {
@@ -67,17 +81,17 @@ class JsOptimizer : public Napi::ObjectWrap<JsOptimizer> {
             else a_[i].mul_(momentum_).add_(grad);
             grad = a_[i];
           }
-          p.add_(grad, -lr_);
+          p.add_(grad, -lr);
           continue;
         }
-        if (kind_ == "adamw") p.mul_(1 - lr_ * wd_);
+        if (kind_ == "adamw") p.mul_(1 - lr * wd_);
         else if (wd_ != 0) grad = grad.add(p, wd_);
         a_[i].mul_(beta1_).add_(grad, 1 - beta1_);
         b_[i].mul_(beta2_).addcmul_(grad, grad, 1 - beta2_);
         double bc1 = 1 - std::pow(beta1_, step_);
         double bc2 = 1 - std::pow(beta2_, step_);
         auto denom = (b_[i].sqrt() / std::sqrt(bc2)).add_(eps_);
-        p.addcdiv_(a_[i], denom, -lr_ / bc1);
+        p.addcdiv_(a_[i], denom, -lr / bc1);
       }
       return info.Env().Undefined();
     })());
@@ -127,6 +141,7 @@ class JsOptimizer : public Napi::ObjectWrap<JsOptimizer> {
   static Napi::FunctionReference* ctor;
   std::string kind_;
   std::vector<torch::Tensor> params_, a_, b_;
+  std::vector<double> scales_;
   double lr_ = 1e-3, beta1_ = 0.9, beta2_ = 0.999, eps_ = 1e-8, wd_ = 0, momentum_ = 0;
   int64_t step_ = 0;
 };

@@ -34,6 +34,7 @@ export interface TrainFlags {
   lrSchedule?: LrSchedule;
   warmupSteps?: number;
   weightDecay?: number;
+  priorLrScale?: number;
   gradClip?: number | 'auto' | null;
   outputBias?: 'random' | 'foreground';
   raters?: 'all' | 'single';
@@ -76,6 +77,7 @@ export function flagsLayer(f: TrainFlags): TrainConfigLayer {
     lrSchedule: f.lrSchedule,
     warmupSteps: f.warmupSteps,
     weightDecay: f.weightDecay,
+    priorLrScale: f.priorLrScale,
     gradClip: f.gradClip,
     outputBiasInit: f.outputBias,
     epochs: f.epochs,
@@ -164,6 +166,11 @@ export function addTrainOptions(cmd: Command): Command {
     )
     .option('--warmup-steps <N>', `linear warm-up steps of the cosine schedule ${byProfile('warmupSteps', String(d.warmupSteps))}`, nonNegativeInt)
     .option('--weight-decay <x>', `L2 weight decay (default ${d.weightDecay})`, nonNegativeNumber)
+    .option(
+      '--prior-lr-scale <x>',
+      `the prior net learns at --lr × x, everything else at --lr (default ${d.priorLrScale}: one lr, as the papers)`,
+      positiveNumber,
+    )
     .option(
       '--grad-clip <x|auto|none>',
       `clip the global gradient norm to x; auto: to 4× the median norm of the last 100 steps (cuts spikes only) ${byProfile('gradClip', 'none')}`,

@@ -52,6 +52,8 @@ export const trainConfigSchema = z.object({
   /** Linear warm-up steps of the cosine schedule. */
   warmupSteps: z.number().int().min(0).default(0),
   weightDecay: z.number().min(0),
+  /** The prior net's lr is lr × this (a param group of its own); 1 = one lr for all, as the papers. */
+  priorLrScale: z.number().positive().default(1),
   epochs: z.number().int().positive(),
   maxSteps: nullableCount,
   maxMinutes: z.number().positive().nullable(),

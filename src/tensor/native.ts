@@ -62,7 +62,7 @@ type TN = NativeTensor | number;
 
 /** Every function the addon exports (see native/src/*.cc). */
 export interface NativeBinding {
-  NativeOptimizer: new (kind: string, params: T[], options: Record<string, number>) => NativeOptimizer;
+  NativeOptimizer: new (kind: string, params: T[], options: Record<string, number | number[]>) => NativeOptimizer;
   NativeGenerator: new (seed: number) => NativeGenerator;
   NativeProcessGroup: new (backend: string, masterAddr: string, masterPort: number, rank: number, worldSize: number, timeoutMs: number) => NativeProcessGroup;
   NativeGradReducer: new (group: NativeProcessGroup, params: T[], capBytes: number) => NativeGradReducer;

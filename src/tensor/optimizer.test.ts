@@ -79,3 +79,34 @@ test('optimizer state round-trips: restored optimizer continues identically', ()
   };
   assert.deepEqual(run(3), run(null));
 });
+
+test('lrScales: each param steps exactly as an optimizer at lr × its scale would (Adam, AdamW, SGD); bad scales are refused', () => {
+  for (const kind of ['adam', 'adamw', 'sgd'] as const) {
+    const [a, b, refA, refB] = [param([1, -2]), param([0.5, 3]), param([1, -2]), param([0.5, 3])];
+    const options = { lr: 0.1, weightDecay: 0.2, momentum: 0.9 };
+    const scaled = new Optimizer(kind, [a, b], { ...options, lrScales: [1, 5] });
+    const plainA = new Optimizer(kind, [refA], options);
+    const plainB = new Optimizer(kind, [refB], { ...options, lr: 0.5 });
+    for (let step = 0; step < 3; step++) {
+      for (const [p, g] of [
+        [a, [0.3, -0.4]],
+        [b, [0.1, 0.7]],
+        [refA, [0.3, -0.4]],
+        [refB, [0.1, 0.7]],
+      ] as const)
+        setGrad(p, [...g]);
+      scaled.step();
+      plainA.step();
+      plainB.step();
+      for (const o of [scaled, plainA, plainB]) o.zeroGrad();
+    }
+    assert.deepEqual(Array.from(a.toArray() as Float64Array), Array.from(refA.toArray() as Float64Array), kind);
+    assert.deepEqual(Array.from(b.toArray() as Float64Array), Array.from(refB.toArray() as Float64Array), kind);
+    assert.notDeepEqual(Array.from(a.toArray() as Float64Array), Array.from(b.toArray() as Float64Array));
+    for (const p of [a, b, refA, refB]) p.dispose();
+  }
+  const p = param([1]);
+  assert.throws(() => new Optimizer('adam', [p], { lr: 0.1, lrScales: [1, 2] }), /lrScales has 2 entries for 1 params/);
+  assert.throws(() => new Optimizer('adam', [p], { lr: 0.1, lrScales: [0] }), /positive/);
+  p.dispose();
+});

@@ -11,6 +11,8 @@ export interface OptimizerOptions {
   /** Adam/SGD: L2 added to the gradient (PyTorch's weight_decay); AdamW: decoupled decay. */
   weightDecay?: number;
   momentum?: number;
+  /** One lr multiplier per param (PyTorch param groups with their own lr); default all 1. */
+  lrScales?: number[];
 }
 
 /** Adam / AdamW / SGD with PyTorch 1.13's update rules, stepping in C++ over all params. */
@@ -25,7 +27,7 @@ export class Optimizer {
     this.handle = new native.NativeOptimizer(
       kind,
       params.map((p) => p.native),
-      { ...options } as Record<string, number>,
+      { ...options } as Record<string, number | number[]>,
     );
   }
 

@@ -14,6 +14,7 @@ export const DEFAULT_TRAIN: Omit<TrainConfig, 'data' | 'modelConfig' | 'variant'
   lrSchedule: 'constant',
   warmupSteps: 0,
   weightDecay: 1e-5,
+  priorLrScale: 1,
   epochs: 200,
   maxSteps: null,
   maxMinutes: null,

@@ -189,3 +189,25 @@ test('gradClip auto: from step 21 each step logs a limit of 4 × the median of t
   rmSync(a, { recursive: true });
   rmSync(b, { recursive: true });
 });
+
+test('priorLrScale: after one step only the prior net differs from a run at scale 1 (its own lr); the config records it', () => {
+  const names = (dir: string): string[] => {
+    const { model } = loadTrainedModel(dir, 'last');
+    const out = [...model.namedParameters().keys()];
+    model.dispose();
+    return out;
+  };
+  const [plain, scaled] = [tmp(), tmp()];
+  train({ config: config('planar', { maxSteps: 1 }), outDir: plain }).model.dispose();
+  train({ config: config('planar', { maxSteps: 1, priorLrScale: 4 }), outDir: scaled }).model.dispose();
+  const [a, b] = [weights(plain), weights(scaled)];
+  const priorCount = names(plain).filter((n) => n.startsWith('prior.')).length;
+  assert.ok(priorCount > 0);
+  names(plain).forEach((name, i) => {
+    if (name.startsWith('prior.')) assert.notDeepEqual(a[i], b[i], name);
+    else assert.deepEqual(a[i], b[i], name);
+  });
+  assert.equal(JSON.parse(readFileSync(join(scaled, 'config.json'), 'utf8')).priorLrScale, 4);
+  rmSync(plain, { recursive: true });
+  rmSync(scaled, { recursive: true });
+});
