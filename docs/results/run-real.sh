@@ -58,6 +58,13 @@ train_eval "$OUT/lidc-variants/probunet+radial2" --data "$OUT/lidc-prepared" --m
 fs report "$OUT/lidc-variants" --out docs/results/lidc-variants
 fi
 
+# An experiment: 2-planar for 40 min alone, with the prior net at 5× the lr (--prior-lr-scale 5),
+# against the 40-min 2-planar of the variants above. WITH_LIDC_PRIOR_LR=1 runs it.
+if [ "${WITH_LIDC_PRIOR_LR:-0}" = 1 ]; then
+train_eval "$OUT/lidc-prior-lr/probunet+planar2" --data "$OUT/lidc-prepared" --model probunet --flow planar --flow-steps 2 --max-minutes 40 --prior-lr-scale 5
+fs report "$OUT/lidc-prior-lr" --out docs/results/lidc-prior-lr
+fi
+
 # Kvasir and DRIVE, 10 min each, one after the other, each alone on the 2 cores (today's cpu
 # profile). WITH_KVASIR_DRIVE=1 reruns them at this commit. (The earlier tables, at 27fd410,
 # ran all four side by side with one thread each, about half a core per run; they are in git
