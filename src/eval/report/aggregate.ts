@@ -193,12 +193,13 @@ function otherText(c: Record<string, unknown>): string | null {
   return named.length > 0 ? named.join(', ') : null;
 }
 
-/** `0.0001`, `0.0001 cosine, warm-up 50`, `0.0001, grad clip auto`: the optimizer's settings the papers do not use are named. */
+/** `0.0001`, `0.0001 cosine, warm-up 50`, `0.0001, prior net ×5, grad clip auto`: the optimizer's settings the papers do not use are named. */
 function lrText(c: Record<string, unknown>): string | null {
   if (typeof c.lr !== 'number') return null;
   const schedule = c.lrSchedule === 'cosine' ? ` cosine${typeof c.warmupSteps === 'number' && c.warmupSteps > 0 ? `, warm-up ${c.warmupSteps}` : ''}` : '';
+  const prior = typeof c.priorLrScale === 'number' && c.priorLrScale !== 1 ? `, prior net ×${c.priorLrScale}` : '';
   const clip = c.gradClip === 'auto' || typeof c.gradClip === 'number' ? `, grad clip ${c.gradClip}` : '';
-  return `${c.lr}${schedule}${clip}`;
+  return `${c.lr}${schedule}${prior}${clip}`;
 }
 
 const byNatural = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });

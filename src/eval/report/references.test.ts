@@ -68,6 +68,9 @@ test('references: the setup table lists each run against the protocol, bold wher
   assert.equal(t2.best[0]?.[3], true);
   Object.assign(run.config, { lrSchedule: 'constant', gradClip: 500 });
   assert.equal(setupTable(aggregate([run])).rows[0]?.[3], '0.0001, grad clip 500');
+  Object.assign(run.config, { priorLrScale: 5 });
+  assert.equal(setupTable(aggregate([run])).rows[0]?.[3], '0.0001, prior net ×5, grad clip 500');
+  Object.assign(run.config, { priorLrScale: 1 });
   // Flips and the output-bias init are named in "Other", and bold.
   Object.assign(run.config, { augment: true, outputBiasInit: 'foreground' });
   const t3 = setupTable(aggregate([run]), PAPER_REFERENCES.lidc.protocol);
