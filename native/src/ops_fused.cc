@@ -45,18 +45,13 @@ static FS_FN(SamplePointwiseMlp) {
     }
     torch::NoGradGuard noGrad;
     const int64_t batch = shared.size(0), pixels = shared.size(1), channels = shared.size(2), samples = perSample.size(1);
-    const int64_t rows = std::min(chunk, pixels);
-    std::vector<torch::Tensor> weightsT;  // [Cin, Cout] each
-    std::vector<torch::Tensor> hidden;    // [rows, Cout] of every layer but the last, reused per chunk
     std::vector<torch::Tensor> biasRows;  // [Cout] each
     int64_t inputs = channels;
     for (size_t k = 0; k < weights.size(); ++k) {
       if (weights[k].dim() != 2 || weights[k].size(1) != inputs || biases[k].numel() != weights[k].size(0))
         throw std::invalid_argument("samplePointwiseMlp: layer " + std::to_string(k) + " does not fit its input width");
-      weightsT.push_back(weights[k].t().contiguous());
       biasRows.push_back(biases[k].reshape({weights[k].size(0)}));
       inputs = weights[k].size(0);
-      if (k + 1 < weights.size()) hidden.push_back(at::empty({rows, inputs}, shared.options()));
     }
     const int64_t outputs = inputs;
     torch::Tensor sharedC = shared.contiguous();
@@ -85,6 +80,14 @@ static FS_FN(SamplePointwiseMlp) {
         }
       });
       return WRAP(out);
+    }
+    // The addmm loop: transposed weights and one cache-sized buffer per layer, reused per chunk.
+    const int64_t rows = std::min(chunk, pixels);
+    std::vector<torch::Tensor> weightsT;  // [Cin, Cout] each
+    std::vector<torch::Tensor> hidden;    // [rows, Cout] of every layer but the last
+    for (size_t k = 0; k < weights.size(); ++k) {
+      weightsT.push_back(weights[k].t().contiguous());
+      if (k + 1 < weights.size()) hidden.push_back(at::empty({rows, weights[k].size(0)}, shared.options()));
     }
     torch::Tensor first = at::empty({rows, channels}, shared.options());
     for (int64_t b = 0; b < batch; ++b) {

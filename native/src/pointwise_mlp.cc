@@ -87,16 +87,17 @@ __attribute__((target("avx2,fma"))) void denseTileAvx2(const DenseLayer& layer, 
   }
 }
 
-// x [in][TILE] = relu(shared[c, p0 + p] + offset[c]) for a full tile; shared is channel-major with
-// channel stride `stride`.
-void inputTilePortable(const float* shared, int64_t stride, const float* offset, int64_t in, float* x) {
+// x [in][TILE] = relu(shared[c, p] + offset[c]) for the tile's first `len` pixels, 0 for the rest;
+// shared is channel-major with channel stride `stride`.
+void inputTilePortable(const float* shared, int64_t stride, const float* offset, int64_t in, int64_t len, float* x) {
   for (int64_t c = 0; c < in; ++c)
     for (int64_t p = 0; p < TILE; ++p) {
-      const float v = shared[c * stride + p] + offset[c];
+      const float v = p < len ? shared[c * stride + p] + offset[c] : 0.0f;
       x[c * TILE + p] = v > 0.0f ? v : 0.0f;
     }
 }
 
+// The same for a full tile (len = TILE) with AVX2.
 __attribute__((target("avx2,fma"))) void inputTileAvx2(const float* shared, int64_t stride, const float* offset, int64_t in, float* x) {
   const __m256 zero = _mm256_setzero_ps();
   for (int64_t c = 0; c < in; ++c) {
@@ -108,7 +109,7 @@ __attribute__((target("avx2,fma"))) void inputTileAvx2(const float* shared, int6
 }
 
 using DenseTile = void (*)(const DenseLayer&, const float*, float*, bool);
-using InputTile = void (*)(const float*, int64_t, const float*, int64_t, float*);
+
 
 // FLOWSEG_NATIVE_PORTABLE=1 forces the portable loops (tests cover both paths on one machine).
 bool cpuHasAvx2Fma() {
@@ -123,23 +124,14 @@ bool pointwiseMlpUsesAvx2() { return cpuHasAvx2Fma(); }
 void pointwiseMlpRows(const float* shared, int64_t stride, const float* offset, const std::vector<DenseLayer>& layers, int64_t pixels, float* out) {
   const bool avx2 = cpuHasAvx2Fma();
   const DenseTile dense = avx2 ? denseTileAvx2 : denseTilePortable;
-  const InputTile input = avx2 ? inputTileAvx2 : inputTilePortable;
   const int64_t in = layers.front().in, outs = layers.back().out;
   int64_t widest = in;
   for (const DenseLayer& layer : layers) widest = std::max(widest, layer.out);
   std::vector<float> a(widest * TILE), b(widest * TILE);  // [channels][TILE], ping-pong
   for (int64_t p0 = 0; p0 < pixels; p0 += TILE) {
     const int64_t len = std::min(TILE, pixels - p0);
-    if (len == TILE) {
-      input(shared + p0, stride, offset, in, a.data());
-    } else {  // the last, short tile: its missing pixels are zeros
-      std::fill(a.begin(), a.begin() + in * TILE, 0.0f);
-      for (int64_t c = 0; c < in; ++c)
-        for (int64_t p = 0; p < len; ++p) {
-          const float v = shared[c * stride + p0 + p] + offset[c];
-          a[c * TILE + p] = v > 0.0f ? v : 0.0f;
-        }
-    }
+    if (avx2 && len == TILE) inputTileAvx2(shared + p0, stride, offset, in, a.data());
+    else inputTilePortable(shared + p0, stride, offset, in, len, a.data());  // also the last, short tile
     float* x = a.data();
     float* y = b.data();
     for (size_t k = 0; k < layers.size(); ++k) {
