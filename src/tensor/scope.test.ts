@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { scope, keep, tensor, randn, liveTensors, Optimizer, conv2d, bceWithLogits, zeros } from './index.js';
 import { heNormal } from '../nn/init.js';
+import { native } from './native.js';
 
 test('scope disposes intermediates, returns the result to the caller', () => {
   const before = liveTensors();
@@ -69,24 +70,33 @@ test("libtorch errors surface as exceptions with libtorch's message", () => {
 });
 
 test('leak test: thousands of small train steps keep live tensors constant and RSS flat', () => {
+  // 64² inputs: one step's tensors and gradients hold ~0.5 MB, so a leak of them would grow the
+  // process by > 1 GB over 3000 steps, far past the bound. Measured after malloc_trim, as training
+  // does (releaseFreeMemory): without it glibc's arenas keep fragmented free blocks and RSS climbs
+  // ~35 MB per 1000 of these steps with nothing leaked (trim hands all of it back). The V8 heap
+  // (JS garbage no GC has collected yet) is not native memory and is not counted.
   const w = keep(heNormal([4, 1, 3, 3]).setRequiresGrad(true));
   const opt = new Optimizer('adam', [w], { lr: 1e-3 });
   const step = (): void =>
     scope(() => {
       opt.zeroGrad();
-      const x = randn([2, 1, 16, 16]);
+      const x = randn([2, 1, 64, 64]);
       const y = conv2d(x, w, null, { padding: 1 }).relu().mean([1], true);
       const loss = bceWithLogits(y, x.gt(0).to('float32'), 'mean');
       loss.backward();
       opt.step();
     });
+  const nativeBytes = (): number => {
+    native.mallocTrim();
+    const m = process.memoryUsage();
+    return m.rss - m.heapTotal;
+  };
   for (let i = 0; i < 200; i++) step();
   const live = liveTensors();
-  globalThis.gc?.();
-  const rss0 = process.memoryUsage().rss;
+  const before = nativeBytes();
   for (let i = 0; i < 3000; i++) step();
   assert.equal(liveTensors(), live);
-  const growthMb = (process.memoryUsage().rss - rss0) / 2 ** 20;
-  assert.ok(growthMb < 40, `RSS grew by ${growthMb.toFixed(1)} MB over 3000 steps`);
+  const growthMb = (nativeBytes() - before) / 2 ** 20;
+  assert.ok(growthMb < 40, `trimmed RSS outside the V8 heap grew by ${growthMb.toFixed(1)} MB over 3000 steps`);
   w.dispose();
 });
