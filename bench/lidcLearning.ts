@@ -89,7 +89,7 @@ export async function runLidcLearningBench(): Promise<Record<string, unknown> | 
     }
     const minutes = Number(process.env.FLOWSEG_BENCH_LEARN_MINUTES ?? 10);
     const threads = String(process.env.FLOWSEG_BENCH_LEARN_THREADS ?? 1);
-    const env = { FLOWSEG_THREADS: threads, OMP_NUM_THREADS: threads };
+    const env = { FLOWSEG_THREADS: threads, OMP_NUM_THREADS: threads, OPENBLAS_NUM_THREADS: threads };
     const ours = join(work, 'flowseg');
     const theirs = join(work, 'pytorch');
     const weights = join(work, 'pytorch.safetensors');

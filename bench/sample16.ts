@@ -72,7 +72,7 @@ function pytorchStepMs(python: string, threads: number, seconds: number, waitPol
   const script = join(packageRoot(), 'bench', 'pytorch', 'bench.py');
   const r = spawnSync(python, [script, '--case', 'sample16', '--threads', String(threads), '--seconds', String(seconds)], {
     encoding: 'utf8',
-    env: { ...process.env, OMP_NUM_THREADS: String(threads), OMP_WAIT_POLICY: waitPolicy },
+    env: { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), OMP_WAIT_POLICY: waitPolicy },
   });
   if (r.status !== 0) return { ms: null, error: (r.stderr || String(r.error ?? 'failed')).trim().split('\n').pop() };
   const line = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { step_ms_median: number };

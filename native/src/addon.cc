@@ -2,6 +2,7 @@
 #include "common.h"
 #include <torch/version.h>
 #include <malloc.h>
+#include <dlfcn.h>
 
 namespace fs {
 
@@ -25,8 +26,42 @@ static FS_FN(SetGradEnabled) {
 // the free pages of every arena to the OS. Returns whether any memory was released.
 static FS_FN(MallocTrim) { return Napi::Boolean::New(info.Env(), malloc_trim(0) != 0); }
 
+// OpenBLAS, which Debian's libtorch links for its matrix products, keeps a thread pool of its own,
+// sized at load time from OPENBLAS_NUM_THREADS or the core count; torch::set_num_threads does not
+// reach it, so two runs "on one thread each" still each multiplied on every core. The library is
+// loaded as a dependency of libtorch (not into the global scope), hence dlopen(RTLD_NOLOAD) by
+// name. Calls `fn` with every loaded OpenBLAS's symbol `name` (either soname may be OpenBLAS).
+template <typename Fn>
+static int forEachOpenBlas(const char* name, Fn fn) {
+  int found = 0;
+  for (const char* lib : {"libopenblas.so.0", "libblas.so.3"}) {
+    void* handle = dlopen(lib, RTLD_NOW | RTLD_NOLOAD);
+    if (handle == nullptr) continue;
+    if (void* symbol = dlsym(handle, name)) {
+      fn(symbol);
+      found++;
+    }
+    dlclose(handle);
+  }
+  return found;
+}
+
 static FS_FN(SetNumThreads) {
-  FS_RET((torch::set_num_threads(static_cast<int>(intArg(info, 0, "threads"))), info.Env().Undefined()));
+  return guarded(info, [&]() -> Napi::Value {
+    int threads = static_cast<int>(intArg(info, 0, "threads"));
+    torch::set_num_threads(threads);
+    forEachOpenBlas("openblas_set_num_threads", [&](void* f) { reinterpret_cast<void (*)(int)>(f)(threads); });
+    return info.Env().Undefined();
+  });
+}
+// The smallest thread count of the loaded OpenBLAS copies, or -1 when libtorch runs on another BLAS.
+static FS_FN(GetBlasThreads) {
+  int least = -1;
+  forEachOpenBlas("openblas_get_num_threads", [&](void* f) {
+    int n = reinterpret_cast<int (*)()>(f)();
+    least = least < 0 ? n : std::min(least, n);
+  });
+  return Napi::Number::New(info.Env(), least);
 }
 static FS_FN(GetNumThreads) { return Napi::Number::New(info.Env(), torch::get_num_threads()); }
 static FS_FN(CudaAvailable) { return Napi::Boolean::New(info.Env(), torch::cuda::is_available()); }
@@ -47,6 +82,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   FS_EXPORT(exports, env, "setGradEnabled", SetGradEnabled);
   FS_EXPORT(exports, env, "gradEnabled", GradEnabled);
   FS_EXPORT(exports, env, "setNumThreads", SetNumThreads);
+  FS_EXPORT(exports, env, "getBlasThreads", GetBlasThreads);
   FS_EXPORT(exports, env, "mallocTrim", MallocTrim);
   FS_EXPORT(exports, env, "getNumThreads", GetNumThreads);
   FS_EXPORT(exports, env, "cudaAvailable", CudaAvailable);

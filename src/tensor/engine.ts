@@ -41,6 +41,11 @@ export function setNumThreads(n: number): void {
 export function getNumThreads(): number {
   return native.getNumThreads();
 }
+/** OpenBLAS's own pool size, which setNumThreads also sets; null when libtorch runs on another BLAS. */
+export function getBlasThreads(): number | null {
+  const n = native.getBlasThreads();
+  return n < 0 ? null : n;
+}
 
 /** 'cuda' only when the loaded libtorch was built with CUDA and sees a device. */
 export function defaultDevice(): Device {

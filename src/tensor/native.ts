@@ -158,6 +158,8 @@ export interface NativeBinding {
   gradEnabled(): boolean;
   setNumThreads(n: number): void;
   getNumThreads(): number;
+  /** OpenBLAS's own thread count (setNumThreads sets it too); -1 when libtorch uses another BLAS. */
+  getBlasThreads(): number;
   cudaAvailable(): boolean;
   torchVersion(): string;
   /** Remove `path` (rm -rf) if SIGINT/SIGTERM/SIGHUP ends the process; false when the 64 slots are full. */
