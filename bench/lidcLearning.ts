@@ -13,6 +13,7 @@ import { createModel } from '../src/models/create.js';
 import { freshTrainState, readRunConfig, runFile, runSummaryFile, saveCheckpoint, writeRunConfig } from '../src/run/index.js';
 import { loadSafetensors } from '../src/tensor/safetensors.js';
 import { packageRoot } from '../src/util/paths.js';
+import { threadEnv } from './threadEnv.js';
 
 const root = packageRoot();
 const bin = join(root, 'bin', 'flowseg.js');
@@ -89,7 +90,7 @@ export async function runLidcLearningBench(): Promise<Record<string, unknown> | 
     }
     const minutes = Number(process.env.FLOWSEG_BENCH_LEARN_MINUTES ?? 10);
     const threads = String(process.env.FLOWSEG_BENCH_LEARN_THREADS ?? 1);
-    const env = { FLOWSEG_THREADS: threads, OMP_NUM_THREADS: threads, OPENBLAS_NUM_THREADS: threads };
+    const env = { FLOWSEG_THREADS: threads, ...threadEnv(threads) };
     const ours = join(work, 'flowseg');
     const theirs = join(work, 'pytorch');
     const weights = join(work, 'pytorch.safetensors');

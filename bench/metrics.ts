@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gedFromPairwise, hungarianIouFromPairwise, pairwiseIou } from '../src/metrics/index.js';
+import { threadEnv } from './threadEnv.js';
 
 export interface MetricsBenchOptions {
   images?: number;
@@ -161,7 +162,7 @@ export function runMetricsBench(options: MetricsBenchOptions = {}): MetricsBench
     writeFileSync(file, packed);
     const script = fileURLToPath(new URL('../../bench/metrics_ref.py', import.meta.url));
     const args = [script, file, String(images), String(samples), String(raters), String(size)];
-    const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+    const env = { ...process.env, ...threadEnv(1), MKL_NUM_THREADS: '1' };
     const run = spawnSync(python, args, { encoding: 'utf8', env, maxBuffer: 64 << 20 });
     if (run.status !== 0) {
       result.numpy_error = (run.error?.message ?? run.stderr).trim().split('\n').slice(-1)[0];

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../src/util/paths.js';
+import { threadEnv } from './threadEnv.js';
 
 interface Measurement {
   img_s: number;
@@ -20,7 +21,7 @@ function run(cmd: string, args: string[]): Measurement {
   const r = spawnSync(cmd, args, {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) },
+    env: { ...process.env, ...threadEnv(threads) },
   });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stderr}`);
   const line = r.stdout.trim().split('\n').pop() ?? '';

@@ -17,6 +17,7 @@ import { priorNoise } from '../src/infer/noise.js';
 import { modelToOnnx } from '../src/export/exportOnnx.js';
 import { OnnxSampler } from '../src/export/onnxSampler.js';
 import { packageRoot } from '../src/util/paths.js';
+import { threadEnv } from './threadEnv.js';
 
 export interface Sample16Options {
   threads?: number;
@@ -72,7 +73,7 @@ function pytorchStepMs(python: string, threads: number, seconds: number, waitPol
   const script = join(packageRoot(), 'bench', 'pytorch', 'bench.py');
   const r = spawnSync(python, [script, '--case', 'sample16', '--threads', String(threads), '--seconds', String(seconds)], {
     encoding: 'utf8',
-    env: { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), OMP_WAIT_POLICY: waitPolicy },
+    env: { ...process.env, ...threadEnv(threads), OMP_WAIT_POLICY: waitPolicy },
   });
   if (r.status !== 0) return { ms: null, error: (r.stderr || String(r.error ?? 'failed')).trim().split('\n').pop() };
   const line = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { step_ms_median: number };

@@ -110,7 +110,6 @@ __attribute__((target("avx2,fma"))) void inputTileAvx2(const float* shared, int6
 
 using DenseTile = void (*)(const DenseLayer&, const float*, float*, bool);
 
-
 // FLOWSEG_NATIVE_PORTABLE=1 forces the portable loops (tests cover both paths on one machine).
 bool cpuHasAvx2Fma() {
   static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && !std::getenv("FLOWSEG_NATIVE_PORTABLE");
