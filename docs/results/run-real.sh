@@ -79,6 +79,13 @@ train_eval "$OUT/lidc-fold0-seed2/probunet+planar2" --data "$OUT/lidc-prepared" 
 fs report "$OUT/lidc-fold0-seed2" --out docs/results/lidc-fold0-seed2
 fi
 
+# An experiment: the fold-0 run above (seed 1) with the prior as a 1×1 head on the U-Net encoder's
+# pooled deepest features (--prior shared) instead of its own encoder. WITH_LIDC_SHARED_PRIOR=1 runs it.
+if [ "${WITH_LIDC_SHARED_PRIOR:-0}" = 1 ]; then
+train_eval "$OUT/lidc-shared-prior/probunet+planar2" --data "$OUT/lidc-prepared" --model probunet --flow planar --flow-steps 2 --max-minutes 60 --fold 0 --monitor ged --prior shared
+fs report "$OUT/lidc-shared-prior" --out docs/results/lidc-shared-prior
+fi
+
 # Kvasir and DRIVE, 10 min each, one after the other, each alone on the 2 cores (today's cpu
 # profile). WITH_KVASIR_DRIVE=1 reruns them at this commit. (The earlier tables, at 27fd410,
 # ran all four side by side with one thread each, about half a core per run; they are in git

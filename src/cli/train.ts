@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { buildTrainConfig, readConfigLayer, type TrainConfigLayer } from '../experiments/trainConfig.js';
 import { defaultProfile, PROFILE_NAMES, PROFILES, type ProfileName } from '../experiments/profiles.js';
-import { FLOW_NAMES, DEFAULT_MODEL_CONFIG, type FlowName, type ModelKind } from '../models/config.js';
+import { FLOW_NAMES, DEFAULT_MODEL_CONFIG, PRIOR_KINDS, type FlowName, type ModelKind, type PriorKind } from '../models/config.js';
 import { disposeCheckpoint, readCheckpoint, runFile, type TrainConfig } from '../run/index.js';
 import { DEFAULT_TRAIN, train } from '../train/index.js';
 import { LR_SCHEDULES, type LrSchedule } from '../train/lrSchedule.js';
@@ -46,6 +46,7 @@ export interface TrainFlags {
   filters?: number[];
   latent?: number;
   beta?: number;
+  prior?: PriorKind;
   kl?: 'analytic' | 'mc';
   augment?: boolean;
   syntheticItems?: number;
@@ -61,7 +62,7 @@ export interface TrainFlags {
 export function flagsLayer(f: TrainFlags): TrainConfigLayer {
   const flowSteps = f.flowSteps ?? (f.flow !== undefined && f.flow !== 'none' ? 2 : f.flow === 'none' ? 0 : undefined);
   return {
-    modelConfig: { model: f.model, flow: f.flow, flowSteps, filters: f.filters, latent: f.latent, beta: f.beta, klMode: f.kl },
+    modelConfig: { model: f.model, flow: f.flow, flowSteps, filters: f.filters, latent: f.latent, prior: f.prior, beta: f.beta, klMode: f.kl },
     seed: f.seed,
     split:
       f.splitFile !== undefined
@@ -190,6 +191,11 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--filters <list>', `U-Net filters per level (default ${DEFAULT_MODEL_CONFIG.filters.join(',')})`, intList)
     .option('--latent <L>', `latent size (default ${DEFAULT_MODEL_CONFIG.latent})`, positiveInt)
     .option('--beta <x>', 'weight of the KL term (default 1)', nonNegativeNumber)
+    .option(
+      '--prior <kind>',
+      "the prior net: separate (its own encoder, the papers') | shared (a head on the U-Net encoder's pooled deepest features) (default separate)",
+      oneOf(PRIOR_KINDS),
+    )
     .option('--kl <mode>', 'vanilla PU-Net KL: analytic (default) | mc', oneOf(['analytic', 'mc'] as const))
     .option('--augment', 'random flips (off by default)')
     .option('--synthetic-items <N>', `items in the synthetic set (default ${d.synthetic.items})`, positiveInt)

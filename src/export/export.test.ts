@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { loadTrainedModel } from '../run/loadModel.js';
 import { noGrad, rand, scope, tensor, manualSeed } from '../tensor/index.js';
-import { DEFAULT_MODEL_CONFIG, ProbUNet, type FlowName, type ModelKind } from '../models/index.js';
+import { DEFAULT_MODEL_CONFIG, ProbUNet, type FlowName, type ModelKind, type PriorKind } from '../models/index.js';
 import { priorNoise } from '../infer/noise.js';
 import { packageRoot } from '../util/paths.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
@@ -49,15 +49,16 @@ async function compareEngines(
   }
 }
 
-const CASES: { model: ModelKind; flow: FlowName }[] = [
+const CASES: { model: ModelKind; flow: FlowName; prior?: PriorKind }[] = [
   { model: 'probunet', flow: 'none' },
   { model: 'probunet', flow: 'planar' },
+  { model: 'probunet', flow: 'planar', prior: 'shared' },
   { model: 'detunet', flow: 'none' },
 ];
 
 for (const c of CASES) {
-  test(`export ${c.model}${c.flow === 'none' ? '' : `+${c.flow}`}: onnxruntime-node probabilities match libtorch for the same ε (≤ 1e-4)`, async () => {
-    const run = trainTinyRun(c.model, c.flow);
+  test(`export ${c.model}${c.flow === 'none' ? '' : `+${c.flow}`}${c.prior ? ` (${c.prior} prior)` : ''}: onnxruntime-node probabilities match libtorch for the same ε (≤ 1e-4)`, async () => {
+    const run = trainTinyRun(c.model, c.flow, 6, c.prior);
     const out = join(dirname(run), 'model.onnx');
     const meta = exportCheckpoint(run, out);
     assert.equal(meta.latent, 3);

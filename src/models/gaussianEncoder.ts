@@ -32,20 +32,29 @@ export class GaussianEncoder extends Module {
   forward(x: Tensor): GaussianParams {
     // only the pooled features leave the inner scope: every level is freed there
     const h = scope(() => (this.down.forward(x).at(-1) as Tensor).mean([2, 3], true)); // [B, C, 1, 1]
-    const out = this.head.forward(h).flatten(1); // [B, 2L]
-    const L = this.latent;
-    return { mu: out.slice(1, 0, L), logSigma: boundLogSigma(out.slice(1, L, 2 * L)), context: h.flatten(1) };
+    return gaussianFromPooled(this.head, h, this.latent);
   }
 
   /** ONNX twin of forward (μ and log σ; the context is only used by posterior flows). */
   onnx(g: OnnxEmitter, x: string, prefix: string): { mu: string; logSigma: string } {
-    const L = this.latent;
     const levels = this.down.onnx(g, x, this.prefixOf(this.down, prefix));
     const pooled = g.op('ReduceMean', [levels.at(-1) as string], { axes: [2, 3], keepdims: 1 }); // [B, C, 1, 1]
-    const out = g.op('Reshape', [this.head.onnx(g, pooled, this.prefixOf(this.head, prefix)), g.ints([0, -1])]); // [B, 2L]
-    return {
-      mu: g.op('Slice', [out, g.ints([0]), g.ints([L]), g.ints([1])]),
-      logSigma: boundLogSigmaOnnx(g, g.op('Slice', [out, g.ints([L]), g.ints([2 * L]), g.ints([1])])),
-    };
+    return gaussianFromPooledOnnx(g, this.head, pooled, this.latent, this.prefixOf(this.head, prefix));
   }
+}
+
+/** pooled [B, C, 1, 1] → 1×1 conv head → μ, bounded log σ [B, L]; context = pooled [B, C]. */
+export function gaussianFromPooled(head: Conv2d, pooled: Tensor, latent: number): GaussianParams {
+  const out = head.forward(pooled).flatten(1); // [B, 2L]
+  return { mu: out.slice(1, 0, latent), logSigma: boundLogSigma(out.slice(1, latent, 2 * latent)), context: pooled.flatten(1) };
+}
+
+/** ONNX twin of gaussianFromPooled (μ and log σ). */
+export function gaussianFromPooledOnnx(g: OnnxEmitter, head: Conv2d, pooled: string, latent: number, headPrefix: string): { mu: string; logSigma: string } {
+  const L = latent;
+  const out = g.op('Reshape', [head.onnx(g, pooled, headPrefix), g.ints([0, -1])]); // [B, 2L]
+  return {
+    mu: g.op('Slice', [out, g.ints([0]), g.ints([L]), g.ints([1])]),
+    logSigma: boundLogSigmaOnnx(g, g.op('Slice', [out, g.ints([L]), g.ints([2 * L]), g.ints([1])])),
+  };
 }

@@ -9,7 +9,8 @@ import { createFlow, type FlowChain } from '../flows/index.js';
 import type { ModelConfig } from './config.js';
 import { FCOMB_LAYERS, POSTERIOR_MASK_SHIFT } from './constants.js';
 import { UNet } from './unet.js';
-import { GaussianEncoder, type GaussianParams } from './gaussianEncoder.js';
+import { Conv2d } from '../nn/layers.js';
+import { GaussianEncoder, gaussianFromPooled, gaussianFromPooledOnnx, type GaussianParams } from './gaussianEncoder.js';
 import { Fcomb } from './fcomb.js';
 import type { LatentDiagnostics, LossOptions, OnnxSampleNodes, SampleOptions, Samples, SegmentationModel } from './segmentationModel.js';
 
@@ -20,7 +21,10 @@ const IMAGES_PER_PASS = 1;
 export class ProbUNet extends Module implements SegmentationModel {
   readonly config: ModelConfig;
   readonly unet: UNet;
-  readonly prior: GaussianEncoder;
+  /** The prior's own encoder (`prior: 'separate'`), or undefined when it shares the U-Net's. */
+  readonly prior: GaussianEncoder | undefined;
+  /** `prior: 'shared'`: 1×1 conv from the U-Net's pooled deepest features to (μ, log σ). */
+  readonly priorHead: Conv2d | undefined;
   readonly posterior: GaussianEncoder;
   readonly fcomb: Fcomb;
   readonly flow: FlowChain | undefined;
@@ -31,13 +35,14 @@ export class ProbUNet extends Module implements SegmentationModel {
     const opts = { dtype: config.dtype };
     const { inChannels, filters, convsPerBlock, latent } = config;
     this.unet = this.child('unet', new UNet(inChannels, filters, convsPerBlock, opts));
-    this.prior = this.child('prior', new GaussianEncoder(inChannels, filters, latent, convsPerBlock, opts));
+    const deepest = filters[filters.length - 1] as number;
+    const shared = config.prior === 'shared';
+    this.prior = shared ? undefined : this.child('prior', new GaussianEncoder(inChannels, filters, latent, convsPerBlock, opts));
+    this.priorHead = shared ? this.child('priorHead', new Conv2d(deepest, 2 * latent, 1, opts)) : undefined;
     this.posterior = this.child('posterior', new GaussianEncoder(inChannels + 1, filters, latent, convsPerBlock, opts));
     this.fcomb = this.child('fcomb', new Fcomb(filters[0] as number, latent, FCOMB_LAYERS, opts));
     this.flow =
-      config.flow !== 'none' && config.flowSteps > 0
-        ? this.child('flow', createFlow(config.flow, config.flowSteps, latent, filters[filters.length - 1] as number, opts))
-        : undefined;
+      config.flow !== 'none' && config.flowSteps > 0 ? this.child('flow', createFlow(config.flow, config.flowSteps, latent, deepest, opts)) : undefined;
   }
 
   /** The posterior sees image ⊕ (mask − 0.5) (Kohl's shift). */
@@ -45,9 +50,15 @@ export class ProbUNet extends Module implements SegmentationModel {
     return this.posterior.forward(cat([images, masks.sub(POSTERIOR_MASK_SHIFT)], 1));
   }
 
+  /** U-Net features [B, F, H, W] and the prior p(z|x) (μ, log σ [B, L]) of images [B, C, H, W]. */
+  private featuresAndPrior(images: Tensor): { features: Tensor; p: GaussianParams } {
+    if (this.prior) return { features: this.unet.forward(images), p: this.prior.forward(images) };
+    const { features, pooled } = this.unet.forwardWithBottleneck(images);
+    return { features, p: gaussianFromPooled(this.priorHead as Conv2d, pooled, this.config.latent) };
+  }
+
   loss(images: Tensor, masks: Tensor, options: LossOptions = {}): ElboParts & LatentDiagnostics & { logits: Tensor } {
-    const features = this.unet.forward(images); // [B, F, H, W]
-    const p = this.prior.forward(images);
+    const { features, p } = this.featuresAndPrior(images); // features [B, F, H, W]
     const q = this.encodePosterior(images, masks);
     const eps = options.eps ?? randn(q.mu.shape, { dtype: this.config.dtype as 'float32' | 'float64' }); // [B, L]
     const z0 = q.mu.add(q.logSigma.exp().mul(eps)); // [B, L]
@@ -102,8 +113,7 @@ export class ProbUNet extends Module implements SegmentationModel {
 
   /** images [b, C, H, W], eps [b, n, L] → Samples */
   private samplePass(images: Tensor, eps: Tensor): Samples {
-    const features = this.unet.forward(images); // [b, F, H, W]
-    const p = this.prior.forward(images);
+    const { features, p } = this.featuresAndPrior(images); // features [b, F, H, W]
     const sigma = p.logSigma.exp(); // [b, L]
     const z = p.mu.unsqueeze(1).add(sigma.unsqueeze(1).mul(eps)); // [b, n, L]
     const logits = this.fcomb.sample(features, z); // [b, n, H, W]
@@ -112,11 +122,18 @@ export class ProbUNet extends Module implements SegmentationModel {
 
   /** ONNX twin of sample: image [B, C, H, W], eps [B, n, L]. */
   onnxSample(g: OnnxEmitter, image: string, eps: string): OnnxSampleNodes {
-    const features = this.unet.onnx(g, image, this.prefixOf(this.unet, '')); // [B, F, H, W]
-    const p = this.prior.onnx(g, image, this.prefixOf(this.prior, ''));
+    const { features, p } = this.onnxFeaturesAndPrior(g, image); // features [B, F, H, W]
     const sigma = g.op('Exp', [p.logSigma]); // [B, L]
     const unsqueeze = (x: string): string => g.op('Unsqueeze', [x, g.ints([1])]);
     const z = g.op('Add', [unsqueeze(p.mu), g.op('Mul', [unsqueeze(sigma), eps])]); // [B, n, L]
     return { logits: this.fcomb.onnx(g, features, z, this.prefixOf(this.fcomb, '')), priorMu: p.mu, priorSigma: sigma };
+  }
+
+  /** ONNX twin of featuresAndPrior. */
+  private onnxFeaturesAndPrior(g: OnnxEmitter, image: string): { features: string; p: { mu: string; logSigma: string } } {
+    if (this.prior) return { features: this.unet.onnx(g, image, this.prefixOf(this.unet, '')), p: this.prior.onnx(g, image, this.prefixOf(this.prior, '')) };
+    const head = this.priorHead as Conv2d;
+    const { features, pooled } = this.unet.onnxWithBottleneck(g, image, this.prefixOf(this.unet, ''));
+    return { features, p: gaussianFromPooledOnnx(g, head, pooled, this.config.latent, this.prefixOf(head, '')) };
   }
 }

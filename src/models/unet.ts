@@ -32,22 +32,41 @@ export class UNet extends Module {
 
   /** [B, Cin, H, W] → [B, filters[0], H, W] */
   forward(x: Tensor): Tensor {
+    return this.forwardWithBottleneck(x).features;
+  }
+
+  /**
+   * features [B, filters[0], H, W] and the deepest encoder level averaged over space,
+   * pooled [B, filters[-1], 1, 1] (the shared prior's input).
+   */
+  forwardWithBottleneck(x: Tensor): { features: Tensor; pooled: Tensor } {
     return scope(() => {
       const skips = this.down.forward(x); // freed when this scope ends
       const deepest = skips[skips.length - 1] as Tensor;
+      const pooled = deepest.mean([2, 3], true); // [B, C, 1, 1]
       // bilinear up to the skip's size (align_corners), concat, block; each decoder output lives until the next has used it
       const steps = this.up.items.map((block, i) => (y: Tensor) => {
         const skip = skips[skips.length - 2 - i] as Tensor; // [B, f, h, w]
         return block.forward(cat([interpolateBilinear(y, [skip.shape[2] as number, skip.shape[3] as number], true), skip], 1));
       });
-      return chain(deepest, steps);
+      return { features: chain(deepest, steps), pooled };
     });
   }
 
   /** ONNX twin of forward. */
   onnx(g: OnnxEmitter, x: string, prefix: string): string {
+    return this.onnxLevels(g, x, prefix).features;
+  }
+
+  /** ONNX twin of forwardWithBottleneck. */
+  onnxWithBottleneck(g: OnnxEmitter, x: string, prefix: string): { features: string; pooled: string } {
+    const { features, deepest } = this.onnxLevels(g, x, prefix);
+    return { features, pooled: g.op('ReduceMean', [deepest], { axes: [2, 3], keepdims: 1 }) }; // pooled [B, C, 1, 1]
+  }
+
+  private onnxLevels(g: OnnxEmitter, x: string, prefix: string): { features: string; deepest: string } {
     const skips = this.down.onnx(g, x, this.prefixOf(this.down, prefix));
-    return this.up.items.reduce(
+    const features = this.up.items.reduce(
       (y, block, i) => {
         const skip = skips[skips.length - 2 - i] as string;
         // Resize sizes = [B, C of y, H and W of the skip]: torch interpolates to the skip's size (odd sizes too).
@@ -61,5 +80,6 @@ export class UNet extends Module {
       },
       skips[skips.length - 1] as string,
     );
+    return { features, deepest: skips[skips.length - 1] as string };
   }
 }

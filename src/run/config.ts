@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { FLOW_NAMES, type FlowName, type ModelConfig } from '../models/config.js';
+import { FLOW_NAMES, PRIOR_KINDS, type FlowName, type ModelConfig, type PriorKind } from '../models/config.js';
 import { LR_SCHEDULES, type LrSchedule } from '../train/lrSchedule.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { FlowsegInputError } from '../util/errors.js';
@@ -19,6 +19,7 @@ const modelConfigSchema = z.object({
   latent: z.number().int().positive(),
   flow: z.enum(FLOW_NAMES as [FlowName, ...FlowName[]]),
   flowSteps: z.number().int().min(0),
+  prior: z.enum(PRIOR_KINDS as [PriorKind, ...PriorKind[]]).default('separate'),
   beta: z.number().min(0),
   klMode: z.enum(['analytic', 'mc']),
   dtype: z.enum(['float32', 'float64']),

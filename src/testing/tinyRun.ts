@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { train, DEFAULT_TRAIN, type TrainConfig } from '../train/index.js';
-import { DEFAULT_MODEL_CONFIG, type FlowName, type ModelKind } from '../models/config.js';
+import { DEFAULT_MODEL_CONFIG, type FlowName, type ModelKind, type PriorKind } from '../models/config.js';
 import { readCheckpoint, restore, disposeCheckpoint, saveCheckpoint, BEST } from '../run/checkpoint.js';
 import { createModel } from '../models/create.js';
 import { loadModelInput, sampleImage } from '../infer/index.js';
@@ -12,9 +12,9 @@ import { noGrad, scope, type Tensor } from '../tensor/index.js';
 import type { SegmentationModel } from '../models/segmentationModel.js';
 
 /** Trains a tiny model (filters [4, 8], synthetic 16×16) for a few steps; returns the run dir. */
-export function trainTinyRun(model: ModelKind, flow: FlowName, steps = 6): string {
+export function trainTinyRun(model: ModelKind, flow: FlowName, steps = 6, prior: PriorKind = 'separate'): string {
   const dir = mkdtempSync(join(tmpdir(), `fs-export-${model}-${flow}-`));
-  const modelConfig = { ...DEFAULT_MODEL_CONFIG, model, filters: [4, 8], flow, flowSteps: flow === 'none' ? 0 : 2, latent: 3 };
+  const modelConfig = { ...DEFAULT_MODEL_CONFIG, model, filters: [4, 8], flow, flowSteps: flow === 'none' ? 0 : 2, latent: 3, prior };
   const config: TrainConfig = {
     ...DEFAULT_TRAIN,
     data: 'synthetic',

@@ -97,7 +97,7 @@ export function train(opts: TrainOptions): TrainResult {
     warn('no validation patients: early stopping and the best checkpoint follow the training loss (use more patients or --fold)');
   manualSeed(config.seed);
   const model = createModel({ ...config.modelConfig, inChannels: channels });
-  const lrScales = [...model.namedParameters().keys()].map((name) => (name.startsWith('prior.') ? config.priorLrScale : 1));
+  const lrScales = [...model.namedParameters().keys()].map((name) => (name.startsWith('prior.') || name.startsWith('priorHead.') ? config.priorLrScale : 1));
   const optimizer = new Optimizer('adam', model.parameters(), { lr: config.lr, weightDecay: config.weightDecay, lrScales });
   const dataRng = new Rng(config.seed);
   let state = freshTrainState();
