@@ -35,6 +35,18 @@ export function nonNegativeNumber(value: string): number {
   return n;
 }
 
+/** `--split`: train/val/test shares by patient, as percentages (60/20/20) or fractions (0.6/0.2/0.2). */
+export function splitFractions(value: string): { train: number; val: number; test: number } {
+  const parts = value.split('/').map((s) => Number(s.trim()));
+  const bad = parts.length !== 3 || parts.some((n) => !Number.isFinite(n) || n < 0);
+  const sum = parts.reduce((a, b) => a + b, 0);
+  const scale = Math.abs(sum - 100) < 1e-6 ? 100 : Math.abs(sum - 1) < 1e-6 ? 1 : Number.NaN;
+  if (bad || Number.isNaN(scale) || (parts[0] as number) === 0 || (parts[2] as number) === 0)
+    throw new InvalidArgumentError(`expected train/val/test shares summing to 100 (or 1) with train and test > 0, like 60/20/20, got '${value}'`);
+  const [train, val, test] = parts.map((n) => n / scale) as [number, number, number];
+  return { train, val, test };
+}
+
 export function intList(value: string): number[] {
   const parts = value.split(',').map((s) => Number(s.trim()));
   if (parts.length === 0 || parts.some((n) => !Number.isInteger(n) || n <= 0))

@@ -10,7 +10,7 @@ import { readDistEnv, threadsPerWorker } from '../distributed/env.js';
 import { launchLocal, withoutNprocFlag } from '../distributed/launch.js';
 import { DistributedTraining } from '../distributed/training.js';
 import { cudaAvailable, setNumThreads } from '../tensor/engine.js';
-import { gradClipSetting, intList, nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber, samplesPerImage } from './options.js';
+import { gradClipSetting, intList, splitFractions, nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber, samplesPerImage } from './options.js';
 
 /** The flags as commander parses them: undefined unless given (defaults come from the config builder). */
 export interface TrainFlags {
@@ -25,6 +25,7 @@ export interface TrainFlags {
   fold?: number;
   folds?: number;
   splitFile?: string;
+  split?: { train: number; val: number; test: number };
   valFraction?: number;
   epochs?: number;
   maxSteps?: number;
@@ -69,7 +70,9 @@ export function flagsLayer(f: TrainFlags): TrainConfigLayer {
         ? { kind: 'file', file: f.splitFile, fold: f.fold ?? 0 }
         : f.fold !== undefined
           ? { kind: 'kfold', fold: f.fold, folds: f.folds ?? 10 }
-          : undefined,
+          : f.split !== undefined
+            ? { kind: 'fractions', ...f.split }
+            : undefined,
     valFraction: f.valFraction,
     raters: f.raters,
     augment: f.augment,
@@ -96,6 +99,8 @@ export function flagsLayer(f: TrainFlags): TrainConfigLayer {
 /** defaults ← --config file ← flags. */
 export function trainConfigFromFlags(f: TrainFlags): TrainConfig {
   if (f.folds !== undefined && f.fold === undefined) throw new FlowsegInputError('--folds needs --fold k (the fold used as test set)');
+  if (f.split !== undefined && (f.fold !== undefined || f.splitFile !== undefined))
+    throw new FlowsegInputError('--split gives train/val/test shares; it cannot be combined with --fold or --split-file (choose one split)');
   const file = f.config ? readConfigLayer(f.config) : undefined;
   const profile = f.profile ?? defaultProfile(cudaAvailable());
   return buildTrainConfig({ data: f.data ?? (file as { data?: string } | undefined)?.data ?? 'synthetic', profile, file, flags: flagsLayer(f) });
@@ -153,6 +158,7 @@ export function addTrainOptions(cmd: Command): Command {
       nonNegativeInt,
     )
     .option('--folds <N>', 'number of folds with --fold (default 10)', positiveInt)
+    .option('--split <train/val/test>', 'train/val/test shares by patient, e.g. 60/20/20 (the default split)', splitFractions)
     .option('--split-file <json>', "nnU-Net splits_final.json: --fold k's val cases are the test set, validation is carved from its train cases")
     .option('--val-fraction <x>', `share of training patients held out for validation when the split has none (default ${d.valFraction})`, nonNegativeNumber)
     .option('--epochs <N>', `maximum epochs (default ${d.epochs})`, positiveInt)
