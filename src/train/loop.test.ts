@@ -211,3 +211,29 @@ test('priorLrScale: after one step only the prior net differs from a run at scal
   rmSync(plain, { recursive: true });
   rmSync(scaled, { recursive: true });
 });
+
+test('periodic validation: an epoch end within half a period of the last round does not validate again; a budget stop validates the final weights', () => {
+  const dir = tmp();
+  const { state, model } = train({ config: config('planar', { maxSteps: 16, valEverySteps: 5 }), outDir: dir });
+  const split = JSON.parse(readFileSync(join(dir, 'split.json'), 'utf8')) as { train: unknown[] };
+  assert.equal(Math.ceil(split.train.length / 4), 7, '7 train batches per epoch');
+  // rounds every 5 steps; epoch ends at 7 (2 steps after the round at 5: skipped) and 14 (4 after 10: validated)
+  const records = readFileSync(join(dir, 'log.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('"kind":"epoch"'))
+    .map((l) => JSON.parse(l) as { step: number; partial: boolean });
+  assert.deepEqual(
+    records.map((r) => [r.step, r.partial]),
+    [
+      [5, true],
+      [10, true],
+      [14, false],
+      [15, true],
+      [16, true],
+    ],
+  );
+  assert.equal(state.epoch, 2, 'both epochs are counted');
+  assert.equal(state.batchInEpoch, 2);
+  model.dispose();
+  rmSync(dir, { recursive: true });
+});
