@@ -10,7 +10,11 @@ test('splitFractions: percentages and fractions give the same shares; bad lists 
   assert.deepEqual(splitFractions('0.8/0/0.2'), { train: 0.8, val: 0, test: 0.2 });
   assert.deepEqual(splitFractions(' 70 / 10 / 20 '), { train: 0.7, val: 0.1, test: 0.2 });
   for (const bad of ['60/20', '60/20/10', '0/50/50', '80/20/0', '60/-20/60', 'a/b/c', '']) {
-    assert.throws(() => splitFractions(bad), (e: Error) => e instanceof InvalidArgumentError && e.message.includes('like 60/20/20'), bad);
+    assert.throws(
+      () => splitFractions(bad),
+      (e: Error) => e instanceof InvalidArgumentError && e.message.includes('like 60/20/20'),
+      bad,
+    );
   }
 });
 
