@@ -112,8 +112,11 @@ export function budgetUsed(run: RunRecord): BudgetUsed {
   const steps = finite([...run.steps.map((s) => s.step), ...run.epochs.map((e) => e.step)]);
   const secs = finite([...run.steps.map((s) => s.seconds), ...run.epochs.map((e) => e.seconds)]);
   const lastStep = steps.length ? Math.max(...steps) : null;
+  // Steps per epoch: the step before the first one logged in epoch 2 (an epoch end need not
+  // validate, so it may have no epoch line), else the first full epoch's line.
+  const firstOfEpoch2 = run.steps.find((s) => s.epoch >= 2);
   const fullEpochs = run.epochs.filter((e) => (e as { partial?: unknown }).partial !== true);
-  const perEpoch = fullEpochs[0]?.step;
+  const perEpoch = firstOfEpoch2 ? firstOfEpoch2.step - 1 : fullEpochs[0]?.step;
   const epochs = lastStep !== null && perEpoch ? Math.round((10 * lastStep) / perEpoch) / 10 : null;
   return {
     epochs,
