@@ -4,9 +4,7 @@
 //   node docs/results/posterior-recon.mjs <run dir> <prepared LIDC dir> [max slices=250]
 // Prints per group: (slice, rater) pairs, mean IoU (two empty masks = 1) and how often the
 // reconstruction is empty exactly when the rater's mask is. Test split of the run, in its order.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { loadTrainedModel } from '../../dist/src/run/loadModel.js';
+import { testSlices } from './testSlices.mjs';
 import { noGrad, scope, tensor, zeros } from '../../dist/src/tensor/index.js';
 
 const [run, data, maxArg] = process.argv.slice(2);
@@ -14,25 +12,15 @@ if (!run || !data) {
   console.error('usage: node docs/results/posterior-recon.mjs <run dir> <prepared LIDC dir> [max slices]');
   process.exit(2);
 }
-const index = JSON.parse(readFileSync(join(data, 'index.json'), 'utf8'));
-const { items, raters, height, width } = index.shape;
-const pixels = height * width;
-const images = new Float32Array(readFileSync(join(data, 'images.f32')).buffer.slice(0));
-const masks = readFileSync(join(data, 'masks.u8'));
-const where = new Map(index.ids.map((id, i) => [id, i]));
-const split = JSON.parse(readFileSync(join(run, 'split.json'), 'utf8'));
-const { model } = loadTrainedModel(run);
+const { model, raters, height, width, pixels, slices: tests } = testSlices(run, data);
 const groups = new Map();
 let slices = 0;
-for (const id of split.test) {
-  const i = where.get(id);
-  if (i === undefined || i >= items) continue;
-  const mask = (r) => masks.subarray((i * raters + r) * pixels, (i * raters + r + 1) * pixels);
+for (const { image, mask } of tests) {
   const emptyRaters = Array.from({ length: raters }, (_, r) => mask(r).every((v) => v === 0)).filter(Boolean).length;
   const g = groups.get(emptyRaters) ?? { pairs: 0, iou: 0, emptinessAgrees: 0 };
   scope(() =>
     noGrad(() => {
-      const x = tensor(images.slice(i * pixels, (i + 1) * pixels), [1, 1, height, width]);
+      const x = tensor(image, [1, 1, height, width]);
       for (let r = 0; r < raters; r++) {
         const y = Float32Array.from(mask(r), (v) => (v ? 1 : 0));
         const logits = model.loss(x, tensor(y, [1, 1, height, width]), { eps: zeros([1, model.config.latent]) }).logits.toFloat32Array();

@@ -5,9 +5,7 @@
 //   - where the raters' posterior means (z = flow(μq), as in training) sit under the prior:
 //     the squared Mahalanobis distance Σ((z − μp)/σp)², whose mean over prior samples is L.
 //   node docs/results/prior-emptiness.mjs <run dir> <prepared LIDC dir> [max slices=322] [samples=16]
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { loadTrainedModel } from '../../dist/src/run/loadModel.js';
+import { testSlices } from './testSlices.mjs';
 import { noGrad, randn, scope, tensor, cat } from '../../dist/src/tensor/index.js';
 
 const [run, data, maxArg, samplesArg] = process.argv.slice(2);
@@ -16,14 +14,7 @@ if (!run || !data) {
   process.exit(2);
 }
 const n = Number(samplesArg ?? 16);
-const index = JSON.parse(readFileSync(join(data, 'index.json'), 'utf8'));
-const { items, raters, height, width } = index.shape;
-const pixels = height * width;
-const images = new Float32Array(readFileSync(join(data, 'images.f32')).buffer.slice(0));
-const masks = readFileSync(join(data, 'masks.u8'));
-const where = new Map(index.ids.map((id, i) => [id, i]));
-const split = JSON.parse(readFileSync(join(run, 'split.json'), 'utf8'));
-const { model } = loadTrainedModel(run);
+const { model, raters, height, width, pixels, slices: tests } = testSlices(run, data);
 const L = model.config.latent;
 const TEMPS = [0, 0.5, 1];
 const groups = new Map();
@@ -37,16 +28,13 @@ const emptyShare = (logits, count) => {
   }
   return empty / count;
 };
-for (const id of split.test) {
-  const i = where.get(id);
-  if (i === undefined || i >= items) continue;
-  const mask = (r) => masks.subarray((i * raters + r) * pixels, (i * raters + r + 1) * pixels);
+for (const { image, mask } of tests) {
   const empties = Array.from({ length: raters }, (_, r) => mask(r).every((v) => v === 0));
   const k = empties.filter(Boolean).length;
   const g = groups.get(k) ?? { slices: 0, empty: TEMPS.map(() => 0), dEmpty: [], dDrawn: [] };
   scope(() =>
     noGrad(() => {
-      const x = tensor(images.slice(i * pixels, (i + 1) * pixels), [1, 1, height, width]);
+      const x = tensor(image, [1, 1, height, width]);
       const eps = randn([1, n, L]);
       let mu, sigma;
       TEMPS.forEach((t, j) => {
