@@ -32,7 +32,7 @@ export class UNet extends Module {
 
   /** [B, Cin, H, W] → [B, filters[0], H, W] */
   forward(x: Tensor): Tensor {
-    return this.forwardWithBottleneck(x).features;
+    return this.run(x, false).features;
   }
 
   /**
@@ -40,10 +40,16 @@ export class UNet extends Module {
    * pooled [B, filters[-1], 1, 1] (the shared prior's input).
    */
   forwardWithBottleneck(x: Tensor): { features: Tensor; pooled: Tensor } {
+    const { features, pooled } = this.run(x, true);
+    return { features, pooled: pooled as Tensor };
+  }
+
+  /** The pass behind forward / forwardWithBottleneck; pools the deepest level only when asked. */
+  private run(x: Tensor, pool: boolean): { features: Tensor; pooled: Tensor | undefined } {
     return scope(() => {
       const skips = this.down.forward(x); // freed when this scope ends
       const deepest = skips[skips.length - 1] as Tensor;
-      const pooled = deepest.mean([2, 3], true); // [B, C, 1, 1]
+      const pooled = pool ? deepest.mean([2, 3], true) : undefined; // [B, C, 1, 1]
       // bilinear up to the skip's size (align_corners), concat, block; each decoder output lives until the next has used it
       const steps = this.up.items.map((block, i) => (y: Tensor) => {
         const skip = skips[skips.length - 2 - i] as Tensor; // [B, f, h, w]

@@ -217,6 +217,10 @@ function loop(
 
   /** Validation round: early-stopping bookkeeping, checkpoints. Returns true when patience ran out. */
   let lastValidatedStep: number | null = null;
+  /** Epoch bookkeeping at an epoch end: the next epoch starts with a fresh order and loss sums. */
+  const startNextEpoch = (): void => {
+    state = { ...state, epoch: state.epoch + 1, batchInEpoch: 0, epochOrder: [], epochLossSum: 0, epochLossCount: 0 };
+  };
   const validationRound = (epochEnd: boolean): boolean => {
     lastValidatedStep = state.step;
     bar.status('validating');
@@ -229,7 +233,7 @@ function loop(
     const metric = config.monitor === 'ged' ? (v.ged as number) : v.loss;
     const improved = state.bestMetric === null || metric < state.bestMetric || Number.isNaN(state.bestMetric);
     const trainLoss = state.epochLossSum / Math.max(1, state.epochLossCount);
-    if (epochEnd) state = { ...state, epoch: state.epoch + 1, batchInEpoch: 0, epochOrder: [], epochLossSum: 0, epochLossCount: 0 };
+    if (epochEnd) startNextEpoch();
     if (improved) {
       state.bestMetric = metric;
       state.bestEpoch = epochEnd ? state.epoch : state.epoch + 1;
@@ -316,7 +320,7 @@ function loop(
     // next epoch without another round (it cost ~20 s on LIDC, 3–12 steps after the periodic one).
     const justValidated = config.valEverySteps !== null && lastValidatedStep !== null && state.step - lastValidatedStep < config.valEverySteps / 2;
     if (justValidated) {
-      state = { ...state, epoch: state.epoch + 1, batchInEpoch: 0, epochOrder: [], epochLossSum: 0, epochLossCount: 0 };
+      startNextEpoch();
       save('last');
     } else if (validationRound(true)) {
       stopReason = 'early-stopping';
