@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { preparedSummary, readPreparedIndex } from '../data/prepared/open.js';
 import { formatSummary } from '../data/summary.js';
+import { formatParts } from './prepare.js';
 
 export function register(program: Command): void {
   const data = program.commands.find((c) => c.name() === 'data') ?? program.command('data').description('inspect datasets');
@@ -16,7 +17,7 @@ export function register(program: Command): void {
       if (o.json) {
         process.stdout.write(`${JSON.stringify({ ...summary, source: index.source, createdAt: index.createdAt })}\n`);
       } else {
-        process.stdout.write(`${formatSummary(summary)}\nsource     ${index.source.format} ${index.source.input}\n`);
+        process.stdout.write(`${formatSummary(summary)}\nsource     ${index.source.format} ${index.source.input}\n${formatParts(index.source.parts ?? [])}`);
       }
     });
 }

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { FORMATS, type ReaderOptions, formatNames, readerFor } from '../data/formats.js';
+import { type PartCount, readParts } from '../data/parts.js';
 import { writePrepared } from '../data/prepared/write.js';
 import { type DatasetSummary, formatSummary } from '../data/summary.js';
 import { FlowsegInputError } from '../util/errors.js';
@@ -31,7 +32,7 @@ export function register(program: Command): void {
   program
     .command('prepare')
     .description("convert a dataset into flowseg's prepared format (index.json + images.f32 + masks.u8)")
-    .argument('<input>', 'file or folder to read (for --format synthetic, any word, e.g. "synthetic")')
+    .argument('<inputs...>', 'files or folders to read, one or more parts of one dataset (for --format synthetic, any word, e.g. "synthetic")')
     .requiredOption('--format <name>', `input format: ${formatNames().join(', ')}`)
     .requiredOption('--out <dir>', 'output folder (must be new or empty)')
     .option('--json', 'print the summary as JSON on stdout')
@@ -48,7 +49,7 @@ export function register(program: Command): void {
         .map(([k, v]) => `  ${k.padEnd(12)} ${v.description}`)
         .join('\n')}`,
     )
-    .action(async (input: string, raw: Record<string, unknown>) => {
+    .action(async (inputs: string[], raw: Record<string, unknown>) => {
       removeTempsOnSignals(); // Ctrl-C while streaming leaves no half-written dataset folder
       const parsed = optionsSchema.safeParse(raw);
       if (!parsed.success) throw new FlowsegInputError(parsed.error.issues[0].message);
@@ -62,13 +63,16 @@ export function register(program: Command): void {
         items: o.items,
         limit: o.limit,
       };
+      const parts: PartCount[] = [];
+      const input = inputs.join(', ');
       const progress = itemProgress('prepare', 'slices');
       const start = performance.now();
       let summary: DatasetSummary;
       try {
-        summary = await writePrepared(read(input, readerOptions), {
+        const items = inputs.length === 1 ? read(inputs[0], readerOptions) : readParts(read, inputs, readerOptions, parts);
+        summary = await writePrepared(items, {
           out: o.out,
-          source: { format: o.format, input },
+          source: { format: o.format, input, parts },
           overwrite: o.overwrite,
           onItem: (n) => progress.update(n),
         });
@@ -78,9 +82,16 @@ export function register(program: Command): void {
       const seconds = (performance.now() - start) / 1000;
       const throughput = summary.items / Math.max(seconds, 1e-9);
       if (o.json) {
-        process.stdout.write(`${JSON.stringify({ ...summary, out: o.out, format: o.format, seconds, slicesPerSecond: throughput })}\n`);
+        const partsJson = parts.length > 1 ? { parts } : {};
+        process.stdout.write(`${JSON.stringify({ ...summary, out: o.out, format: o.format, ...partsJson, seconds, slicesPerSecond: throughput })}\n`);
       } else {
-        process.stdout.write(`${formatSummary(summary)}\nwrote      ${o.out} in ${seconds.toFixed(1)} s (${throughput.toFixed(0)} slices/s)\n`);
+        process.stdout.write(`${formatSummary(summary)}\n${formatParts(parts)}wrote      ${o.out} in ${seconds.toFixed(1)} s (${throughput.toFixed(0)} slices/s)\n`);
       }
     });
+}
+
+/** One line per part of a several-part dataset (nothing for one input). */
+export function formatParts(parts: readonly PartCount[]): string {
+  if (parts.length < 2) return '';
+  return parts.map((p, i) => `part ${i + 1}     ${p.input}: ${p.patients} patients, ${p.items} slices\n`).join('');
 }

@@ -17,7 +17,12 @@ export const MASKS_FILE = 'masks.u8';
 export const preparedIndexSchema = z.object({
   format: z.literal('flowseg-prepared'),
   version: z.literal(PREPARED_VERSION),
-  source: z.object({ format: z.string(), input: z.string() }),
+  /** `input` names every part, joined by ', '; `parts` (several-part datasets) counts each. */
+  source: z.object({
+    format: z.string(),
+    input: z.string(),
+    parts: z.array(z.object({ input: z.string(), items: z.number().int().nonnegative(), patients: z.number().int().nonnegative() })).optional(),
+  }),
   createdAt: z.string(),
   shape: z.object({
     items: z.number().int().positive(),

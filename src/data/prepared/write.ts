@@ -8,13 +8,17 @@ import { checkOutputDir, stageOutputDir } from '../../util/outputDir.js';
 import { FlowsegInputError } from '../../util/errors.js';
 import { checkLimit, limit } from '../../util/limits.js';
 import { type DatasetSummary, SummaryAccumulator, nonEmptyRaterCount } from '../summary.js';
+import type { PartCount } from '../parts.js';
 import type { DataItem, DatasetShape, ItemStream } from '../types.js';
 import { IMAGES_FILE, INDEX_FILE, MASKS_FILE, PREPARED_VERSION, type PreparedIndex } from './format.js';
 
 export interface PrepareOptions {
   out: string;
-  /** Recorded in index.json: which reader produced it, from what. */
-  source: { format: string; input: string };
+  /**
+   * Recorded in index.json: which reader produced it, from what. `parts` (several inputs) may
+   * fill while `items` streams (readParts); it is read when the index is written.
+   */
+  source: { format: string; input: string; parts?: PartCount[] };
   /** Replace an existing prepared dataset at `out`. */
   overwrite?: boolean;
   /** Called after each item (for progress). */
@@ -60,7 +64,7 @@ export async function writePrepared(items: ItemStream, options: PrepareOptions):
     const index: PreparedIndex = {
       format: 'flowseg-prepared',
       version: PREPARED_VERSION,
-      source: options.source,
+      source: options.source.parts && options.source.parts.length > 1 ? options.source : { format: options.source.format, input: options.source.input },
       createdAt: new Date().toISOString(),
       shape: { items: ids.length, patients: summary.patients, ...shape },
       files: { images: IMAGES_FILE, masks: MASKS_FILE },
