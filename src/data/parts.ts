@@ -20,6 +20,8 @@ export interface PartCount {
 export function readParts(read: Reader, inputs: readonly string[], options: ReaderOptions, counts: PartCount[] = []): ItemStream {
   return {
     async *[Symbol.asyncIterator]() {
+      const twice = inputs.find((input, i) => inputs.indexOf(input) !== i);
+      if (twice !== undefined) throw new FlowsegInputError(`${twice} is given twice; name each part once`);
       const partOfPatient = new Map<string, string>();
       let remaining = options.limit;
       for (const input of inputs) {
