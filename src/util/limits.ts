@@ -49,7 +49,8 @@ export type LimitName = keyof typeof LIMITS;
 /** The limit in force: the environment override when set (a positive integer), else the default. */
 export function limit(name: LimitName): number {
   const spec = LIMITS[name];
-  const raw = process.env[spec.env];
+  // globalThis: src/scan/ reads headers in the browser too, where there is no `process` (defaults apply).
+  const raw = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env[spec.env];
   if (raw === undefined || raw.trim() === '') return spec.default;
   const v = Number(raw.replace(/_/g, ''));
   if (!Number.isSafeInteger(v) || v <= 0) {
