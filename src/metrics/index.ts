@@ -9,3 +9,15 @@ export { sampleSetMetrics, meanSampleRaterOverlap, type SampleSetMetrics } from 
 export { meanMap, stdMap, entropyMap, probabilityAt } from './maps.js';
 export { NCC_EPS, ncc, nccFromLogMeans, sampleLogMeans, gammaMap, type NccOptions, type SampleLogMeans } from './ncc.js';
 export { negCll, maskLogLikelihood, maskLogLikelihoodFromLogits, maskLogLikelihoodTable, type ClampOptions } from './cll.js';
+export {
+  CALIBRATION_BINS,
+  brierScore,
+  calibrationBins,
+  emptyCalibrationBins,
+  expectedCalibrationError,
+  imageCalibration,
+  mergeCalibrationBins,
+  reliabilityCurve,
+  type CalibrationBins,
+} from './calibration.js';
+export { COVERAGE_IOU, bestIouPerRater, raterCoverage, type RaterCoverage } from './coverage.js';

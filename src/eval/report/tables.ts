@@ -1,5 +1,6 @@
 import { METRICS, type Cell, type MetricInfo, type RunRow, type VariantRow } from './aggregate.js';
 import type { PaperProtocol, PaperRow } from './references.js';
+import { boldColumns, type BoldColumns } from './pairedTables.js';
 import { relative } from 'node:path';
 import { METRIC_KEYS } from '../../run/schemas.js';
 
@@ -7,7 +8,7 @@ import { METRIC_KEYS } from '../../run/schemas.js';
 export interface TextTable {
   header: string[];
   rows: string[][];
-  /** [row][column] true where the cell holds the column's best mean (bold in output). */
+  /** [row][column] true where the cell is bold in output (Table 1: the column's significantly best or best mean). */
   best: boolean[][];
 }
 
@@ -47,10 +48,10 @@ export const PAPER_MARK = '📄 paper:';
  * Table 1 layout: one row per variant, mean ± std over folds per metric, then the budget.
  * `papers` rows (published numbers) follow ours, marked with PAPER_MARK and never bold.
  */
-export function resultsTable(rows: readonly VariantRow[], papers: readonly PaperRow[] = []): TextTable {
+export function resultsTable(rows: readonly VariantRow[], papers: readonly PaperRow[] = [], bold?: BoldColumns): TextTable {
   const metrics = shownMetrics(rows);
   const header = ['Variant', 'Folds', ...metrics.map((m) => `${m.label} ${m.better === 'lower' ? '↓' : '↑'}`), 'Budget (per fold)', 'Used (mean per fold)'];
-  const ours = oursTable(rows, metrics, header);
+  const ours = oursTable(rows, metrics, header, bold ?? boldColumns(rows, metrics, undefined));
   const shown = papers.filter((p) => metrics.some((m) => p.metrics[m.key]));
   const paperRows = shown.map((p) => [
     `${PAPER_MARK} ${p.label}`,
@@ -65,16 +66,12 @@ export function resultsTable(rows: readonly VariantRow[], papers: readonly Paper
   return { header, rows: [...ours.rows, ...paperRows], best: [...ours.best, ...paperRows.map((r) => r.map(() => false))] };
 }
 
-function oursTable(rows: readonly VariantRow[], metrics: readonly MetricInfo[], header: string[]): TextTable {
-  const bestMean = metrics.map((m) => {
-    const means = rows.map((r) => r.metrics[m.key].mean).filter((v): v is number => v !== null);
-    if (means.length < 2 || means.every((v) => v === means[0])) return null;
-    return m.better === 'lower' ? Math.min(...means) : Math.max(...means);
-  });
+/** Our rows; bold cells as `bold` decides per column (paired significance, or the best mean). */
+function oursTable(rows: readonly VariantRow[], metrics: readonly MetricInfo[], header: string[], bold: BoldColumns): TextTable {
   return {
     header,
     rows: rows.map((r) => [r.variant, foldsText(r), ...metrics.map((m) => formatCell(r.metrics[m.key], m.decimals)), r.budget, usedText(r)]),
-    best: rows.map((r) => [false, false, ...metrics.map((m, j) => bestMean[j] !== null && r.metrics[m.key].mean === bestMean[j]), false, false]),
+    best: rows.map((r) => [false, false, ...metrics.map((m) => bold.isBold(r.variant, m)), false, false]),
   };
 }
 
