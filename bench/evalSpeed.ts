@@ -13,6 +13,7 @@ import { DEFAULT_MODEL_CONFIG, ProbUNet } from '../src/models/index.js';
 import { DEFAULT_TRAIN, type TrainConfig } from '../src/train/index.js';
 import { syntheticDataset } from '../src/data/synthetic.js';
 import { defaultImageBatch, evaluate } from '../src/eval/evaluate.js';
+import { TorchSampler } from '../src/eval/torchSampler.js';
 
 const SIZE = 128;
 const SAMPLES = 16;
@@ -85,13 +86,13 @@ function main(): void {
       );
       evaluation.push(
         timeMs(() => {
-          evaluate({ model, config, split: 'all', samples: SAMPLES, out: join(dir, `eval-${r}`), seed: 0, examples: 0 });
+          evaluate({ sampler: new TorchSampler(model), config, split: 'all', samples: SAMPLES, out: join(dir, `eval-${r}`), seed: 0, examples: 0 });
         }),
       );
       for (const [b, times] of evaluationAt) {
         times.push(
           timeMs(() => {
-            evaluate({ model, config, split: 'all', samples: SAMPLES, out: join(dir, `eval-${r}-b${b}`), seed: 0, examples: 0, imageBatch: b });
+            evaluate({ sampler: new TorchSampler(model), config, split: 'all', samples: SAMPLES, out: join(dir, `eval-${r}-b${b}`), seed: 0, examples: 0, imageBatch: b });
           }),
         );
       }

@@ -7,6 +7,7 @@ import { train, DEFAULT_TRAIN, type TrainConfig } from '../train/index.js';
 import { loadTrainedModel } from '../run/index.js';
 import { DEFAULT_MODEL_CONFIG } from '../models/config.js';
 import { evaluate } from './evaluate.js';
+import { TorchSampler } from './torchSampler.js';
 import { liveTensors } from '../tensor/index.js';
 
 test('evaluate writes per-image CSV/JSON, summary.json with every key, curves and examples; no tensor leaks', () => {
@@ -23,7 +24,7 @@ test('evaluate writes per-image CSV/JSON, summary.json with every key, curves an
   train({ config, outDir: dir }).model.dispose();
   const { model, config: saved } = loadTrainedModel(dir);
   const before = liveTensors();
-  const { summary, rows } = evaluate({ model, config: saved, runDir: dir, split: 'test', samples: 8, out: join(dir, 'eval'), seed: 3, examples: 2 });
+  const { summary, rows } = evaluate({ sampler: new TorchSampler(model), config: saved, runDir: dir, split: 'test', samples: 8, out: join(dir, 'eval'), seed: 3, examples: 2 });
   assert.equal(liveTensors(), before);
   model.dispose();
   const split = JSON.parse(readFileSync(join(dir, 'split.json'), 'utf8'));
@@ -55,11 +56,11 @@ test('evaluate writes per-image CSV/JSON, summary.json with every key, curves an
     assert.ok(Math.abs(g.emptySamples - members.reduce((a, r) => a + r.empty_samples, 0) / members.length) < 1e-12);
   }
   assert.ok(!existsSync(join(dir, `.eval.tmp-${process.pid}`)));
-  // Same seed → same numbers, also one image at a time: 8 samples × 2 latents = 16 normals per
-  // image, one of libtorch's blocks of 16, so each image gets the same noise at any image batch.
+  // Same seed → same numbers, also one image at a time: image k's noise is the k-th block of one
+  // seeded stream, whatever the image batch (the U-Net's sums may differ in the last bits).
   const again = loadTrainedModel(dir);
   const second = evaluate({
-    model: again.model,
+    sampler: new TorchSampler(again.model),
     config: again.config,
     runDir: dir,
     split: 'test',

@@ -4,6 +4,7 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { evaluate } from '../eval/evaluate.js';
+import { TorchSampler } from '../eval/torchSampler.js';
 import {
   lastLogLine,
   loadTrainedModel,
@@ -106,7 +107,7 @@ export function runJob(job: Job, preset: Preset, o: { budget: Budget; examples: 
   let summary: Record<string, unknown>;
   try {
     summary = evaluate({
-      model,
+      sampler: new TorchSampler(model),
       config: saved,
       runDir: job.dir,
       split: 'test',

@@ -5,6 +5,7 @@ import { loadModelInput } from '../infer/modelInput.js';
 import { priorNoise } from '../infer/noise.js';
 import { imageSamples } from '../infer/imageSamples.js';
 import type { ImageSamples } from '../infer/types.js';
+import type { BatchSampler, BatchShape, SampleBatch } from '../infer/sampler.js';
 import { FlowsegInputError } from '../util/errors.js';
 import { readOnnxMetadata } from './onnxGraph.js';
 import { parseMetadata, type OnnxModelMetadata } from './metadata.js';
@@ -28,9 +29,10 @@ export interface OnnxSampleOutput {
 
 /**
  * An exported flowseg model on onnxruntime-node. Create once (e.g. per server) and call
- * `run` per request; `release` frees the native session.
+ * `run` per request; `release` frees the native session. Also evaluate's sampler
+ * (`sampleBatch`: several images in one `session.run`).
  */
-export class OnnxSampler {
+export class OnnxSampler implements BatchSampler<Promise<SampleBatch>> {
   private constructor(
     private readonly ort: typeof Ort,
     private readonly session: Ort.InferenceSession,
@@ -49,15 +51,41 @@ export class OnnxSampler {
     return new OnnxSampler(ort, session, metadata);
   }
 
+  get inChannels(): number {
+    return this.metadata.inputShape[0];
+  }
+
+  get latent(): number {
+    return this.metadata.latent;
+  }
+
+  /** The graph's fixed [H, W]. */
+  get fixedSize(): readonly [number, number] {
+    return [this.metadata.inputShape[1], this.metadata.inputShape[2]];
+  }
+
   /** image [C, H, W] in [0, 1] (the metadata's input shape), eps [n, L] → n sample maps. */
   async run(image: Float32Array, eps: Float32Array, n: number): Promise<OnnxSampleOutput> {
     const [c, h, w] = this.metadata.inputShape;
+    return this.runGraph(image, [1, c, h, w], eps, n);
+  }
+
+  /** images [B, C, H, W] (C, H, W the metadata's), eps [B, n, L] → probs, logits [B, n, H, W], prior σ [B, L]. */
+  async sampleBatch(images: Float32Array, shape: BatchShape, eps: Float32Array, n: number): Promise<SampleBatch> {
+    const { probs, logits, priorSigma } = await this.runGraph(images, shape, eps, n);
+    return { probs, logits, priorSigma };
+  }
+
+  private async runGraph(images: Float32Array, shape: BatchShape, eps: Float32Array, n: number): Promise<OnnxSampleOutput> {
+    const [c, h, w] = this.metadata.inputShape;
+    const b = shape[0];
     const L = this.metadata.latent;
-    if (image.length !== c * h * w) throw new FlowsegInputError(`OnnxSampler: image has ${image.length} values, the model expects [${c}, ${h}, ${w}]`);
-    if (eps.length !== n * L) throw new FlowsegInputError(`OnnxSampler: eps has ${eps.length} values, expected n·L = ${n}·${L}`);
+    if (shape[1] !== c || shape[2] !== h || shape[3] !== w || images.length !== b * c * h * w)
+      throw new FlowsegInputError(`OnnxSampler: images [${shape.join(', ')}] (${images.length} values), the model expects [B, ${c}, ${h}, ${w}]`);
+    if (eps.length !== b * n * L) throw new FlowsegInputError(`OnnxSampler: eps has ${eps.length} values, expected B·n·L = ${b}·${n}·${L}`);
     const out = await this.session.run({
-      image: new this.ort.Tensor('float32', image, [1, c, h, w]),
-      eps: new this.ort.Tensor('float32', eps, [1, n, L]),
+      image: new this.ort.Tensor('float32', images, [b, c, h, w]),
+      eps: new this.ort.Tensor('float32', eps, [b, n, L]),
     });
     const data = (name: string): Float32Array => (out[name] as Ort.Tensor).data as Float32Array;
     const result = { probs: data('probs'), logits: data('logits'), priorMu: data('prior_mu'), priorSigma: data('prior_sigma') };

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { priorNoise } from './noise.js';
+import { PriorNoiseStream, priorNoise } from './noise.js';
 
 // First six values for seeds 0 and 7, float32, from an independent Python transcription of
 // splitmix32 seeding + xoshiro128** + Box–Muller (cos first, then sin); see the commit message.
@@ -38,4 +38,12 @@ test('priorNoise is engine-free: the module imports nothing from the tensor engi
     const src = readFileSync(fileURLToPath(new URL(file, import.meta.url)), 'utf8');
     assert.deepEqual(src.match(/from '[^']+'/g)?.filter((m) => m.includes('tensor') || m.includes('node:')) ?? [], [], file);
   }
+});
+
+test('PriorNoiseStream: image k continues image k−1, so the first image gets priorNoise(n, L, seed), whatever the batching', () => {
+  const stream = new PriorNoiseStream(9);
+  const images = [stream.next(5, 3), stream.next(5, 3), stream.next(5, 3)]; // 15 normals each: odd, so a Box–Muller spare carries over
+  assert.deepEqual(images[0], priorNoise(5, 3, 9));
+  assert.deepEqual(Float32Array.from(images.flatMap((e) => Array.from(e))), priorNoise(15, 3, 9));
+  assert.notDeepEqual(images[1], images[0]);
 });

@@ -9,10 +9,28 @@ import { Rng } from '../util/rng.js';
  * last bit of a double, which the float32 rounding almost always absorbs.
  */
 export function priorNoise(n: number, latent: number, seed: number): Float32Array {
-  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(latent) || latent < 0)
-    throw new RangeError(`priorNoise: n (${n}) and latent (${latent}) must be non-negative integers`);
-  const rng = new Rng(seed);
-  const eps = new Float32Array(n * latent); // [n, L]
-  for (let i = 0; i < eps.length; i++) eps[i] = rng.normal();
-  return eps;
+  return new PriorNoiseStream(seed).next(n, latent);
+}
+
+/**
+ * ε for image after image from one seed (`flowseg evaluate`): each `next(n, L)` continues the
+ * stream, so image k's rows follow image k−1's — the first image gets `priorNoise(n, L, seed)`,
+ * and image k's noise depends on the images before it, never on how they are batched or on
+ * the engine.
+ */
+export class PriorNoiseStream {
+  private readonly rng: Rng;
+
+  constructor(seed: number) {
+    this.rng = new Rng(seed);
+  }
+
+  /** The next ε [n, L]. */
+  next(n: number, latent: number): Float32Array {
+    if (!Number.isInteger(n) || n < 0 || !Number.isInteger(latent) || latent < 0)
+      throw new RangeError(`priorNoise: n (${n}) and latent (${latent}) must be non-negative integers`);
+    const eps = new Float32Array(n * latent); // [n, L]
+    for (let i = 0; i < eps.length; i++) eps[i] = this.rng.normal();
+    return eps;
+  }
 }
