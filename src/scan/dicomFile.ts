@@ -90,8 +90,10 @@ export function parseDicomFile({ name, bytes }: NamedBytes): DicomImage {
   const signed = num('PixelRepresentation') === 1;
   const pixels = pixelBytes(ds.PixelData);
   const need = rows * columns * (bitsAllocated / 8);
-  if (pixels === undefined || pixels.byteLength < need) {
-    fail(`PixelData holds ${pixels?.byteLength ?? 0} bytes, ${rows}×${columns} pixels of ${bitsAllocated} bits need ${need}; the file is truncated — copy it again`);
+  // dcmjs zero-fills a value cut off by the end of the file, so the file's own length is the judge.
+  const stored = syntax === '1.2.840.10008.1.2.1.99' ? need : storedPixelBytes(bytes, need, syntax === '1.2.840.10008.1.2.2');
+  if (pixels === undefined || pixels.byteLength < need || stored < need) {
+    fail(`PixelData holds ${Math.min(stored, pixels?.byteLength ?? 0)} bytes, ${rows}×${columns} pixels of ${bitsAllocated} bits need ${need}; the file is truncated — copy it again`);
   }
   const slopeRaw = num('RescaleSlope');
   const interRaw = num('RescaleIntercept');
@@ -138,6 +140,24 @@ function readTransferSyntax(b: Uint8Array, name: string): string {
     at = start + len;
   }
   throw new FlowsegInputError(`${name}: no TransferSyntaxUID (0002,0010) in the file meta header; the file is truncated or corrupt`);
+}
+
+/**
+ * Bytes of the (7FE0,0010) value actually present in the file: finds the element header whose
+ * declared length is at least `need` and counts what follows it. Infinity when not found
+ * (then dcmjs's reading stands).
+ */
+function storedPixelBytes(b: Uint8Array, need: number, bigEndian: boolean): number {
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const tag = bigEndian ? [0x7f, 0xe0, 0x00, 0x10] : [0xe0, 0x7f, 0x10, 0x00];
+  for (let at = DICM_AT + 4; at + 12 <= b.length; at += 2) {
+    if (b[at] !== tag[0] || b[at + 1] !== tag[1] || b[at + 2] !== tag[2] || b[at + 3] !== tag[3]) continue;
+    const explicit = (b[at + 4] === 0x4f && (b[at + 5] === 0x57 || b[at + 5] === 0x42)) || (b[at + 4] === 0x55 && b[at + 5] === 0x4e); // OW, OB, UN
+    const len = explicit ? v.getUint32(at + 8, !bigEndian) : v.getUint32(at + 4, !bigEndian);
+    if (len === 0xffffffff || len < need) continue;
+    return b.length - (at + (explicit ? 12 : 8));
+  }
+  return Number.POSITIVE_INFINITY;
 }
 
 function pixelBytes(v: unknown): Uint8Array | undefined {
