@@ -14,6 +14,8 @@ export interface OnnxModelMetadata {
   inputShape: [number, number, number];
   normalisation: string;
   flowsegVersion: string;
+  /** How the file stores its weights (`flowseg export --fp16`: float16, cast to float32 in the graph). */
+  weights?: 'float32' | 'float16';
 }
 
 export const NORMALISATION = '[0,1] = 8-bit/255, luminance for gray';
@@ -48,5 +50,6 @@ export function parseMetadata(props: Record<string, string>, source: string): On
     inputShape: shape as [number, number, number],
     normalisation: get('normalisation'),
     flowsegVersion: get('version'),
+    weights: props['flowseg.weights'] === 'float16' ? 'float16' : 'float32',
   };
 }
