@@ -78,5 +78,23 @@ export const perImageSchema = z.array(
 );
 export type PerImage = z.infer<typeof perImageSchema>;
 
+/**
+ * summary.calibration (evaluations since issue 28): pixel reliability bins of the sample-mean
+ * probability against the raters' soft mask (src/metrics/calibration.ts), as sums so folds merge.
+ */
+export const calibrationSchema = z
+  .object({
+    bins: z.number().int().positive(),
+    count: z.array(z.number().min(0)),
+    sumProbability: z.array(z.number()),
+    sumTarget: z.array(z.number()),
+    sumSquaredError: z.number().min(0),
+  })
+  .passthrough()
+  .refine((c) => c.count.length === c.bins && c.sumProbability.length === c.bins && c.sumTarget.length === c.bins, {
+    message: 'count, sumProbability and sumTarget must have one entry per bin',
+  });
+export type CalibrationSummary = z.infer<typeof calibrationSchema>;
+
 export const gedVsSamplesSchema = z.array(z.object({ samples: z.number(), ged_excl: meanStd, ged_incl: meanStd }).passthrough());
 export type GedVsSamples = z.infer<typeof gedVsSamplesSchema>;

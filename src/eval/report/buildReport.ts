@@ -10,6 +10,9 @@ import { exampleFigures, slugs, variantFigures, type Figure } from './figures.js
 import { detectReference, PAPER_REFERENCES, type ReferenceName } from './references.js';
 import { readRun, type RunRecord } from './readRun.js';
 import { resultsCsv } from './tables.js';
+import { compareVariants } from './variantComparison.js';
+import { reliabilityFigure, variantCalibrations } from './calibration.js';
+import { variantCoverages } from './coverage.js';
 
 export interface ReportResult {
   outDir: string;
@@ -67,7 +70,14 @@ export function buildReport(paths: readonly string[], outDir: string, now: Date 
   const choice = o.reference ?? 'auto';
   const refName = choice === 'auto' ? detectReference(records.map((r) => `${r.config.data ?? ''} ${JSON.stringify(r.summary.dataset ?? '')}`)) : choice;
   const reference = refName && refName !== 'none' ? PAPER_REFERENCES[refName] : undefined;
-  const content: ReportContent = { generated: now.toISOString(), rows, figures, comparison, reference, notes };
+  const comparisons = compareVariants(groups);
+  notes.push(...comparisons.skipped.map((s) => `paired tests: ${s.a} and ${s.b} not compared, ${s.reason}`));
+  const calibration = variantCalibrations(groups);
+  const variantIndex = (v: string): number => rows.findIndex((r) => r.variant === v);
+  const reliabilityPlot = reliabilityFigure(calibration, variantIndex);
+  const reliability = reliabilityPlot ? { ...reliabilityPlot, file: 'figures/compare/reliability.png' } : undefined;
+  const coverage = variantCoverages(groups);
+  const content: ReportContent = { generated: now.toISOString(), rows, figures, comparison, reference, comparisons, calibration, reliability, coverage, notes };
   const files = new Map<string, string | Buffer>();
   files.set('report.md', reportMarkdown(content));
   files.set('report.html', reportHtml(content));
@@ -81,10 +91,13 @@ export function buildReport(paths: readonly string[], outDir: string, now: Date 
       runs: runs.map((r) => ({ ...r, dir: relative(process.cwd(), r.dir) || '.' })),
     })),
     reference: reference ? { name: reference.name, rows: reference.rows, protocol: reference.protocol } : null,
+    paired_tests: { alpha: 0.05, correction: 'holm (per metric, over the compared pairs)', ...comparisons },
+    calibration: calibration.map((c) => ({ variant: c.variant, ece: c.ece, brier: c.brier, runs: c.runs, of: c.of, bins: c.bins })),
+    rater_coverage: coverage,
     notes,
   };
   files.set('table.json', `${JSON.stringify(json, null, 2)}\n`);
-  for (const f of [...comparison, ...figures.flatMap((v) => [...v.plots, ...v.examples])]) files.set(f.file, f.png);
+  for (const f of [...comparison, ...(reliability ? [reliability] : []), ...figures.flatMap((v) => [...v.plots, ...v.examples])]) files.set(f.file, f.png);
   writeDirAtomic(
     outDir,
     'report',

@@ -3,7 +3,11 @@ import { pngDataUri } from '../render/png.js';
 import type { VariantRow } from './aggregate.js';
 import type { Figure } from './figures.js';
 import type { PaperReference } from './references.js';
-import { EMPTINESS_NOTE, emptinessTable, markdownTable, PAPER_MARK, resultsTable, runsTable, setupTable, type TextTable } from './tables.js';
+import { EMPTINESS_NOTE, emptinessTable, markdownTable, PAPER_MARK, resultsTable, runsTable, setupTable, shownMetrics, type TextTable } from './tables.js';
+import { boldColumns, pairedTestsNote, pairedTestTables } from './pairedTables.js';
+import type { VariantComparisons } from './variantComparison.js';
+import { CALIBRATION_NOTE, calibrationTable, type VariantCalibration } from './calibration.js';
+import { COVERAGE_NOTE, coverageByDrawnTable, coverageByRaterTable, type VariantCoverage } from './coverage.js';
 
 /** Everything a report document shows; Markdown and HTML render the same content. */
 export interface ReportContent {
@@ -14,6 +18,13 @@ export interface ReportContent {
   comparison: Figure[];
   /** The paper whose rows and protocol sit beside ours, if any. */
   reference?: PaperReference;
+  /** Paired tests between the variants (issue 28); decide Table 1's bold cells. */
+  comparisons: VariantComparisons;
+  /** Pixel calibration per variant (runs evaluated since issue 28), and its reliability diagram. */
+  calibration: VariantCalibration[];
+  reliability?: Figure;
+  /** Per-rater coverage per variant (runs evaluated since issue 28). */
+  coverage: VariantCoverage[];
   notes: string[];
 }
 
@@ -22,7 +33,7 @@ export const HTML_EXAMPLES_PER_RUN = 2;
 
 const LEGEND_NOTE =
   'Mean ± sample standard deviation over folds (n − 1 denominator; a single fold shows its value alone). ' +
-  "Each fold's value is the mean over its test images. Bold: best mean per column. " +
+  "Each fold's value is the mean over its test images. " +
   'GED is the tables’ D²_GED (not square-rooted); excl/incl: pairs of two empty masks dropped (Kohl) or scored IoU = 1 (PHiSeg). ' +
   'HM-IoU: Hungarian-matched IoU. −CLL: negative conditional log-likelihood in nats (lower is better). — : not measured.';
 
@@ -58,14 +69,63 @@ function summaryLine(c: ReportContent): string {
   return `Generated ${c.generated} from ${n} run${n === 1 ? '' : 's'} of ${c.rows.length} variant${c.rows.length === 1 ? '' : 's'}.`;
 }
 
+/** Table 1 with its bold cells (paired significance where tested) and the legend that says how they were chosen. */
+function results(c: ReportContent): { table: TextTable; legend: string } {
+  const bold = boldColumns(c.rows, shownMetrics(c.rows), c.comparisons);
+  return { table: resultsTable(c.rows, c.reference?.rows, bold), legend: `${LEGEND_NOTE}${bold.note ? ` ${bold.note}` : ''}` };
+}
+
+const PAIRED_HEADING = 'Paired tests between variants';
+const CALIBRATION_HEADING = 'Calibration and empty masks';
+const COVERAGE_HEADING = 'Per-rater coverage';
+
+/** Why pairs were not compared, one line each. */
+function skippedPairs(c: ReportContent): string[] {
+  return c.comparisons.skipped.map((s) => `${s.a} and ${s.b}: not compared, ${s.reason}.`);
+}
+
+function pairedMarkdown(c: ReportContent): string[] {
+  if (c.rows.length < 2) return [];
+  const out = [`## ${PAIRED_HEADING}`, ''];
+  for (const { metric, table } of pairedTestTables(c.comparisons)) out.push(`### ${metric.label}`, '', markdownTable(table), '');
+  if (c.comparisons.compared.length) out.push(pairedTestsNote(c.comparisons), '');
+  out.push(...skippedPairs(c).map((l) => `- ${l}`), ...(c.comparisons.skipped.length ? [''] : []));
+  return out;
+}
+
+function calibrationMarkdown(c: ReportContent): string[] {
+  const emptiness = emptinessTable(c.rows);
+  if (!c.calibration.length && !emptiness) return [];
+  const out = [`## ${CALIBRATION_HEADING}`, ''];
+  if (c.reliability) out.push(`![${c.reliability.title}](${c.reliability.file})`, '');
+  if (c.calibration.length) out.push(markdownTable(calibrationTable(c.calibration)), '', CALIBRATION_NOTE, '');
+  else out.push('Calibration: not available (these runs were evaluated before `flowseg evaluate` recorded calibration bins; evaluate again to add it).', '');
+  if (emptiness) out.push('### Empty masks: samples against raters', '', markdownTable(emptiness), '', EMPTINESS_NOTE, '');
+  return out;
+}
+
+function coverageMarkdown(c: ReportContent): string[] {
+  if (!c.coverage.length) return [];
+  return [
+    `## ${COVERAGE_HEADING}`,
+    '',
+    markdownTable(coverageByRaterTable(c.coverage)),
+    '',
+    markdownTable(coverageByDrawnTable(c.coverage)),
+    '',
+    COVERAGE_NOTE,
+    '',
+  ];
+}
+
 export function reportMarkdown(c: ReportContent): string {
-  const out: string[] = ['# flowseg report', '', summaryLine(c), '', '## Results', '', markdownTable(resultsTable(c.rows, c.reference?.rows)), ''];
-  out.push(LEGEND_NOTE, '', ...(paperNote(c) ? [paperNote(c) as string, ''] : []), provenance(c.rows), '', '**Training budget per fold.**', '');
+  const r = results(c);
+  const out: string[] = ['# flowseg report', '', summaryLine(c), '', '## Results', '', markdownTable(r.table), ''];
+  out.push(r.legend, '', ...(paperNote(c) ? [paperNote(c) as string, ''] : []), provenance(c.rows), '', '**Training budget per fold.**', '');
   out.push(...budgetLines(c.rows).map((l) => `- ${l}`), '', `## ${setupHeading(c)}`, '', markdownTable(setupTable(c.rows, c.reference?.protocol)), '');
   if (c.reference) out.push(SETUP_NOTE, '');
   out.push('## Per-run results', '', markdownTable(runsTable(c.rows)), '');
-  const emptiness = emptinessTable(c.rows);
-  if (emptiness) out.push('## Empty masks: samples against raters', '', markdownTable(emptiness), '', EMPTINESS_NOTE, '');
+  out.push(...pairedMarkdown(c), ...calibrationMarkdown(c), ...coverageMarkdown(c));
   if (c.comparison.length) {
     out.push('## Variants compared', '');
     for (const f of c.comparison) out.push(`![${f.title}](${f.file})`, '');
@@ -101,17 +161,38 @@ th{background:#f5f6f8;border-bottom:2px solid #c9ccd1}td:first-child,th:first-ch
 tbody tr:hover{background:#fafbfc}td.best{font-weight:bold}
 .wrap{overflow-x:auto}table.results td:nth-last-child(-n+2){white-space:normal;min-width:9rem;font-size:.85rem;color:#444}
 table.runs,table.setup{font-size:.8rem}table.setup td{white-space:normal}table.runs td:last-child{text-align:left;color:#666;white-space:normal;word-break:break-all}
-.plots{display:flex;flex-wrap:wrap;gap:1rem}
+.plots{display:flex;flex-wrap:wrap;gap:1rem}.side{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-start}.side>div{flex:1 1 480px;min-width:0}
 figure{margin:0}figure.plot img{width:580px;max-width:100%;border:1px solid #eee}
 figure.example img{width:100%;border:1px solid #eee}figcaption{font-size:.85rem;color:#555;margin:.3rem 0 1rem}
 ul{padding-left:1.2rem}`;
 
-function emptinessHtml(c: ReportContent): string {
-  const t = emptinessTable(c.rows);
-  return t ? `<h2>Empty masks: samples against raters</h2>\n${htmlTable(t, 'runs')}\n<p class="note">${esc(EMPTINESS_NOTE)}</p>` : '';
+function pairedHtml(c: ReportContent): string {
+  if (c.rows.length < 2) return '';
+  const tables = pairedTestTables(c.comparisons).map(({ metric, table }) => `<h3>${esc(metric.label)}</h3>\n${htmlTable(table, 'runs')}`);
+  const note = c.comparisons.compared.length ? `<p class="note">${esc(pairedTestsNote(c.comparisons))}</p>` : '';
+  const skipped = skippedPairs(c);
+  return `<h2>${esc(PAIRED_HEADING)}</h2>\n${tables.join('\n')}\n${note}${skipped.length ? `<ul>${skipped.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>` : ''}`;
+}
+
+/** The reliability diagram beside the ECE/Brier table and the empty-sample table. */
+function calibrationHtml(c: ReportContent): string {
+  const emptiness = emptinessTable(c.rows);
+  if (!c.calibration.length && !emptiness) return '';
+  const figure = c.reliability ? htmlFigure(c.reliability, 'plot') : '';
+  const cal = c.calibration.length
+    ? `${htmlTable(calibrationTable(c.calibration), 'runs')}<p class="note">${esc(CALIBRATION_NOTE)}</p>`
+    : '<p class="note">Calibration: not available (these runs were evaluated before <code>flowseg evaluate</code> recorded calibration bins; evaluate again to add it).</p>';
+  const empty = emptiness ? `<h3>Empty masks: samples against raters</h3>\n${htmlTable(emptiness, 'runs')}\n<p class="note">${esc(EMPTINESS_NOTE)}</p>` : '';
+  return `<h2>${esc(CALIBRATION_HEADING)}</h2>\n<div class="side">${figure ? `<div>${figure}</div>` : ''}<div>${cal}${empty}</div></div>`;
+}
+
+function coverageHtml(c: ReportContent): string {
+  if (!c.coverage.length) return '';
+  return `<h2>${esc(COVERAGE_HEADING)}</h2>\n${htmlTable(coverageByRaterTable(c.coverage), 'runs')}\n${htmlTable(coverageByDrawnTable(c.coverage), 'runs')}\n<p class="note">${esc(COVERAGE_NOTE)}</p>`;
 }
 
 export function reportHtml(c: ReportContent): string {
+  const r = results(c);
   const sections = c.figures.map((v) => {
     const plots = v.plots.map((f) => htmlFigure(f, 'plot')).join('\n');
     const perRun = new Map<string, number>();
@@ -131,8 +212,8 @@ export function reportHtml(c: ReportContent): string {
 <body>
 <h1>flowseg report</h1><p class="meta">${esc(summaryLine(c))}</p>
 <h2>Results</h2>
-${htmlTable(resultsTable(c.rows, c.reference?.rows), 'results')}
-<p class="note">${esc(LEGEND_NOTE)}</p>${paperNote(c) ? `<p class="note">${esc(paperNote(c) as string)}</p>` : ''}<p class="note">${esc(provenance(c.rows))}</p>
+${htmlTable(r.table, 'results')}
+<p class="note">${esc(r.legend)}</p>${paperNote(c) ? `<p class="note">${esc(paperNote(c) as string)}</p>` : ''}<p class="note">${esc(provenance(c.rows))}</p>
 <p><strong>Training budget per fold.</strong></p><ul>${budgetLines(c.rows)
     .map((l) => `<li>${esc(l)}</li>`)
     .join('')}</ul>
@@ -141,7 +222,9 @@ ${htmlTable(setupTable(c.rows, c.reference?.protocol), 'setup')}
 ${c.reference ? `<p class="note">${esc(SETUP_NOTE)}</p>` : ''}
 <h2>Per-run results</h2>
 ${htmlTable(runsTable(c.rows), 'runs')}
-${emptinessHtml(c)}
+${pairedHtml(c)}
+${calibrationHtml(c)}
+${coverageHtml(c)}
 ${c.comparison.length ? `<h2>Variants compared</h2>\n<div class="plots">${c.comparison.map((f) => htmlFigure(f, 'plot')).join('\n')}</div>` : ''}
 <h2>Figures</h2>
 ${sections.join('\n')}

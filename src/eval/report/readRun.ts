@@ -6,10 +6,12 @@ import { readLog } from '../../run/log.js';
 import { loadRunSplit } from '../../run/split.js';
 import { type EVAL_FILES, evalFile, runEvalDir, runFile } from '../../run/paths.js';
 import {
+  calibrationSchema,
   configSchema,
   gedVsSamplesSchema,
   perImageSchema,
   summarySchema,
+  type CalibrationSummary,
   type EpochLine,
   type GedVsSamples,
   type PerImage,
@@ -29,6 +31,8 @@ export interface RunRecord {
   summary: Summary;
   perImage?: PerImage;
   gedVsSamples?: GedVsSamples;
+  /** summary.calibration: pixel reliability bins; undefined in evaluations made before it existed. */
+  calibration?: CalibrationSummary;
   /** Absolute paths of eval/examples/*.png, sorted. */
   examples: string[];
   /** Items per part of split.json (train/val/test), when the run folder has it. */
@@ -102,9 +106,20 @@ export function readRun(dir: string): RunRecord {
     summary,
     perImage: opt('perImageJson', perImageSchema),
     gedVsSamples: opt('gedVsSamplesJson', gedVsSamplesSchema),
+    calibration: calibrationOf(summary, evalFile(evalDir, 'summary'), notes),
     examples,
     notes,
   };
+}
+
+/** summary.calibration when present and well formed; absent: not available (older evaluations); malformed: a note. */
+function calibrationOf(summary: Summary, file: string, notes: string[]): CalibrationSummary | undefined {
+  const raw = (summary as Record<string, unknown>).calibration;
+  if (raw === undefined || raw === null) return undefined;
+  const parsed = calibrationSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  notes.push(`${file}: calibration: ${parsed.error.issues[0]?.message ?? 'malformed'}; calibration of this run left out (${EVALUATE})`);
+  return undefined;
 }
 
 /** Items per part of the run's split.json (read by src/run's loadRunSplit); a bad file is a note, not an error. */

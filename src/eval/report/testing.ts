@@ -13,6 +13,12 @@ export interface FakeRun {
   unfinished?: boolean;
   /** summary.empty_samples_by_empty_raters (left out when absent, as in evaluations before it existed). */
   emptiness?: { emptyRaters: number; raters: number; images: number; emptySamples: number }[];
+  /** Image ids of per_image.json (default `f<fold>-img<i>`, i < 20: each fold tests its own images). */
+  ids?: string[];
+  /** Per-image values; default: the run's metric ± a zero-mean wobble (0.01 · 1, −1, 2, −2, …). */
+  perImage?: (i: number) => Record<string, unknown>;
+  /** summary.calibration (left out when absent). */
+  calibration?: { bins: number; count: number[]; sumProbability: number[]; sumTarget: number[]; sumSquaredError: number };
 }
 
 /** Writes `exp/<variant>/fold_<k>/` with config, log, eval files, one example PNG and a done marker. */
@@ -46,21 +52,19 @@ export function writeFakeRun(root: string, run: FakeRun): string {
   mkdirSync(evalFile(ev, 'examples'), { recursive: true });
   const summary: Record<string, unknown> = { config, commit: 'abc1234', dataset: 'synthetic', samples: 16, images: 20 };
   if (run.emptiness) summary.empty_samples_by_empty_raters = run.emptiness;
+  if (run.calibration) summary.calibration = run.calibration;
   for (const k of ['ged_excl', 'ged_incl', 'hm_iou', 'iou', 'dice', 'cll', 'ncc'] as const) {
     summary[k] = { mean: run.metrics[k] ?? null, std: 0.1 };
   }
   writeFileSync(evalFile(ev, 'summary'), JSON.stringify(summary));
-  const perImage = Array.from({ length: 20 }, (_, i) => ({
-    id: `img${i}`,
-    ged_excl: 0.3,
-    ged_incl: 0.35,
-    hm_iou: 0.5,
-    iou: 0.6,
-    dice: 0.7,
-    cll: null,
-    ncc: 0.4,
+  const ids = run.ids ?? Array.from({ length: 20 }, (_, i) => `f${run.fold}-img${i}`);
+  const wobble = (i: number): number => 0.01 * ([1, -1, 2, -2][i % 4] as number);
+  const perImage = ids.map((id, i) => ({
+    id,
+    ...Object.fromEntries((['ged_excl', 'ged_incl', 'hm_iou', 'iou', 'dice', 'cll', 'ncc'] as const).map((k) => [k, run.metrics[k] == null ? null : (run.metrics[k] as number) + wobble(i)])),
     prior_sigma: 0.2 + 0.03 * i,
     rater_disagreement: 0.1 + 0.02 * i + 0.05 * Math.sin(i * 1.7 + run.fold),
+    ...(run.perImage ? run.perImage(i) : {}),
   }));
   writeFileSync(evalFile(ev, 'perImageJson'), JSON.stringify(perImage));
   const curve = Array.from({ length: 16 }, (_, i) => ({
