@@ -13,4 +13,8 @@ export default defineConfig({
   // onnxruntime-web locates its .wasm beside its own module; pre-bundling would break that in dev.
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   server: { fs: { allow: ['..'] } },
+  // Zarr codecs NiiVue could load lazily (1.4 MB): this viewer never opens Zarr.
+  resolve: {
+    alias: Object.fromEntries(['numcodecs/blosc', 'numcodecs/zstd', 'numcodecs/lz4'].map((m) => [m, fileURLToPath(new URL('src/noZarrCodec.ts', import.meta.url))])),
+  },
 });

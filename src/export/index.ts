@@ -8,7 +8,7 @@ export { OnnxSampler, sampleImageOnnx, toImageSamples, type OnnxSampleOutput, ty
 export { parseMetadata, metadataProps, NORMALISATION, type OnnxModelMetadata } from './metadata.js';
 export { readOnnxMetadata, OPSET } from './onnxGraph.js';
 export { weightsToFloat16 } from './fp16.js';
-export { startViewServer, ensureViewerBuilt, type ViewServer, type ViewServerOptions } from './viewServer.js';
+export { startViewServer, ensureViewerBuilt, type ServedModel, type ViewServer, type ViewServerOptions } from './viewServer.js';
 
 /** A run dir (best checkpoint) or checkpoint file → ONNX file; needs the libtorch addon. */
 export async function exportCheckpoint(checkpoint: string, out: string, o: { fp16?: boolean } = {}): Promise<OnnxModelMetadata & { bytes: number }> {

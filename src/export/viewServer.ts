@@ -1,14 +1,28 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { basename, extname, join, normalize, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { packageRoot } from '../util/paths.js';
 import { FlowsegInputError } from '../util/errors.js';
 
+/** A model the page may pick (the shipped ones): listed in /models.json, served at /models/<name>/model.onnx. */
+export interface ServedModel {
+  name: string;
+  /** one line of its card */
+  summary: string;
+  path: string;
+}
+
 export interface ViewServerOptions {
-  /** The exported model, served as /model.onnx. */
+  /** The exported model, served as /model.onnx and listed first in /models.json. */
   modelPath: string;
+  /** What the page calls `modelPath` (default its file name). */
+  modelName?: string;
+  /** One line about `modelPath` (a shipped model's card summary). */
+  modelSummary?: string;
+  /** Further models the page lists (e.g. the other shipped models). */
+  models?: readonly ServedModel[];
   /** 0 = a free port chosen by the OS. */
   port?: number;
   /** The built viewer (default viewer/dist of the package). */
@@ -41,12 +55,18 @@ export function defaultViewerDist(): string {
   return join(packageRoot(), 'viewer', 'dist');
 }
 
+/** What the viewer bundle is built from: its own sources, flowseg/web and the scan core. */
+const VIEWER_SOURCES = [join('viewer', 'src'), join('src', 'web'), join('src', 'scan')];
+
 /** True when the built index.html is older than a viewer source (or missing). */
 function viewerStale(root: string, distDir: string): boolean {
   const built = join(distDir, 'index.html');
   if (!existsSync(built)) return true;
   const t = statSync(built).mtimeMs;
-  const sources = [join(root, 'viewer', 'index.html'), ...readdirSync(join(root, 'viewer', 'src')).map((f) => join(root, 'viewer', 'src', f))];
+  const sources = [
+    join(root, 'viewer', 'index.html'),
+    ...VIEWER_SOURCES.flatMap((d) => (existsSync(join(root, d)) ? readdirSync(join(root, d)).map((f) => join(root, d, f)) : [])),
+  ];
   return sources.some((f) => existsSync(f) && statSync(f).mtimeMs > t);
 }
 
@@ -76,9 +96,10 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
   if (!existsSync(modelPath)) throw new FlowsegInputError(`--model ${options.modelPath}: no such file (write one with \`flowseg export\`)`);
   if (!statSync(modelPath).isFile()) throw new FlowsegInputError(`--model ${options.modelPath} is a folder; pass the .onnx file written by \`flowseg export\``);
   ensureViewerBuilt(distDir);
+  const models = servedModels(options, modelPath);
   const server = createServer((req, res) => {
     try {
-      handle(req, res, distDir, modelPath);
+      handle(req, res, distDir, modelPath, models);
     } catch (err) {
       send(res, err instanceof FlowsegInputError ? 400 : 500, 'text/plain; charset=utf-8', String((err as Error).message));
     }
@@ -112,12 +133,27 @@ function listenError(err: NodeJS.ErrnoException, port: number): Error {
   return err;
 }
 
-function handle(req: IncomingMessage, res: ServerResponse, distDir: string, modelPath: string): void {
+/** The list the page shows: `--model` first (the page opens it), then the other shipped models. */
+function servedModels(options: ViewServerOptions, modelPath: string): { list: string; files: Map<string, string> } {
+  const name = options.modelName ?? basename(modelPath);
+  const first = { name, summary: options.modelSummary ?? `flowseg view --model ${name}`, url: 'model.onnx' };
+  const others = (options.models ?? []).filter((m) => m.name !== name && resolve(m.path) !== modelPath);
+  const files = new Map(others.map((m) => [`/models/${encodeURIComponent(m.name)}/model.onnx`, resolve(m.path)]));
+  const list = [first, ...others.map((m) => ({ name: m.name, summary: m.summary, url: `models/${encodeURIComponent(m.name)}/model.onnx` }))];
+  return { list: JSON.stringify({ models: list }), files };
+}
+
+function handle(req: IncomingMessage, res: ServerResponse, distDir: string, modelPath: string, models: { list: string; files: Map<string, string> }): void {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const shipped = models.files.get(url.pathname);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     send(res, 405, 'text/plain', 'GET only');
   } else if (url.pathname === '/model.onnx') {
     sendFile(res, modelPath);
+  } else if (url.pathname === '/models.json') {
+    send(res, 200, 'application/json', models.list);
+  } else if (shipped) {
+    sendFile(res, shipped);
   } else {
     const rel = normalize(decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)).replace(/^([/\\])+/, '');
     const file = resolve(distDir, rel);
