@@ -39,3 +39,23 @@ test('progress of a resumed run: the rate counts only the steps of this process'
   `);
   assert.deepEqual(out, ['train 520/1000 steps | epoch 4 | 2.00 steps/s | ETA 240s']);
 });
+
+test('the first line shows no rate and no ETA before one unit is done (no "0.00 images/s | ETA ?"), on a terminal too', () => {
+  const plain = lines(`
+    const bar = countProgress({ label: 'train', total: 1000, unit: 'steps', start: 500 });
+    now = 12_000; bar.update(500, 'validating');
+  `);
+  assert.deepEqual(plain, ['train 500/1000 steps | validating']);
+  // A terminal: cli-progress redraws one line; split its frames at the carriage control codes.
+  const frames = lines(`
+    process.stderr.isTTY = true;
+    const bar = countProgress({ label: 'evaluate', total: 100, unit: 'images' });
+    now = 8_000; bar.update(16, 'GED (incl) so far 0.400');
+    bar.stop();
+  `)
+    .join('\n')
+    .split('\x1b[1G')
+    .slice(1)
+    .map((f) => f.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]|[░█]/g, '').trim());
+  assert.deepEqual(frames, ['evaluate [] 0/100 images', 'evaluate [] 16/100 images | GED (incl) so far 0.400 | 2.00 images/s | ETA 42s']);
+});

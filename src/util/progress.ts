@@ -36,24 +36,34 @@ export function countProgress(o: ProgressOptions): CountProgress {
     const rate = (done - first) / elapsed;
     return Math.max(done, Math.min(o.total, Math.round(done + rate * Math.max(0, o.maxSeconds - elapsed))));
   };
+  /**
+   * ` | info | 2.00 images/s | ETA 26s`: the rate counts from the bar's start; before the first
+   * unit is done there is no rate, and the line says nothing of it (no "0.00/s", no "ETA ?").
+   */
+  const tail = (done: number, expected: number): string => {
+    const text = state || info;
+    const rate = done > first ? (done - first) / Math.max(1e-9, (performance.now() - started) / 1000) : Number.NaN;
+    const speed = Number.isFinite(rate) && rate > 0 ? ` | ${rate.toFixed(2)} ${o.unit}/s | ETA ${Math.round((expected - done) / rate)}s` : '';
+    return `${text ? ` | ${text}` : ''}${speed}`;
+  };
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { format: `${o.label} [{bar}] {value}/{total} ${o.unit} | {info} | ETA {eta_formatted}`, stream: process.stderr, hideCursor: true, etaBuffer: 50 },
+      { format: `${o.label} [{bar}] {value}/{total} ${o.unit}{tail}`, stream: process.stderr, hideCursor: true },
       cliProgress.Presets.shades_classic,
     );
-    bar.start(Math.max(1, o.total), 0, { info: '' });
-    let last = 0;
+    bar.start(Math.max(1, o.total), first, { tail: '' });
+    let last = first;
     return {
       update(done, text) {
         info = text ?? info;
         last = done;
         const expected = expectedTotal(done);
         if (expected !== bar.getTotal()) bar.setTotal(expected);
-        bar.update(done, { info: state || info });
+        bar.update(done, { tail: tail(done, expected) });
       },
       status(text) {
         state = text;
-        bar.update(last, { info: state || info });
+        bar.update(last, { tail: tail(last, bar.getTotal()) });
       },
       stop() {
         bar.stop();
@@ -68,11 +78,7 @@ export function countProgress(o: ProgressOptions): CountProgress {
       const expected = expectedTotal(done);
       if (now - lastLine < 10_000 && done < expected) return;
       lastLine = now;
-      const rate = done > first ? (done - first) / Math.max(1e-9, (now - started) / 1000) : Number.NaN;
-      const eta = rate > 0 ? (expected - done) / rate : Number.NaN;
-      process.stderr.write(
-        `${o.label} ${done}/${expected} ${o.unit}${info ? ` | ${info}` : ''} | ${Number.isFinite(rate) ? rate.toFixed(2) : '?'} ${o.unit}/s | ETA ${Number.isFinite(eta) ? `${Math.round(eta)}s` : '?'}\n`,
-      );
+      process.stderr.write(`${o.label} ${done}/${expected} ${o.unit}${tail(done, expected)}\n`);
     },
     status(text) {
       if (text) process.stderr.write(`${o.label} ${text}…\n`);
