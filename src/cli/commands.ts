@@ -21,4 +21,5 @@ export const commands: Record<string, () => Promise<{ register: RegisterCommand 
   view: () => import('./view.js'),
   'dist-check': () => import('./distCheck.js'),
   'import-torch': () => import('./importTorch.js'),
+  models: () => import('./models.js'),
 };

@@ -22,7 +22,7 @@ interface ExportFlags {
 function copyOnnx(model: string, out: string, fp16: boolean): OnnxModelMetadata & { bytes: number } {
   const { path } = resolveModelArg(model, '--model');
   const original = readFileSync(path);
-  const metadata = parseMetadata(readOnnxMetadata(original), path); // refuses a file that is not a flowseg export
+  const metadata = parseMetadata(readOnnxMetadata(original, path), path); // refuses a file that is not a flowseg export
   const bytes = fp16 ? weightsToFloat16(original, path) : original;
   writeFileAtomic(out, bytes);
   return { ...metadata, ...(fp16 ? { weights: 'float16' as const } : {}), bytes: bytes.length };

@@ -24,3 +24,13 @@ export function inferenceModel(f: { checkpoint?: string; model?: string; engine?
   if (f.checkpoint === undefined) throw new FlowsegInputError('no model: pass --model <name> (`flowseg models` lists them) or --checkpoint <run dir|file>');
   return { path: f.checkpoint, engine: f.engine ?? (/\.onnx$/i.test(f.checkpoint) ? 'onnx' : 'torch') };
 }
+
+/**
+ * {@link inferenceModel} applied to a command's flags in place: afterwards `checkpoint` names
+ * the file or run dir and `engine` is set, so the rest of the command reads them as before.
+ */
+export function resolveModelFlags<F extends { checkpoint?: string; model?: string; engine?: 'torch' | 'onnx' }>(f: F): asserts f is F & { checkpoint: string; engine: 'torch' | 'onnx' } {
+  const m = inferenceModel(f);
+  f.checkpoint = m.path;
+  f.engine = m.engine;
+}

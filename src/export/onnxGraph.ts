@@ -1,5 +1,6 @@
 import onnxProto from 'onnx-proto';
 import type { onnx } from 'onnx-proto';
+import { FlowsegInputError } from '../util/errors.js';
 
 // onnx-proto is a protobufjs-generated CommonJS module: its namespace is the default export.
 const proto = onnxProto.onnx;
@@ -87,9 +88,14 @@ export class GraphBuilder {
   }
 }
 
-/** Reads `metadata_props` of a serialized model. */
-export function readOnnxMetadata(bytes: Uint8Array): Record<string, string> {
-  const model = proto.ModelProto.decode(bytes);
+/** Reads `metadata_props` of a serialized model; bytes that are no ONNX model are a one-line input error naming `source`. */
+export function readOnnxMetadata(bytes: Uint8Array, source = 'model'): Record<string, string> {
+  let model: onnx.ModelProto;
+  try {
+    model = proto.ModelProto.decode(bytes);
+  } catch (err) {
+    throw new FlowsegInputError(`${source}: not an ONNX model (${(err as Error).message}); write one with \`flowseg export\``);
+  }
   return Object.fromEntries(model.metadataProps.map((p) => [p.key, p.value]));
 }
 

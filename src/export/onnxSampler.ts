@@ -42,7 +42,7 @@ export class OnnxSampler implements BatchSampler<Promise<SampleBatch>> {
   static async create(modelPath: string, options: OnnxSamplerOptions = {}): Promise<OnnxSampler> {
     if (!existsSync(modelPath)) throw new FlowsegInputError(`${modelPath}: no such ONNX model (write one with \`flowseg export\`)`);
     const bytes = readFileSync(modelPath);
-    const metadata = parseMetadata(readOnnxMetadata(bytes), modelPath);
+    const metadata = parseMetadata(readOnnxMetadata(bytes, modelPath), modelPath);
     const ort = await loadOnnxRuntime();
     const session = await ort.InferenceSession.create(bytes, {
       executionProviders: ['cpu'],

@@ -41,9 +41,9 @@ export function modelNames(dir = modelsDir()): string[] {
 }
 
 /** One model's files and card; refuses a folder whose card names another model or lacks a file. */
-export function loadShippedModel(name: string, dir = modelsDir()): ShippedModel {
+export function loadShippedModel(name: string, dir = modelsDir(), flag = '--model'): ShippedModel {
   const folder = join(dir, name);
-  if (!MODEL_NAME.test(name) || !existsSync(join(folder, MODEL_FILES.card))) throw unknownModel(name, '--model', dir);
+  if (!MODEL_NAME.test(name) || !existsSync(join(folder, MODEL_FILES.card))) throw unknownModel(name, flag, dir, 'no shipped model has that name');
   const m = {
     name,
     dir: folder,
@@ -67,19 +67,22 @@ const looksLikePath = (arg: string): boolean => /[/\\]/.test(arg) || /\.onnx$/i.
 
 /**
  * `--model <name|model.onnx>` → the ONNX file: a shipped model's name, or an existing file.
- * Anything else is a one-line error listing the names.
+ * Anything else (a folder, a missing file, an unknown name) is a one-line error listing the names.
  */
 export function resolveModelArg(arg: string, flag = '--model', dir = modelsDir()): { path: string; model?: ShippedModel } {
   if (!looksLikePath(arg) && modelNames(dir).includes(arg)) {
     const model = loadShippedModel(arg, dir);
     return { path: model.onnx, model };
   }
-  if (existsSync(arg) && statSync(arg).isFile()) return { path: arg };
-  throw unknownModel(arg, flag, dir);
+  if (existsSync(arg)) {
+    if (statSync(arg).isFile()) return { path: arg };
+    throw new FlowsegInputError(`${flag} ${arg} is a folder; pass the .onnx file written by \`flowseg export\`, or a model name (\`flowseg models\`)`);
+  }
+  throw unknownModel(arg, flag, dir, looksLikePath(arg) ? 'no such file (write one with `flowseg export`)' : undefined);
 }
 
-function unknownModel(arg: string, flag: string, dir: string): FlowsegInputError {
+function unknownModel(arg: string, flag: string, dir: string, what = 'neither a shipped model nor an .onnx file'): FlowsegInputError {
   const names = modelNames(dir);
   const known = names.length > 0 ? `shipped models: ${names.join(', ')}` : `no models are shipped in ${dir}`;
-  return new FlowsegInputError(`${flag} ${arg}: neither a shipped model nor an .onnx file; ${known} (\`flowseg models\` lists them)`);
+  return new FlowsegInputError(`${flag} ${arg}: ${what}; ${known} (\`flowseg models\` lists them)`);
 }
