@@ -10,7 +10,8 @@ import type { TrainConfig } from '../run/config.js';
 import { FlowsegInputError } from '../util/errors.js';
 import { gedFromPairwise, meanMap, stdMap } from '../metrics/index.js';
 import { renderSampleGrid } from './render/index.js';
-import { emptySamplesByEmptyRaters, evaluateImage, meanStd, type ImageMetrics, type SampleReductions } from './imageMetrics.js';
+import { emptySamplesByEmptyRaters, evaluateImage, meanStd, raterCoverageSummary, type ImageMetrics, type SampleReductions } from './imageMetrics.js';
+import { CalibrationAccumulator } from './calibrationAccumulator.js';
 import { reductionsOf } from './reductions.js';
 import { writeEvaluation, type EvaluationResult } from './evaluationFiles.js';
 import { pearson } from './report/stats.js';
@@ -99,6 +100,7 @@ class Evaluation {
   private readonly curve: { excl: number[]; incl: number[] }[];
   private readonly rows: ImageMetrics[] = [];
   private readonly raterCounts: number[] = [];
+  private readonly calibration = new CalibrationAccumulator();
   private readonly examples: Uint8Array[] = [];
   private readonly bar: CountProgress;
   private readonly batchSize: number;
@@ -167,6 +169,7 @@ class Evaluation {
       const e = evaluateImage(item.id, masks, raters, batch.priorSigma.subarray(b * L, (b + 1) * L), reductions[b] as SampleReductions);
       this.rows.push(e.metrics);
       this.raterCounts.push(raters.length);
+      this.calibration.add(probs, raters);
       this.counts.forEach((m, j) => {
         this.curve[j]?.excl.push(gedFromPairwise(e.pairwise, { emptyPairs: 'exclude', sampleCount: m }));
         this.curve[j]?.incl.push(gedFromPairwise(e.pairwise, { emptyPairs: 'include', sampleCount: m }));
@@ -203,6 +206,8 @@ class Evaluation {
     Object.assign(summary, {
       sigma_disagreement_pearson: sigmaPearson,
       empty_samples_by_empty_raters: emptySamplesByEmptyRaters(rows, this.raterCounts),
+      calibration: this.calibration.record(),
+      rater_coverage: raterCoverageSummary(rows),
       ...(o.config ? { config: o.config } : {}),
       ...(o.model ? { model: o.model } : {}),
       commit: gitCommit(),

@@ -1,4 +1,7 @@
 import {
+  COVERAGE_IOU,
+  bestIouPerRater,
+  raterCoverage,
   pairwiseIou,
   gedFromPairwise,
   hungarianIouFromPairwise,
@@ -29,6 +32,8 @@ export interface ImageMetrics {
   empty_samples: number;
   /** share of the rater masks with no foreground pixel */
   empty_raters: number;
+  /** per rater, the best IoU any sample reaches against its mask (∅∅ = 1; src/metrics/coverage.ts); per_image.json only */
+  rater_best_iou: number[];
 }
 
 /** Share of a set's k masks that are empty: the NaN (0/0) entries on the diagonal of its [k, k] IoU matrix. */
@@ -97,6 +102,7 @@ export function evaluateImage(
       rater_disagreement: dis / (p.raters * p.raters),
       empty_samples: emptyShare(p.ss, p.samples),
       empty_raters: emptyShare(p.yy, p.raters),
+      rater_best_iou: Array.from(bestIouPerRater(p)),
     },
   };
 }
@@ -139,4 +145,11 @@ export function emptySamplesByEmptyRaters(rows: readonly { empty_samples: number
   return [...groups.values()]
     .sort((a, b) => a.raters - b.raters || a.emptyRaters - b.emptyRaters)
     .map((g) => ({ emptyRaters: g.emptyRaters, raters: g.raters, images: g.images, emptySamples: g.sum / g.images }));
+}
+
+/** summary.rater_coverage: over every rater mask of every image, the mean best IoU and the share some sample matches at IoU ≥ `iou`. */
+export function raterCoverageSummary(rows: readonly { rater_best_iou: readonly number[] }[]): { raters: number; meanBestIou: number | null; matchedShare: number | null; iou: number } {
+  const c = raterCoverage(rows.flatMap((r) => r.rater_best_iou));
+  const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
+  return { raters: c.raters, meanBestIou: finite(c.meanBestIou), matchedShare: finite(c.matchedShare), iou: COVERAGE_IOU };
 }
