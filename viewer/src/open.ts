@@ -34,7 +34,7 @@ export async function openFiles(files: readonly File[]): Promise<Scan> {
   }
   const volume = readDicomSeries(dicom);
   const folder = pathOf(first).includes('/') ? pathOf(first).split('/').slice(0, -1).join('/') : `${dicom.length} files`;
-  return { volume, name: `${folder} — ${volume.description}`, kind: 'dicom' };
+  return { volume, name: `${folder} — ${volume.description.replace(/ \d+×\d+×\d+$/, '')}`, kind: 'dicom' };
 }
 
 /** A PNG/JPEG as a one-slice volume of its luminance (0…255), laid out as an axial DICOM slice (LPS, 1 mm). */

@@ -201,6 +201,16 @@ export class ScanView {
     nv.onLocationChange = () => {
       if (this.volume) this.events.onSlice(this.slice);
     };
-    nv.onIntensityChange = () => this.events.onWindow(this.getWindow());
+    // NiiVue's windowing drag changes cal_min/max without an event (its reset does fire one).
+    let last = '';
+    const windowMoved = (): void => {
+      const w = this.getWindow();
+      const key = `${w.level}/${w.width}`;
+      if (key !== last) this.events.onWindow(w);
+      last = key;
+    };
+    this.canvas.addEventListener('pointermove', (e) => e.buttons !== 0 && windowMoved());
+    this.canvas.addEventListener('pointerup', windowMoved);
+    nv.onIntensityChange = windowMoved;
   }
 }
