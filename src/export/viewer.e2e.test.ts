@@ -5,30 +5,16 @@
 // samples on wasm. FLOWSEG_UPDATE_SCREENSHOT=1 also refreshes docs/viewer-screenshot.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { DEFAULT_MODEL_CONFIG, ProbUNet } from '../models/index.js';
-import { manualSeed, noGrad, scope, tensor, type Tensor } from '../tensor/index.js';
 import { loadModelInput, sampleImage } from '../infer/index.js';
 import { packageRoot } from '../util/paths.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
-import { modelToOnnx } from './exportOnnx.js';
 import { ensureViewerBuilt, startViewServer } from './viewServer.js';
-import { calibrateModel } from '../testing/tinyRun.js';
+import { viewerTestModel } from '../testing/viewerModel.js';
+import { chromiumMissing, launchChromium, openViewer } from '../testing/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 const SEED = 42;
 const N = 16;
 
@@ -43,50 +29,27 @@ interface Summary {
 }
 
 test('viewer in headless Chromium: samples of the bundled image equal libtorch for the same seed (≤ 1e-4)', {
-  skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: install it with \`bash scripts/setup.sh --with-browser\` (npm test does)`,
+  skip: chromiumMissing(),
   timeout: 300_000,
 }, async () => {
   ensureViewerBuilt();
   const shape: [number, number, number] = [1, 128, 128];
   const imagePath = join(packageRoot(), 'viewer', 'public', 'lidc-sample.png');
   const image = await loadModelInput(imagePath, shape);
-  manualSeed(7);
-  const model = new ProbUNet({ ...DEFAULT_MODEL_CONFIG, filters: [8, 16, 32], latent: 6 });
-  // Random weights: shrink the prior head (μ ≈ 0, σ ≈ 1, as after training) and z's share of
-  // fcomb's input, sharpen the last layer, so that masks follow the image and vary per sample
-  // instead of flipping whole images; then put the threshold mid-range for this seed.
-  const params = model.namedParameters();
-  const priorHead = params.get('prior.head.weight') as Tensor;
-  const fcomb0 = params.get('fcomb.layers.0.weight') as Tensor; // [F, F + L, 1, 1]; z is the last L inputs
-  const zScale = Float32Array.from({ length: 8 + 6 }, (_, i) => (i < 8 ? 1 : 0.01));
-  scope(() =>
-    noGrad(() => {
-      priorHead.copyFrom(priorHead.mul(0.01));
-      fcomb0.copyFrom(fcomb0.mul(tensor(zScale, [1, 14, 1, 1])));
-      const last = params.get('fcomb.last.weight') as Tensor;
-      last.copyFrom(last.mul(20));
-    }),
-  );
-  calibrateModel(model, image, shape, SEED);
+  // Random weights shaped so masks follow the image and vary per sample (src/testing/viewerModel.ts).
+  const { model, onnx } = viewerTestModel(image, shape, SEED);
   const dir = mkdtempSync(join(tmpdir(), 'fs-viewer-'));
   const modelPath = join(dir, 'model.onnx');
-  writeFileAtomic(modelPath, modelToOnnx(model, shape).bytes);
+  writeFileAtomic(modelPath, onnx);
   const expected = sampleImage(model, image, shape, N, SEED);
   model.dispose();
 
   const server = await startViewServer({ modelPath, port: 0 });
-  const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: FLAGS,
-    viewport: { width: 1360, height: 980 },
-  });
+  const { context, page } = await launchChromium(dir, { width: 1360, height: 980 });
   try {
-    const page = context.pages()[0] ?? (await context.newPage());
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.url}?autorun=0`);
-    await page.waitForFunction('window.__flowseg && window.__flowseg.ready', undefined, { timeout: 120_000 });
+    await openViewer(page, `${server.url}?autorun=0`);
     assert.equal(await page.evaluate('window.__flowseg.error'), null);
     const summary = (await page.evaluate(`window.__flowseg.sample(${N}, ${SEED})`)) as Summary;
     const probs = (await page.evaluate('window.__flowseg.probs()')) as number[];
@@ -119,8 +82,7 @@ test('viewer in headless Chromium: samples of the bundled image equal libtorch f
 
     // Speed on wasm (the CPU path every browser has): 16 samples of the 128×128 slice, one
     // session.run each; the median of 5 after the page's warm-up run.
-    await page.goto(`${server.url}?autorun=0&ep=wasm`);
-    await page.waitForFunction('window.__flowseg && window.__flowseg.ready', undefined, { timeout: 120_000 });
+    await openViewer(page, `${server.url}?autorun=0&ep=wasm`);
     const times: number[] = [];
     let backend = '';
     for (let i = 0; i < 5; i++) {
