@@ -20,10 +20,11 @@ import { imageCases } from './cases-images.mjs';
 import { niftiCases } from './cases-nifti.mjs';
 import { npzCases } from './cases-npz.mjs';
 import { pickleCases } from './cases-pickle.mjs';
+import { scanCases } from './cases-scan.mjs';
 
 /** Every case, in a stable order; names are unique. */
 export function allCases() {
-  const cases = [...imageCases, ...niftiCases, ...npzCases, ...pickleCases, ...cliCases];
+  const cases = [...imageCases, ...niftiCases, ...npzCases, ...pickleCases, ...scanCases, ...cliCases];
   const seen = new Set();
   for (const c of cases) {
     if (seen.has(c.name)) throw new Error(`duplicate hostile case name ${c.name}`);

@@ -23,7 +23,15 @@ export const sampleFileName = (k: number): string => `sample-${String(k).padStar
  * sample-KK.png (0/1 labels), mean/std/entropy as .npy numbers and viridis .png pictures,
  * grid.png, samples.json.
  */
-export function writeSamples(out: string, s: ImageSamples, meta: Record<string, unknown>, overwrite = false, nifti?: NiftiInput): void {
+export function writeSamples(
+  out: string,
+  s: ImageSamples,
+  meta: Record<string, unknown>,
+  overwrite = false,
+  nifti?: NiftiInput,
+  /** More files written into the same folder in the same atomic step (scan inputs: the full-slice NIfTI maps). */
+  extra: Record<string, Uint8Array> = {},
+): void {
   const { height: h, width: w } = s;
   const entropy = entropyMap(s.probs);
   writeDirAtomic(
@@ -48,6 +56,7 @@ export function writeSamples(out: string, s: ImageSamples, meta: Record<string, 
           writeFileSync(join(tmp, `${name}.nii.gz`), encodeNiftiMap(nifti.headerBytes, nifti.littleEndian, full, nifti.nx, nifti.ny));
         }
       }
+      for (const [name, bytes] of Object.entries(extra)) writeFileSync(join(tmp, name), bytes);
       writeFileSync(join(tmp, 'mean.png'), encodePng(applyColormap(s.mean, { min: 0, max: 1 }), h, w));
       writeFileSync(join(tmp, 'std.png'), encodePng(applyColormap(s.std, { min: 0, max: 0.5 }), h, w));
       writeFileSync(join(tmp, 'entropy.png'), encodePng(applyColormap(entropy, { min: 0, max: Math.LN2 }), h, w));

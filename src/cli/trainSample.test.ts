@@ -37,11 +37,11 @@ test('train → sample → evaluate from the CLI on the synthetic set', () => {
   for (let i = 0; i < png.data.length; i++) png.data[i] = i % 4 === 3 ? 255 : (i * 7) % 256;
   writeFileSync(join(dir, 'img.png'), PNG.sync.write(png));
   const out = join(dir, 'samples');
-  const s = cli(['sample', '--checkpoint', run, '--image', join(dir, 'img.png'), '-n', '5', '--out', out, '--seed', '2', '--json']);
+  const s = cli(['sample', '--checkpoint', run, '--image', join(dir, 'img.png'), '--resize', '-n', '5', '--out', out, '--seed', '2', '--json']); // 20² → the model's 16²
   assert.equal(s.status, 0, s.stderr);
   const files = readdirSync(out);
   for (const f of ['sample-00.png', 'sample-04.png', 'mean.png', 'std.png', 'grid.png', 'samples.json']) assert.ok(files.includes(f), f);
-  const again = cli(['sample', '--checkpoint', run, '--image', join(dir, 'img.png'), '-n', '5', '--out', join(dir, 's2'), '--seed', '2', '--json']);
+  const again = cli(['sample', '--checkpoint', run, '--image', join(dir, 'img.png'), '--resize', '-n', '5', '--out', join(dir, 's2'), '--seed', '2', '--json']);
   assert.deepEqual(JSON.parse(again.stdout).foreground, JSON.parse(s.stdout).foreground, 'same seed, same masks');
   const e = cli(['evaluate', '--checkpoint', run, '-n', '4', '--json']);
   assert.equal(e.status, 0, e.stderr);

@@ -97,7 +97,7 @@ test('CLI: `flowseg sample --seed S` writes identical masks with --engine torch 
   const run = trainTinyRun('probunet', 'planar');
   const dir = dirname(run);
   const image = join(dir, 'scan.png');
-  writeTestPng(image, 24); // resized to the model's 16×16 by both engines
+  writeTestPng(image, 24); // resized (--resize) to the model's 16×16 by both engines
   await calibrateRun(run, image);
   const cli = (...args: string[]): string => {
     const r = spawnSync(process.execPath, [join(packageRoot(), 'bin', 'flowseg.js'), ...args], { encoding: 'utf8' });
@@ -105,8 +105,8 @@ test('CLI: `flowseg sample --seed S` writes identical masks with --engine torch 
     return r.stdout;
   };
   cli('export', '--checkpoint', run, '--out', join(dir, 'model.onnx'));
-  cli('sample', '--checkpoint', run, '--image', image, '-n', '8', '--seed', '5', '--out', join(dir, 'torch'));
-  cli('sample', '--engine', 'onnx', '--checkpoint', join(dir, 'model.onnx'), '--image', image, '-n', '8', '--seed', '5', '--out', join(dir, 'onnx'));
+  cli('sample', '--checkpoint', run, '--image', image, '--resize', '-n', '8', '--seed', '5', '--out', join(dir, 'torch'));
+  cli('sample', '--engine', 'onnx', '--checkpoint', join(dir, 'model.onnx'), '--image', image, '--resize', '-n', '8', '--seed', '5', '--out', join(dir, 'onnx'));
   for (let k = 0; k < 8; k++) {
     const f = `sample-${String(k).padStart(2, '0')}.png`;
     assert.ok(readFileSync(join(dir, 'torch', f)).equals(readFileSync(join(dir, 'onnx', f))), `${f} differs between engines`);

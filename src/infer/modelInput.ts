@@ -34,7 +34,7 @@ export async function readNiftiInput(path: string): Promise<NiftiInput> {
   const v = await readNifti(path);
   if (v.nz !== 1) {
     throw new FlowsegInputError(
-      `${path}: a 3-D volume (${v.nx}×${v.ny}×${v.nz}); flowseg samples 2-D images — save one slice as its own .nii.gz (nibabel: nib.save(nib.Nifti1Image(vol[:, :, k], affine), 'slice.nii.gz'))`,
+      `${path}: a 3-D volume (${v.nx}×${v.ny}×${v.nz}); --resize shrinks 2-D images — give --at x,y[,z] or --slice k instead (a crop at full resolution)`,
     );
   }
   let lo = Number.POSITIVE_INFINITY;

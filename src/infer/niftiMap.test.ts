@@ -39,7 +39,7 @@ test('sample on a 2-D NIfTI: mean/std/entropy .nii.gz at the input size with the
   writeFileSync(input, niftiSlice(24, 20));
   const r = spawnSync(
     process.execPath,
-    [join(packageRoot(), 'bin', 'flowseg.js'), 'sample', '--checkpoint', run, '--image', input, '-n', '4', '--out', join(dir, 's')],
+    [join(packageRoot(), 'bin', 'flowseg.js'), 'sample', '--checkpoint', run, '--image', input, '--resize', '-n', '4', '--out', join(dir, 's')],
     { encoding: 'utf8' },
   );
   assert.equal(r.status, 0, r.stderr);
@@ -60,7 +60,7 @@ test('sample on a 2-D NIfTI: mean/std/entropy .nii.gz at the input size with the
   return again.then((vol) => assert.deepEqual([vol.nx, vol.ny, vol.nz], [24, 20, 1]));
 });
 
-test('a 3-D NIfTI is refused with a one-line hint', () => {
+test('--resize refuses a 3-D NIfTI with a one-line hint (volumes take --at / --slice)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fs-nii3-'));
   const run = trainTinyRun('probunet', 'none', 2);
   const bytes = niftiSlice(8, 8);
@@ -71,9 +71,9 @@ test('a 3-D NIfTI is refused with a one-line hint', () => {
   writeFileSync(join(dir, 'vol.nii'), vol);
   const r = spawnSync(
     process.execPath,
-    [join(packageRoot(), 'bin', 'flowseg.js'), 'sample', '--checkpoint', run, '--image', join(dir, 'vol.nii'), '--out', join(dir, 's')],
+    [join(packageRoot(), 'bin', 'flowseg.js'), 'sample', '--checkpoint', run, '--image', join(dir, 'vol.nii'), '--resize', '--out', join(dir, 's')],
     { encoding: 'utf8' },
   );
   assert.equal(r.status, 2, r.stderr);
-  assert.match(r.stderr, /a 3-D volume \(8×8×3\); flowseg samples 2-D images/);
+  assert.match(r.stderr, /a 3-D volume \(8×8×3\); --resize shrinks 2-D images — give --at x,y\[,z\] or --slice k instead/);
 });

@@ -148,6 +148,7 @@ test('npm package: pack, install into a fresh project, CLI + ONNX sampling + no 
       join(dir, 'model.onnx'),
       '--image',
       join(dir, 'scan.png'),
+      '--resize', // 40² → the model's 32²
       '-n',
       '4',
       '--seed',

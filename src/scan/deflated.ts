@@ -4,36 +4,34 @@ import { limit } from '../util/limits.js';
 
 /**
  * Deflated Explicit VR Little Endian: dcmjs inflates the whole dataset at once, so a small
- * file could expand into gigabytes. This streams the raw deflate body once, counting bytes,
- * and refuses before dcmjs runs when it would exceed what one image may need
- * (maxPixels × 4 bytes + 16 MiB of header room).
+ * file could expand into gigabytes. This inflates the raw deflate body in steps and refuses as
+ * soon as it exceeds what one image may need (maxPixels × 4 bytes + 16 MiB of header room);
+ * the inflated dataset is returned for the element-length check.
  */
-export function checkDeflatedSize(bytes: Uint8Array, name: string): void {
+export function inflateDataset(bytes: Uint8Array, bodyAt: number, name: string): Uint8Array {
   const cap = limit('maxPixels') * 4 + 16 * 2 ** 20;
-  const body = bodyStart(bytes);
+  const chunks: Uint8Array[] = [];
   let total = 0;
-  let over = false;
   const inflater = new Inflate((chunk) => {
     total += chunk.length;
-    if (total > cap) over = true;
+    if (total <= cap) chunks.push(chunk);
   });
   try {
     const step = 1 << 16;
-    for (let at = body; at < bytes.length && !over; at += step) inflater.push(bytes.subarray(at, Math.min(at + step, bytes.length)), at + step >= bytes.length);
+    for (let at = bodyAt; at < bytes.length && total <= cap; at += step) inflater.push(bytes.subarray(at, Math.min(at + step, bytes.length)), at + step >= bytes.length);
   } catch (e) {
     throw new FlowsegInputError(`${name}: the deflated dataset cannot be inflated (${(e as Error).message}); the file is truncated or corrupt`);
   }
-  if (over) {
+  if (total > cap) {
     throw new FlowsegInputError(
       `${name}: the deflated dataset inflates to more than ${cap.toLocaleString('en-US')} bytes, more than one image needs (set FLOWSEG_MAX_PIXELS to raise it); the file is corrupt or not what it claims`,
     );
   }
-}
-
-/** Offset of the dataset after the file meta group (whose length (0002,0000) comes first). */
-function bodyStart(b: Uint8Array): number {
-  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const at = 132;
-  if (b.length >= at + 12 && v.getUint16(at, true) === 0x0002 && v.getUint16(at + 2, true) === 0x0000) return at + 12 + v.getUint32(at + 8, true);
-  return at;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }

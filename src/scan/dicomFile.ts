@@ -8,7 +8,8 @@ import dcmjs from 'dcmjs';
 import { FlowsegInputError } from '../util/errors.js';
 import { checkPixels } from '../util/limits.js';
 import type { Vec3 } from './affine.js';
-import { checkDeflatedSize } from './deflated.js';
+import { inflateDataset } from './deflated.js';
+import { checkElementLengths } from './dicomLengths.js';
 import { checkTransferSyntax } from './transferSyntax.js';
 
 /** A file as bytes with the name used in messages (path or dropped file name). */
@@ -52,9 +53,12 @@ export function parseDicomFile({ name, bytes }: NamedBytes): DicomImage {
     throw new FlowsegInputError(`${name}: ${what}`);
   };
   if (!isDicomBytes(bytes)) fail('not a DICOM Part-10 file (no "DICM" at byte 128); export the series as DICOM files');
-  const syntax = readTransferSyntax(bytes, name);
+  const { syntax, bodyAt } = readFileMeta(bytes, name);
   checkTransferSyntax(syntax, name);
-  if (syntax === '1.2.840.10008.1.2.1.99') checkDeflatedSize(bytes, name);
+  const deflated = syntax === '1.2.840.10008.1.2.1.99';
+  const bigEndian = syntax === '1.2.840.10008.1.2.2';
+  if (deflated) checkElementLengths(inflateDataset(bytes, bodyAt, name), 0, true, true, name);
+  else checkElementLengths(bytes, bodyAt, syntax !== '1.2.840.10008.1.2', !bigEndian, name);
   let ds: Record<string, unknown>;
   try {
     const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
@@ -90,16 +94,13 @@ export function parseDicomFile({ name, bytes }: NamedBytes): DicomImage {
   const signed = num('PixelRepresentation') === 1;
   const pixels = pixelBytes(ds.PixelData);
   const need = rows * columns * (bitsAllocated / 8);
-  // dcmjs zero-fills a value cut off by the end of the file, so the file's own length is the judge.
-  const stored = syntax === '1.2.840.10008.1.2.1.99' ? need : storedPixelBytes(bytes, need, syntax === '1.2.840.10008.1.2.2');
-  if (pixels === undefined || pixels.byteLength < need || stored < need) {
-    fail(`PixelData holds ${Math.min(stored, pixels?.byteLength ?? 0)} bytes, ${rows}×${columns} pixels of ${bitsAllocated} bits need ${need}; the file is truncated — copy it again`);
+  if (pixels === undefined || pixels.byteLength < need) {
+    fail(`PixelData holds ${pixels?.byteLength ?? 0} bytes, ${rows}×${columns} pixels of ${bitsAllocated} bits need ${need}; the header and the pixels disagree — export the file again`);
   }
   const slopeRaw = num('RescaleSlope');
   const interRaw = num('RescaleIntercept');
   const slope = slopeRaw ?? 1;
   const intercept = interRaw ?? 0;
-  const bigEndian = syntax === '1.2.840.10008.1.2.2';
   const orientation = nums('ImageOrientationPatient', 6) as DicomImage['orientation'];
   const spacing = nums('PixelSpacing', 2) ?? nums('ImagerPixelSpacing', 2) ?? [1, 1];
   if (!spacing.every((s) => s > 0)) fail(`PixelSpacing ${spacing.join('\\')} is not positive`);
@@ -125,10 +126,11 @@ export function parseDicomFile({ name, bytes }: NamedBytes): DicomImage {
   };
 }
 
-/** Reads (0002,0010) from the explicit-VR little-endian file meta group without parsing the rest. */
-function readTransferSyntax(b: Uint8Array, name: string): string {
+/** The TransferSyntaxUID (0002,0010) and where the dataset starts, from the explicit-VR little-endian file meta group. */
+function readFileMeta(b: Uint8Array, name: string): { syntax: string; bodyAt: number } {
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   let at = DICM_AT + 4;
+  let syntax: string | undefined;
   while (at + 8 <= b.length && v.getUint16(at, true) === 0x0002) {
     const element = v.getUint16(at + 2, true);
     const vr = String.fromCharCode(b[at + 4], b[at + 5]);
@@ -136,28 +138,11 @@ function readTransferSyntax(b: Uint8Array, name: string): string {
     const len = long ? v.getUint32(at + 8, true) : v.getUint16(at + 6, true);
     const start = at + (long ? 12 : 8);
     if (start + len > b.length) break;
-    if (element === 0x0010) return String.fromCharCode(...b.subarray(start, start + len)).replace(/[\0 ]+$/, '');
+    if (element === 0x0010) syntax = String.fromCharCode(...b.subarray(start, start + len)).replace(/[\0 ]+$/, '');
     at = start + len;
   }
-  throw new FlowsegInputError(`${name}: no TransferSyntaxUID (0002,0010) in the file meta header; the file is truncated or corrupt`);
-}
-
-/**
- * Bytes of the (7FE0,0010) value actually present in the file: finds the element header whose
- * declared length is at least `need` and counts what follows it. Infinity when not found
- * (then dcmjs's reading stands).
- */
-function storedPixelBytes(b: Uint8Array, need: number, bigEndian: boolean): number {
-  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const tag = bigEndian ? [0x7f, 0xe0, 0x00, 0x10] : [0xe0, 0x7f, 0x10, 0x00];
-  for (let at = DICM_AT + 4; at + 12 <= b.length; at += 2) {
-    if (b[at] !== tag[0] || b[at + 1] !== tag[1] || b[at + 2] !== tag[2] || b[at + 3] !== tag[3]) continue;
-    const explicit = (b[at + 4] === 0x4f && (b[at + 5] === 0x57 || b[at + 5] === 0x42)) || (b[at + 4] === 0x55 && b[at + 5] === 0x4e); // OW, OB, UN
-    const len = explicit ? v.getUint32(at + 8, !bigEndian) : v.getUint32(at + 4, !bigEndian);
-    if (len === 0xffffffff || len < need) continue;
-    return b.length - (at + (explicit ? 12 : 8));
-  }
-  return Number.POSITIVE_INFINITY;
+  if (syntax === undefined) throw new FlowsegInputError(`${name}: no TransferSyntaxUID (0002,0010) in the file meta header; the file is truncated or corrupt`);
+  return { syntax, bodyAt: at };
 }
 
 function pixelBytes(v: unknown): Uint8Array | undefined {

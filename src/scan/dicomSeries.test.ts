@@ -61,6 +61,9 @@ test('truncated files, missing pixels and oversized headers are one line naming 
   const stored = new Int16Array(16);
   const fields = { stored, n: 4, position: [0, 0, 0] as [number, number, number], spacing: 1, step: 1, series: '1.2.3', instance: 1 };
   assert.throws(() => readDicomSeries([{ name: 'nopix.dcm', bytes: encodeCtSlice({ ...fields, omitPixelData: true }) }]), refused(/^nopix\.dcm: has no PixelData/));
+  const lying = encodeCtSlice(fields);
+  new DataView(lying.buffer, lying.byteOffset).setUint32(lying.length - 32 - 4, 0x7ffffff0, true); // PixelData's length field (32 bytes of pixels follow)
+  assert.throws(() => readDicomSeries([{ name: 'lie.dcm', bytes: lying }]), refused(/^lie\.dcm: element \(7FE0,0010\) declares 2,147,483,632 bytes but 32 remain/));
   const huge = encodeCtSlice({ ...fields, extra: { Rows: 60000, Columns: 60000 } });
   assert.throws(() => readDicomSeries([{ name: 'huge.dcm', bytes: huge }]), refused(/^huge\.dcm: image is 60000×60000 .* FLOWSEG_MAX_PIXELS/));
 });

@@ -21,8 +21,9 @@ export function readNiftiVolume({ name, bytes }: NamedBytes): ScanVolume {
     throw new FlowsegInputError(`${name}: truncated: ${raw.length} bytes, the header needs ${header.totalBytes}; re-export or re-download it`);
   }
   const { nx, ny, nz } = header;
-  const head = raw.slice(0, header.voxOffset).buffer as ArrayBuffer;
-  const h = readHeader(head);
+  const head = new Uint8Array(header.voxOffset); // a copy: a Node Buffer's .buffer may be a shared pool
+  head.set(raw.subarray(0, header.voxOffset));
+  const h = readHeader(head.buffer);
   const affine = h.affine.flat();
   const voxels = toFloat(new DataView(raw.buffer, raw.byteOffset + header.voxOffset, nx * ny * nz * header.bytesPerVoxel), header, nx * ny * nz);
   const { sclSlope: slope, sclInter: inter } = header;
