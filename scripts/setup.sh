@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent setup, run before `npm start`, `npm test` and `npm run bench`:
-#   1. Debian packages (libtorch, Gloo headers for data-parallel training, OpenBLAS; + python3-torch for --with-python; + chromium for --with-browser)
+#   1. Debian packages (libtorch, Gloo headers for data-parallel training, OpenBLAS; + python3-torch for --with-python; + chromium for --with-browser;
+#      --with-tests, what `npm test` runs: chromium, and python3-torch + python3-numpy unless /usr/bin/python3 already imports them)
 #   2. npm dependencies (nothing downloads binaries: onnxruntime-node's postinstall is skipped)
 #   3. the native addon (scripts/install.mjs: node-gyp against libtorch; LIBTORCH_DIR=/path picks your own libtorch)
 #   4. the TypeScript build
@@ -10,12 +11,20 @@ cd "$(dirname "$0")/.."
 say() { printf '[flowseg setup] %s\n' "$*" >&2; }
 
 packages=(libtorch-dev libgloo-dev libopenblas0-pthread g++ make python3)
+test_python=0
 for arg in "$@"; do
   case "$arg" in
     --with-python) packages+=(python3-torch python3-numpy python3-scipy) ;;
     --with-browser) packages+=(chromium) ;;
+    --with-tests) packages+=(chromium); test_python=1 ;;
   esac
 done
+# The tests' references (PyTorch parity of import-torch and the model logits, numpy readers of
+# flowseg's files) run /usr/bin/python3 with torch and numpy; a python that imports them already
+# (e.g. from pip) is kept as it is.
+if [ "$test_python" = 1 ] && ! /usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1; then
+  packages+=(python3-torch python3-numpy)
+fi
 [ -n "${FLOWSEG_WITH_BROWSER:-}" ] && packages+=(chromium)
 if [ -n "${LIBTORCH_DIR:-}" ]; then
   packages=("${packages[@]/libtorch-dev}")

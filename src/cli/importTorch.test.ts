@@ -3,14 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { torchMissing, writeTorchFixture } from '../import/testing.js';
+import { writeTorchFixture } from '../import/testing.js';
 import { register } from './importTorch.js';
 import { runCommandCapturingStdout } from './testing.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'flowseg-cli-import-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-test('flowseg import-torch --json: layout, variant and config of the written run', { skip: torchMissing() }, async () => {
+test('flowseg import-torch --json: layout, variant and config of the written run', async () => {
   const file = join(scratch, 'm.pth');
   writeTorchFixture('model', file, { inChannels: 1, filters: [4, 8], latent: 2, flow: 'radial', flowSteps: 1, size: 8 });
   const out = await runCommandCapturingStdout(register, ['import-torch', file, '--out', join(scratch, 'run'), '--size', '8', '--json']);

@@ -14,11 +14,10 @@ import { FlowsegInputError } from '../util/errors.js';
 import { writePrepared } from '../data/prepared/index.js';
 import { readSynthetic } from '../data/synthetic.js';
 import { importTorch, loadTorchModel } from './importTorch.js';
-import { torchMissing, writeTorchFixture } from './testing.js';
+import { writeTorchFixture } from './testing.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'flowseg-import-torch-test-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
-const skip = torchMissing();
 
 interface Golden {
   image: number[];
@@ -53,7 +52,7 @@ function logitsError(model: SegmentationModel, g: Golden): number {
   );
 }
 
-test('flowseg/bench names (ProbUNet + planar2, 2 channels): config read off the shapes, logits match PyTorch ≤ 1e-5', { skip }, () => {
+test('flowseg/bench names (ProbUNet + planar2, 2 channels): config read off the shapes, logits match PyTorch ≤ 1e-5', () => {
   const { file, golden } = fixture('model', 'bench', SPEC);
   const m = loadTorchModel(file);
   try {
@@ -71,7 +70,7 @@ test('flowseg/bench names (ProbUNet + planar2, 2 channels): config read off the 
   }
 });
 
-test("Knegt's Probabilistic-Unet-Pytorch module tree: convs found by rank; logits match its forward ≤ 1e-5 up to flowseg's bounded log σ", { skip }, () => {
+test("Knegt's Probabilistic-Unet-Pytorch module tree: convs found by rank; logits match its forward ≤ 1e-5 up to flowseg's bounded log σ", () => {
   const spec = { ...SPEC, inChannels: 1, flow: 'none', flowSteps: 0 };
   const { file, golden } = fixture('knegt', 'knegt', spec);
   const m = loadTorchModel(file);
@@ -93,7 +92,7 @@ test("Knegt's Probabilistic-Unet-Pytorch module tree: convs found by rank; logit
   }
 });
 
-test('import-torch writes a run folder that loadTrainedModel reads back with the same logits', { skip }, () => {
+test('import-torch writes a run folder that loadTrainedModel reads back with the same logits', () => {
   const { file, golden } = fixture('model', 'run', SPEC);
   const out = join(scratch, 'run-out');
   const r = importTorch({ file, out, data: 'data/lidc', size: 16 });
@@ -115,7 +114,7 @@ test('import-torch writes a run folder that loadTrainedModel reads back with the
   assert.throws(() => importTorch({ file, out: scratch }), /exists and was not written by flowseg/);
 });
 
-test('import-torch takes the input size from a prepared --data and refuses one with other channels', { skip }, async () => {
+test('import-torch takes the input size from a prepared --data and refuses one with other channels', async () => {
   const { file } = fixture('model', 'sized', { ...SPEC, flow: 'none', flowSteps: 0 });
   const data = join(scratch, 'prepared');
   await writePrepared(readSynthetic('synthetic', { items: 2, size: 24, seed: 1 }), { out: data, source: { format: 'synthetic', input: 'synthetic' } });
@@ -130,7 +129,7 @@ test('import-torch takes the input size from a prepared --data and refuses one w
   assert.deepEqual(config.inputShape, [1, 24, 24]);
 });
 
-test('bad state_dicts: missing key, unexpected key, shape mismatch → one line naming the file and key', { skip }, () => {
+test('bad state_dicts: missing key, unexpected key, shape mismatch → one line naming the file and key', () => {
   const rejects = (fn: () => unknown, pattern: RegExp) =>
     assert.throws(fn, (e: unknown) => e instanceof FlowsegInputError && pattern.test(e.message) && !e.message.includes('\n'));
   const small = { ...SPEC, flow: 'none', flowSteps: 0 };

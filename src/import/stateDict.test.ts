@@ -5,15 +5,12 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { FlowsegInputError } from '../util/errors.js';
 import { readStateDict } from './stateDict.js';
-import { torchMissing, writeTorchFixture } from './testing.js';
+import { writeTorchFixture } from './testing.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'flowseg-import-test-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 const base = join(scratch, 'sd');
-const skip = torchMissing();
-before(() => {
-  if (!skip) writeTorchFixture('reader', base);
-});
+before(() => writeTorchFixture('reader', base));
 
 const values = (path: string) => {
   const { tensors, nestedKey } = readStateDict(path);
@@ -31,7 +28,7 @@ const EXPECTED = {
 };
 
 for (const kind of ['plain', 'nested', 'dataparallel', 'legacy']) {
-  test(`torch.save ${kind} file: every tensor with its shape, dtype, strides and storage offset`, { skip }, () => {
+  test(`torch.save ${kind} file: every tensor with its shape, dtype, strides and storage offset`, () => {
     const { t, nestedKey } = values(`${base}.${kind}.pth`);
     assert.equal(nestedKey, kind === 'nested' ? 'state_dict' : null);
     assert.deepEqual(Object.keys(t).sort(), Object.keys(EXPECTED).sort());
@@ -43,7 +40,7 @@ for (const kind of ['plain', 'nested', 'dataparallel', 'legacy']) {
   });
 }
 
-test('bad checkpoints: one-line FlowsegInputError naming the file', { skip }, () => {
+test('bad checkpoints: one-line FlowsegInputError naming the file', () => {
   const rejects = (path: string, pattern: RegExp) =>
     assert.throws(
       () => readStateDict(path),
