@@ -17,16 +17,17 @@ test('encodeFloatNpy: little-endian float32 [H, W] that numpy reads back exactly
   assert.deepEqual(Array.from(back), Array.from(map));
   const dir = mkdtempSync(join(tmpdir(), 'fs-npy-'));
   writeFileSync(join(dir, 'm.npy'), npy);
+  // numpy reads it back; no fallback: the test setup (scripts/setup.sh --with-tests) installs python3-numpy.
   const py = spawnSync(
-    'python3',
+    '/usr/bin/python3',
     [
       '-c',
       `import json, numpy as np; a = np.load('${join(dir, 'm.npy')}'); print(json.dumps([str(a.dtype), list(a.shape), a.ravel().astype(float).tolist()]))`,
     ],
     { encoding: 'utf8' },
   );
-  if (py.status === 0) assert.deepEqual(JSON.parse(py.stdout), ['float32', [2, 3], Array.from(map)]);
-  else console.log('numpy not available: checked the bytes only');
+  assert.equal(py.status, 0, `/usr/bin/python3 + numpy failed (run \`bash scripts/setup.sh --with-tests\`): ${py.stderr}`);
+  assert.deepEqual(JSON.parse(py.stdout), ['float32', [2, 3], Array.from(map)]);
   rmSync(dir, { recursive: true });
 });
 
