@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The real-data runs behind docs/results/{lidc,kvasir,drive} (issue 12), on a 2-core CPU,
 # exactly as they were made. Needs ../shared/data. Each stage is skipped when its output exists,
-# so the script resumes after an interruption. Writes under $OUT (default /tmp/flowseg-real).
+# so the script resumes after an interruption. Writes under $OUT (default ../flowseg-real, beside
+# the clone as ../shared is; a relative OUT is taken from the repository's root).
 #
 # Threads: a run alone uses both cores (libtorch's default); two runs side by side get
 # FLOWSEG_THREADS=1 each, which the report's deviation table states.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-OUT=${OUT:-/tmp/flowseg-real}
+# Absolute from here on: config.json records the data folder, and evaluate may run from elsewhere.
+OUT=$(realpath -m "${OUT:-../flowseg-real}")
 DATA=${DATA:-../shared/data}
 fs() { node bin/flowseg.js "$@"; }
 mkdir -p "$OUT"
@@ -31,7 +33,7 @@ prepare kvasir "$DATA/kvasir" kvasir-prepared --grayscale
 prepare retina "$DATA/retina/DRIVE" drive-prepared
 
 # LIDC 2-planar: the issue's "Done when" command — defaults only (the cpu profile), 60 min, alone.
-# docs/results/lidc was made at 866ec37 (OUT=/work/real3); docs/results/lidc-f85288d is the same
+# docs/results/lidc was made at 866ec37 (in an OUT of its own); docs/results/lidc-f85288d is the same
 # command at f85288d, before the cpu profile clipped gradient spikes and started the output at the
 # foreground rate.
 # WITH_LIDC=0 skips this stage.
@@ -41,7 +43,7 @@ fs report "$OUT/lidc" --out docs/results/lidc
 fi
 
 # The same command with random flips (--augment), an experiment: docs/results/lidc-augment was made
-# at 53f6a68 (OUT=/work/real4). WITH_LIDC_AUGMENT=1 reruns it.
+# at 53f6a68. WITH_LIDC_AUGMENT=1 reruns it.
 if [ "${WITH_LIDC_AUGMENT:-0}" = 1 ]; then
 train_eval "$OUT/lidc-augment/probunet+planar2" --data "$OUT/lidc-prepared" --model probunet --flow planar --flow-steps 2 --max-minutes 60 --augment
 fs report "$OUT/lidc-augment" --out docs/results/lidc-augment
