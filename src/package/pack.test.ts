@@ -15,6 +15,7 @@ import { manualSeed } from '../tensor/index.js';
 import { modelToOnnx } from '../export/modelToOnnx.js';
 import { ensureViewerBuilt } from '../export/viewServer.js';
 import { writeTestPng } from '../testing/tinyRun.js';
+import { exampleCard, writeModelFolder } from '../zoo/testing.js';
 import { packageRoot } from '../util/paths.js';
 
 const root = packageRoot();
@@ -30,6 +31,14 @@ process.on('exit', () => {
 });
 `;
 
+// In NODE_OPTIONS: every node process (npx's own and flowseg's) records its libraries in MAPS_DIR/<pid>.json.
+const MAPS_EACH_HOOK = `import { readFileSync, writeFileSync } from 'node:fs';
+process.on('exit', () => {
+  const maps = readFileSync('/proc/self/maps', 'utf8');
+  writeFileSync(\`\${process.env.MAPS_DIR}/\${process.pid}.json\`, JSON.stringify({ libtorch: /libtorch|libc10\\.so|flowseg_native/.test(maps), onnxruntime: /onnxruntime/.test(maps) }));
+});
+`;
+
 const run = (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> =>
   spawnSync(cmd, args, {
     cwd,
@@ -38,7 +47,7 @@ const run = (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = 
     timeout: 150_000,
   });
 
-test('npm package: pack, install into a fresh project, CLI + ONNX sampling + no libtorch on the ONNX paths', { timeout: 240_000 }, async (t) => {
+test('npm package: pack, install into a fresh project, CLI + ONNX sampling + no libtorch on the ONNX paths', { timeout: 300_000 }, async (t) => {
   if (spawnSync('npm', ['--version']).status !== 0) return t.skip('npm is not on PATH');
   ensureViewerBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'fs-pack-'));
@@ -75,7 +84,10 @@ test('npm package: pack, install into a fresh project, CLI + ONNX sampling + no 
         f.startsWith('docs/results') || (f.endsWith('.png') && !f.startsWith('viewer/dist/')) || /\.test\.|\.map$|^src\/|^native\/build|^dist\/bench/.test(f),
     );
     assert.deepEqual(unwanted, [], 'no results images, tests, sources maps, TS sources or builds');
-    assert.ok(info.size < 15e6, `packed size ${info.size}`);
+    assert.ok(info.size <= 30e6, `packed size ${info.size}`);
+    assert.ok(files.includes('models/README.md'), 'models/ ships');
+    for (const f of (info.files as { path: string; size?: number }[]).filter((x) => /^models\/[^/]+\/model\.onnx$/.test(x.path)))
+      assert.ok((f.size ?? 0) <= 10e6, `${f.path}: ${f.size} bytes; a shipped model is at most 10 MB`);
 
     // 2. A fresh project; the install script may run (allowScripts) and reports what it found.
     const tgz = join(dir, info.filename);
@@ -113,6 +125,47 @@ test('npm package: pack, install into a fresh project, CLI + ONNX sampling + no 
     const version = run('npx', ['--no-install', 'flowseg', '--version'], proj);
     assert.equal(version.status, 0, version.stderr);
     assert.equal(version.stdout.trim(), pkg.version);
+
+    // 3b. Shipped models by name, before the addon is copied in (so no libtorch is usable): `npx flowseg
+    // models`, sample and evaluate. The packed lidc-nodule-planar2 when the package has it, else a tiny
+    // stand-in under that name in FLOWSEG_MODELS_DIR (fake weights never go into models/).
+    const SHIPPED = 'lidc-nodule-planar2';
+    const shipped = files.includes(`models/${SHIPPED}/model.onnx`);
+    const zooEnv: NodeJS.ProcessEnv = {};
+    const crop = join(dir, 'crop.png');
+    let side = 128;
+    if (shipped) copyFileSync(join(root, 'viewer', 'public', 'lidc-sample.png'), crop); // a real 128² LIDC crop
+    else {
+      side = 32;
+      manualSeed(5);
+      const standIn = new ProbUNet({ ...DEFAULT_MODEL_CONFIG, filters: [4, 8], latent: 3, flow: 'planar', flowSteps: 2 });
+      writeModelFolder(join(dir, 'zoo'), exampleCard(SHIPPED, { inputShape: [1, side, side] }), modelToOnnx(standIn, [1, side, side]).bytes);
+      standIn.dispose();
+      zooEnv.FLOWSEG_MODELS_DIR = join(dir, 'zoo');
+      writeTestPng(crop, side);
+    }
+    writeFileSync(join(dir, 'maps-each.mjs'), MAPS_EACH_HOOK);
+    const npx = (name: string, args: string[]): { r: SpawnSyncReturns<string>; maps: { libtorch: boolean; onnxruntime: boolean }[] } => {
+      const mapsDir = join(dir, `maps-${name}`);
+      mkdirSync(mapsDir);
+      const r = run('npx', ['--no-install', 'flowseg', ...args], proj, { ...zooEnv, NODE_OPTIONS: `--import=${join(dir, 'maps-each.mjs')}`, MAPS_DIR: mapsDir });
+      assert.equal(r.status, 0, `npx flowseg ${args.join(' ')}: ${r.stderr}`);
+      return { r, maps: readdirSync(mapsDir).map((f) => JSON.parse(readFileSync(join(mapsDir, f), 'utf8'))) };
+    };
+    const listed = npx('models', ['models']);
+    assert.match(listed.r.stdout, new RegExp(`^${SHIPPED} `, 'm'));
+    const sampled = npx('sample-name', ['sample', '--model', SHIPPED, '--image', crop, '-n', '16', '--out', join(dir, 's')]);
+    assert.equal(readdirSync(join(dir, 's')).filter((f) => /^sample-\d+\.png$/.test(f)).length, 16);
+    npx('prepare', ['prepare', '--format', 'synthetic', 'synthetic', '--size', String(side), '--items', '8', '--out', join(dir, 'data')]);
+    const evaluated = npx('evaluate-name', ['evaluate', '--model', SHIPPED, '--data', join(dir, 'data'), '-n', '16', '--out', join(dir, 'e')]);
+    const summary = JSON.parse(readFileSync(join(dir, 'e', 'summary.json'), 'utf8')) as { images: number; model: { name: string } };
+    assert.equal(summary.images, 8);
+    assert.equal(summary.model.name, SHIPPED);
+    for (const [what, x] of Object.entries({ models: listed, sample: sampled, evaluate: evaluated })) {
+      assert.ok(x.maps.length > 0 && x.maps.every((m) => !m.libtorch), `\`flowseg ${what}\` by name never maps libtorch: ${JSON.stringify(x.maps)}`);
+    }
+    assert.ok(sampled.maps.some((m) => m.onnxruntime) && evaluated.maps.some((m) => m.onnxruntime), 'sample and evaluate ran onnxruntime');
+    console.log(`shipped model ${SHIPPED} (${shipped ? 'packed' : 'stand-in via FLOWSEG_MODELS_DIR'}): models, sample -n 16, evaluate -n 16 on 8 images without libtorch`);
 
     // The addon as an install that found libtorch would have built it (same Node, same libtorch).
     if (existsSync(addon)) {
