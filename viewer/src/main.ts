@@ -1,63 +1,17 @@
 // The viewer page: open a scan (DICOM series, NIfTI, PNG/JPEG), pick a model, click a lesion →
 // n samples from flowseg/web, mean/std/entropy overlaid on the scan, thumbnails, downloads.
 // Everything runs in this tab (onnxruntime-web); nothing is uploaded.
-import { sampleAt, WebSampler, type ScanSamples, type WebSamples } from '../../src/web/index.js';
-import { flipXY, type ScanVolume } from '../../src/scan/index.js';
-import { FOREGROUND_THRESHOLD } from '../../src/infer/threshold.js';
+import { WebSampler } from '../../src/web/index.js';
 import { openFiles, openPicture, filesOfDrop, type Scan } from './open.js';
-import { toModelInput } from './image.js';
-import { ScanView, type Overlay, type Window } from './scanView.js';
+import { ScanView, type Overlay } from './scanView.js';
 import { listModels, type ModelEntry } from './models.js';
-import { colourBar, drawMap, drawSample, type Picture } from './render.js';
+import { colourBar } from './render.js';
 import { downloadNifti, downloadPng } from './downloads.js';
+import { renderPanels } from './panels.js';
+import { segmentScan, takesWholePicture, type Shown, type Voxel } from './segment.js';
+import { showSlice, showWindow, openingWindow, wireDisplay } from './display.js';
+import { summarize, type Hook, type Summary } from './hook.js';
 
-/** What one segmentation gives the page and the test hook. */
-interface Shown {
-  samples: WebSamples;
-  /** the model input [C, H, W] */
-  picture: Picture;
-  /** the maps on the clicked slice's grid; null when the input was resized (no common grid) */
-  pasted: ScanSamples | null;
-  at: { x: number; y: number; k: number };
-}
-
-/** What `window.__flowseg` reports for scripts and the end-to-end tests. */
-interface Summary {
-  n: number;
-  seed: number;
-  backend: string;
-  variant: string;
-  height: number;
-  width: number;
-  ms: number;
-  foreground: number[];
-  meanSum: number;
-  stdSum: number;
-  priorMu: number[];
-  priorSigma: number[];
-  at: { x: number; y: number; k: number };
-  /** crop pixel (0, 0) on the slice, when pasted back */
-  window: { x0: number; y0: number; size: number } | null;
-  /** foreground pixels of each sample on the slice grid (pasted back) */
-  pastedForeground: number[];
-  /** results so far on this page (a click increments it) */
-  count: number;
-}
-
-interface Hook {
-  ready: boolean;
-  error: string | null;
-  lastResult: Summary | null;
-  sample(n: number, seed: number): Promise<Summary>;
-  segmentAt(x: number, y: number, k: number): Promise<Summary>;
-  probs(): number[];
-  voxelToClient(x: number, y: number, k: number): { x: number; y: number } | null;
-  window(): Window;
-  slice(): number;
-  scan(): { name: string; kind: string; nx: number; ny: number; nz: number; units: string } | null;
-}
-
-const PRESETS: Record<string, Window | null> = { lung: { level: -600, width: 1500 }, mediastinum: { level: 40, width: 400 }, full: null };
 const OVERLAYS: Record<string, { colormap: string; min: number; max: number }> = {
   mean: { colormap: 'warm', min: 0.02, max: 1 },
   std: { colormap: 'winter', min: 0.02, max: 0.5 },
@@ -119,37 +73,10 @@ async function setScan(scan: Scan): Promise<void> {
   state.shown = null;
   const v = scan.volume;
   $('scan-name').textContent = `${scan.name} · ${v.nx}×${v.ny}×${v.nz} · ${v.spacing.map((s) => s.toFixed(2)).join('×')} mm${v.units === 'HU' ? ' · HU' : ''}`;
-  const slider = $<HTMLInputElement>('slice');
-  slider.max = String(v.nz - 1);
-  slider.disabled = v.nz === 1;
-  const w = v.units === 'HU' ? (PRESETS.lung as Window) : fullRange(v);
+  const w = openingWindow(v);
   await view.show(v, Math.floor(v.nz / 2), w);
   showWindow(w);
   render();
-}
-
-function fullRange(v: ScanVolume): Window {
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (const x of v.voxels) {
-    if (x < lo) lo = x;
-    if (x > hi) hi = x;
-  }
-  return { level: (lo + hi) / 2, width: Math.max(1, hi - lo) };
-}
-
-function showWindow(w: Window): void {
-  $<HTMLInputElement>('level').value = String(Math.round(w.level));
-  $<HTMLInputElement>('width').value = String(Math.round(w.width));
-  for (const b of document.querySelectorAll<HTMLButtonElement>('[data-preset]')) {
-    const p = PRESETS[b.dataset.preset ?? ''];
-    b.classList.toggle('active', !!p && Math.round(p.level) === Math.round(w.level) && Math.round(p.width) === Math.round(w.width));
-  }
-}
-
-function applyWindow(w: Window): void {
-  state.view?.setWindow(w);
-  showWindow(w);
 }
 
 // ---- model ------------------------------------------------------------------------------
@@ -187,82 +114,30 @@ const sampling = (): { n: number; seed: number } => ({
   seed: Math.max(0, Math.floor(Number($<HTMLInputElement>('seed').value) || 0)),
 });
 
-/**
- * A picture of the model's size (or any picture for a colour model) is the model input as a
- * whole, as `flowseg sample --image` takes it; anything else is cropped around the click.
- */
-function wholePicture(scan: Scan, sampler: WebSampler): boolean {
-  const [c, h, w] = sampler.inputShape;
-  const p = scan.picture?.raster;
-  return !!p && (c === 3 || (p.width === w && p.height === h));
-}
-
 let queue: Promise<unknown> = Promise.resolve();
 
 /** Samples at a voxel (null: the picture's centre / the middle slice); one at a time. */
-function segment(at: { x: number; y: number; k: number } | null): Promise<Summary> {
+function segment(at: Voxel | null): Promise<Summary> {
   const run = queue.then(() => segmentNow(at));
   queue = run.catch(() => undefined);
   return run;
 }
 
-async function segmentNow(at: { x: number; y: number; k: number } | null): Promise<Summary> {
+async function segmentNow(at: Voxel | null): Promise<Summary> {
   const { sampler, scan } = state;
   if (!sampler || !scan) throw new Error('open a scan and a model first');
   const v = scan.volume;
   const point = at ?? { x: Math.floor(v.nx / 2), y: Math.floor(v.ny / 2), k: state.view?.slice ?? Math.floor(v.nz / 2) };
   const { n, seed } = sampling();
   status(`sampling ${n}…`);
-  let shown: Shown;
-  const [c, h, w] = sampler.inputShape;
-  if (wholePicture(scan, sampler)) {
-    const input = toModelInput(scan.picture!.raster, [c, h, w]);
-    const samples = await sampler.sample(input, { n, seed });
-    const sameGrid = v.nx === w && v.ny === h;
-    const pasted: ScanSamples | null = sameGrid
-      ? {
-          crop: { k: 0, x: point.x, y: point.y, window: { x0: 0, y0: 0, size: w }, values: v.voxels, input },
-          samples,
-          nx: w,
-          ny: h,
-          sliceAffineRas: flipXY(v.affine),
-          masks: samples.masks,
-          mean: samples.mean,
-          std: samples.std,
-          entropy: samples.entropy,
-        }
-      : null;
-    shown = { samples, picture: { planes: input, channels: c, height: h, width: w }, pasted, at: { ...point, k: 0 } };
-  } else {
-    const pasted = await sampleAt(sampler, v, point, { n, seed });
-    shown = { samples: pasted.samples, picture: { planes: pasted.crop.input, channels: 1, height: h, width: w }, pasted, at: { x: pasted.crop.x, y: pasted.crop.y, k: pasted.crop.k } };
-  }
+  const shown = await segmentScan(sampler, scan, point, { n, seed });
   state.shown = shown;
   state.selected = Math.min(state.selected, n - 1);
   state.count++;
   render();
   await showOverlay();
-  const s = shown.samples;
-  status(`${n} samples in ${s.ms.toFixed(0)} ms · ${s.backend} · seed ${seed} · at (${shown.at.x}, ${shown.at.y}, slice ${shown.at.k})`);
-  const sum = (a: Float32Array): number => a.reduce((t, x) => t + x, 0);
-  const summary: Summary = {
-    n,
-    seed,
-    backend: s.backend,
-    variant: sampler.metadata.variant,
-    height: s.height,
-    width: s.width,
-    ms: s.ms,
-    foreground: s.masks.map((m) => m.reduce((t, x) => t + x, 0)),
-    meanSum: sum(s.mean),
-    stdSum: sum(s.std),
-    priorMu: s.priorMu,
-    priorSigma: s.priorSigma,
-    at: shown.at,
-    window: shown.pasted ? shown.pasted.crop.window : null,
-    pastedForeground: shown.pasted ? shown.pasted.masks.map((m) => m.reduce((t, x) => t + x, 0)) : [],
-    count: state.count,
-  };
+  status(`${n} samples in ${shown.samples.ms.toFixed(0)} ms · ${shown.samples.backend} · seed ${seed} · at (${shown.at.x}, ${shown.at.y}, slice ${shown.at.k})`);
+  const summary = summarize(shown, sampler.metadata.variant, state.count);
   hook.lastResult = summary;
   return summary;
 }
@@ -282,42 +157,13 @@ async function showOverlay(): Promise<void> {
 // ---- panels -----------------------------------------------------------------------------
 
 function render(): void {
-  const r = state.shown;
-  for (const id of ['download-nifti', 'download-png']) ($(id) as HTMLButtonElement).disabled = !r?.pasted;
-  const grid = $('grid');
-  grid.innerHTML = '';
-  if (!r) {
-    for (const id of ['input', 'mean', 'std']) {
-      const c = $<HTMLCanvasElement>(id);
-      c.getContext('2d')?.clearRect(0, 0, c.width, c.height);
-    }
-    $('grid-note').textContent = '';
-    return;
-  }
-  const { height: h, width: w } = r.picture;
-  drawSample($('input'), r.picture, r.samples.mean, new Uint8Array(h * w), 'overlay');
-  drawMap($('mean'), r.samples.mean, h, w, 0, 1);
-  drawMap($('std'), r.samples.std, h, w, 0, 0.5);
-  r.samples.masks.forEach((mask, k) => {
-    const tile = document.createElement('div');
-    tile.className = `tile${k === state.selected ? ' selected' : ''}`;
-    tile.title = `sample ${k}: click to overlay it on the scan`;
-    const canvas = document.createElement('canvas');
-    drawSample(canvas, r.picture, r.samples.probs[k] as Float32Array, mask, 'overlay');
-    const caption = document.createElement('div');
-    const label = (text: string): HTMLSpanElement => Object.assign(document.createElement('span'), { textContent: text });
-    caption.append(label(`#${k}`), label(`${mask.reduce((s, v) => s + v, 0)} px`));
-    tile.append(canvas, caption);
-    tile.onclick = () => {
-      state.selected = k;
-      $<HTMLSelectElement>('overlay').value = 'sample';
-      render();
-      void showOverlay().catch(fail);
-    };
-    grid.append(tile);
+  for (const id of ['download-nifti', 'download-png']) ($(id) as HTMLButtonElement).disabled = !state.shown?.pasted;
+  renderPanels(state.shown, state.selected, (k) => {
+    state.selected = k;
+    $<HTMLSelectElement>('overlay').value = 'sample';
+    render();
+    void showOverlay().catch(fail);
   });
-  const nonEmpty = r.samples.masks.filter((m) => m.some((v) => v)).length;
-  $('grid-note').textContent = `n = ${r.samples.n} · seed ${r.samples.seed} · ${nonEmpty} non-empty · p > ${FOREGROUND_THRESHOLD}`;
 }
 
 // ---- wiring -----------------------------------------------------------------------------
@@ -326,7 +172,7 @@ async function openAndShow(files: File[]): Promise<void> {
   status(`reading ${files.length} file${files.length === 1 ? '' : 's'}…`);
   await setScan(await openFiles(files));
   status(state.sampler ? 'click a lesion' : 'open a model');
-  if (state.sampler && state.scan && wholePicture(state.scan, state.sampler)) await segment(null);
+  if (state.sampler && state.scan && takesWholePicture(state.scan, state.sampler)) await segment(null);
 }
 
 function wire(): void {
@@ -335,44 +181,6 @@ function wire(): void {
   $<HTMLInputElement>('opacity').oninput = (e) => state.view?.setOpacity(Number((e.target as HTMLInputElement).value));
   $('download-nifti').onclick = () => state.shown?.pasted && downloadNifti(state.shown.pasted, summaryFile());
   $('download-png').onclick = () => state.shown?.pasted && downloadPng(state.shown.pasted, summaryFile());
-  for (const b of document.querySelectorAll<HTMLButtonElement>('[data-preset]')) {
-    b.onclick = () => {
-      const p = PRESETS[b.dataset.preset ?? ''];
-      if (state.scan) applyWindow(p ?? fullRange(state.scan.volume));
-    };
-  }
-  const typedWindow = (): void =>
-    applyWindow({ level: Number($<HTMLInputElement>('level').value), width: Math.max(1, Number($<HTMLInputElement>('width').value)) });
-  $('level').onchange = typedWindow;
-  $('width').onchange = typedWindow;
-  $<HTMLInputElement>('slice').oninput = (e) => state.view?.setSlice(Number((e.target as HTMLInputElement).value));
-  $('zoom-in').onclick = () => state.view?.zoom(1.25);
-  $('zoom-out').onclick = () => state.view?.zoom(0.8);
-  $('zoom-reset').onclick = () => state.view?.resetZoom();
-  window.addEventListener(
-    'keydown',
-    (e) => {
-      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) return;
-      const view = state.view;
-      if (!view) return;
-      const act: Record<string, () => void> = {
-        ArrowUp: () => view.setSlice(view.slice + 1),
-        PageUp: () => view.setSlice(view.slice + 1),
-        ArrowDown: () => view.setSlice(view.slice - 1),
-        PageDown: () => view.setSlice(view.slice - 1),
-        '+': () => view.zoom(1.25),
-        '=': () => view.zoom(1.25),
-        '-': () => view.zoom(0.8),
-        '0': () => view.resetZoom(),
-      };
-      const f = act[e.key];
-      if (!f) return;
-      e.preventDefault();
-      e.stopPropagation(); // NiiVue's own arrow keys move its crosshair instead
-      f();
-    },
-    { capture: true },
-  );
   $('use-sample').onclick = () =>
     void fetch('lidc-sample.png')
       .then((r) => r.blob())
@@ -434,14 +242,11 @@ function summaryFile(): Uint8Array {
 async function init(): Promise<void> {
   state.view = await ScanView.create($('scan'), {
     onClick: (x, y, k) => void segment({ x, y, k }).catch(fail),
-    onSlice: (k) => {
-      const nz = state.scan?.volume.nz ?? 1;
-      $<HTMLInputElement>('slice').value = String(k);
-      $('slice-label').textContent = `${k + 1} / ${nz}`;
-    },
+    onSlice: (k) => showSlice(k, state.scan?.volume.nz ?? 1),
     onWindow: showWindow,
   });
   wire();
+  wireDisplay(state.view, () => state.scan?.volume ?? null);
   colourBar($('mean-bar'), 0, 1);
   colourBar($('std-bar'), 0, 0.5);
   const sample = await (await fetch('lidc-sample.png')).blob();
