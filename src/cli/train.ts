@@ -4,7 +4,7 @@ import { defaultProfile, PROFILE_NAMES, PROFILES, type ProfileName } from '../ex
 import { FLOW_NAMES, DEFAULT_MODEL_CONFIG, PRIOR_KINDS, type FlowName, type ModelKind, type PriorKind } from '../models/config.js';
 import { disposeCheckpoint, readCheckpoint, runFile, type TrainConfig } from '../run/index.js';
 import { DEFAULT_TRAIN, train } from '../train/index.js';
-import { LR_SCHEDULES, type LrSchedule } from '../train/lrSchedule.js';
+import { LR_SCHEDULES, type LrSchedule } from '../run/config.js';
 import { FlowsegEngineError, FlowsegInputError } from '../util/errors.js';
 import { readDistEnv, threadsPerWorker } from '../distributed/env.js';
 import { launchLocal, withoutNprocFlag } from '../distributed/launch.js';

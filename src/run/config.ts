@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { FLOW_NAMES, PRIOR_KINDS, type FlowName, type ModelConfig, type PriorKind } from '../models/config.js';
-import { LR_SCHEDULES, type LrSchedule } from '../train/lrSchedule.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { FlowsegInputError } from '../util/errors.js';
 
 export type Monitor = 'loss' | 'ged';
+
+/** The learning-rate schedules a config may name; what they do is train/lrSchedule.ts's. */
+export type LrSchedule = 'constant' | 'cosine';
+export const LR_SCHEDULES: readonly LrSchedule[] = ['constant', 'cosine'];
 
 /**
  * One training run's settings: printed at start, saved as the run's config.json and inside

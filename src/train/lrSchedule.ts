@@ -5,8 +5,7 @@
  * (--max-minutes), whichever is further along. A time budget is what a CPU run usually has, so
  * the rate anneals to its floor exactly when the clock runs out, whatever the machine's speed.
  */
-export type LrSchedule = 'constant' | 'cosine';
-export const LR_SCHEDULES: readonly LrSchedule[] = ['constant', 'cosine'];
+import type { LrSchedule } from '../run/config.js';
 
 /** The cosine schedule ends at this share of the peak rate. */
 export const COSINE_FLOOR = 0.02;
