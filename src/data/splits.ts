@@ -118,16 +118,24 @@ export interface SplitIndices {
   test: number[];
 }
 
-/** How a run splits its data (TrainConfig's split, seed and valFraction). */
-export interface SplitPlan {
-  split:
-    | { kind: 'kfold'; fold: number; folds: number }
-    | { kind: 'fractions'; train: number; val: number; test: number }
-    | { kind: 'file'; file: string; fold: number };
-  seed: number;
+/**
+ * How a run splits its data: TrainConfig's split, seed and valFraction. The one schema of both:
+ * run/config.ts validates config.json and checkpoints with these fields, and SplitPlan is its type.
+ */
+export const splitPlanSchema = z.object({
+  /** k-fold by patient (seed 000) when kind = kfold, else train/val/test fractions (seed 001). */
+  split: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('kfold'), fold: z.number().int().min(0), folds: z.number().int().min(2) }),
+    /** nnU-Net's splits_final.json: fold `fold`'s val cases are the test set. */
+    z.object({ kind: z.literal('file'), file: z.string().min(1), fold: z.number().int().min(0) }),
+    z.object({ kind: z.literal('fractions'), train: z.number().min(0), val: z.number().min(0), test: z.number().min(0) }),
+  ]),
+  seed: z.number().int().min(0),
   /** Share of training patients held out for early stopping when the split has no val part. */
-  valFraction: number;
-}
+  valFraction: z.number().min(0).max(0.9),
+});
+
+export type SplitPlan = z.infer<typeof splitPlanSchema>;
 
 /** A run's split by patient; a k-fold split gets a validation part carved from its training patients. */
 export function splitDataset(dataset: SplitSource, config: SplitPlan): SplitIndices {

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_MODEL_CONFIG } from '../models/config.js';
 import { DEFAULT_TRAIN } from '../train/config.js';
-import { parseTrainConfig, readRunConfig, writeRunConfig, type TrainConfig } from './config.js';
+import { parseTrainConfig, readRunConfig, trainConfigSchema, writeRunConfig, type TrainConfig } from './config.js';
+import { splitDataset, splitPlanSchema } from '../data/splits.js';
 
 const config: TrainConfig = {
   ...DEFAULT_TRAIN,
@@ -37,4 +38,13 @@ test('configs of older runs (without the newer keys) read with defaults', () => 
   assert.equal(parsed.gradClip, null);
   assert.equal(valEverySteps, null);
   assert.equal(gradClip, null);
+});
+
+test("the run's split settings are data/splits.ts's SplitPlan schema, so a parsed config is a SplitPlan", () => {
+  for (const k of ['split', 'seed', 'valFraction'] as const) assert.equal(trainConfigSchema.shape[k], splitPlanSchema.shape[k], k);
+  const parsed = parseTrainConfig({ ...config, split: { kind: 'fractions', train: 0.5, val: 0.25, test: 0.25 } }, 'x');
+  const ids = Array.from({ length: 8 }, (_, i) => `s${i}`);
+  const parts = splitDataset({ ids, patientIds: ids.map((_, i) => `p${i}`) }, parsed);
+  assert.deepEqual([parts.train.length, parts.val.length, parts.test.length], [4, 2, 2]);
+  assert.throws(() => parseTrainConfig({ ...config, split: { kind: 'kfold', fold: 0, folds: 1 } }, 'x'), /x: split\.folds: Number must be greater than or equal to 2/);
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { FLOW_NAMES, PRIOR_KINDS, type FlowName, type ModelConfig, type PriorKind } from '../models/config.js';
+import { splitPlanSchema } from '../data/splits.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { FlowsegInputError } from '../util/errors.js';
 
@@ -28,13 +29,6 @@ const modelConfigSchema = z.object({
   dtype: z.enum(['float32', 'float64']),
 });
 
-const splitConfigSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('kfold'), fold: z.number().int().min(0), folds: z.number().int().min(2) }),
-  /** nnU-Net's splits_final.json: fold `fold`'s val cases are the test set. */
-  z.object({ kind: z.literal('file'), file: z.string().min(1), fold: z.number().int().min(0) }),
-  z.object({ kind: z.literal('fractions'), train: z.number().min(0), val: z.number().min(0), test: z.number().min(0) }),
-]);
-
 const nullableCount = z.number().int().positive().nullable();
 
 export const trainConfigSchema = z.object({
@@ -42,11 +36,12 @@ export const trainConfigSchema = z.object({
   data: z.string().min(1),
   modelConfig: modelConfigSchema,
   variant: z.string().min(1),
-  seed: z.number().int().min(0),
+  /** The seed of everything (weights, data order, the split): data/splits.ts splitPlanSchema. */
+  seed: splitPlanSchema.shape.seed,
   /** k-fold by patient (seed 000) when kind = kfold, else train/val/test fractions (seed 001). */
-  split: splitConfigSchema,
+  split: splitPlanSchema.shape.split,
   /** Share of training patients held out for early stopping when the split has no val part. */
-  valFraction: z.number().min(0).max(0.9),
+  valFraction: splitPlanSchema.shape.valFraction,
   raters: z.enum(['all', 'single']),
   augment: z.boolean(),
   batchSize: z.number().int().positive(),
