@@ -92,7 +92,16 @@ function main(): void {
       for (const [b, times] of evaluationAt) {
         times.push(
           timeMs(() => {
-            evaluate({ sampler: new TorchSampler(model), config, split: 'all', samples: SAMPLES, out: join(dir, `eval-${r}-b${b}`), seed: 0, examples: 0, imageBatch: b });
+            evaluate({
+              sampler: new TorchSampler(model),
+              config,
+              split: 'all',
+              samples: SAMPLES,
+              out: join(dir, `eval-${r}-b${b}`),
+              seed: 0,
+              examples: 0,
+              imageBatch: b,
+            });
           }),
         );
       }

@@ -58,7 +58,8 @@ async function evaluateTorch(checkpoint: string, o: Common, out: string): Promis
  * --data (or a shipped model's test patients with --split test).
  */
 async function evaluateOnnx(path: string, f: EvaluateFlags, o: Common, out: string, testPatients?: string[], name?: string): Promise<Record<string, unknown>> {
-  if (f.run !== undefined && !existsSync(runFile(f.run, 'config'))) throw new FlowsegInputError(`--run ${f.run}: no config.json there; pass the run dir of \`flowseg train\``);
+  if (f.run !== undefined && !existsSync(runFile(f.run, 'config')))
+    throw new FlowsegInputError(`--run ${f.run}: no config.json there; pass the run dir of \`flowseg train\``);
   const config = f.run !== undefined ? readRunConfig(runFile(f.run, 'config')) : undefined;
   const split = o.split ?? (config ? 'test' : 'all');
   if (split !== 'all' && !config && !testPatients) {
@@ -68,7 +69,8 @@ async function evaluateOnnx(path: string, f: EvaluateFlags, o: Common, out: stri
         : `--split ${split}: an ONNX file has no ${split} part of its own; pass --run <run dir> (the run it was exported from) or --split all`,
     );
   }
-  if (split !== 'all' && split !== 'test' && !config) throw new FlowsegInputError(`--split ${split}: a shipped model publishes only its test patients; use --split test or all`);
+  if (split !== 'all' && split !== 'test' && !config)
+    throw new FlowsegInputError(`--split ${split}: a shipped model publishes only its test patients; use --split test or all`);
   const { OnnxSampler } = await import('../export/onnxSampler.js'); // onnxruntime loads only when asked for
   const sampler = await OnnxSampler.create(path);
   try {
@@ -103,8 +105,18 @@ export function register(program: Command): void {
     .option('--json', 'print summary.json to stdout')
     .action(async (f: EvaluateFlags) => {
       const m = inferenceModel(f);
-      if (f.run !== undefined && m.engine !== 'onnx') throw new FlowsegInputError('--run is for an ONNX model (--engine onnx or --model); a run dir is itself a --checkpoint');
-      const o: Common = { data: f.data, split: f.split, samples: f.n, seed: f.seed, examples: f.examples, maxImages: f.maxImages, progress: true, overwrite: f.overwrite };
+      if (f.run !== undefined && m.engine !== 'onnx')
+        throw new FlowsegInputError('--run is for an ONNX model (--engine onnx or --model); a run dir is itself a --checkpoint');
+      const o: Common = {
+        data: f.data,
+        split: f.split,
+        samples: f.n,
+        seed: f.seed,
+        examples: f.examples,
+        maxImages: f.maxImages,
+        progress: true,
+        overwrite: f.overwrite,
+      };
       const out = f.out ?? (m.engine === 'torch' && isDir(m.path) ? join(m.path, 'eval') : 'eval');
       const summary =
         m.engine === 'onnx' ? await evaluateOnnx(m.path, f, o, out, m.shipped?.card.testPatients, m.shipped?.name) : await evaluateTorch(m.path, o, out);

@@ -36,7 +36,9 @@ test('evaluate: --engine onnx (--run) gives the torch engine’s metrics for the
     const common = ['-n', '8', '--seed', '4', '--examples', '1', '--json'];
     const torch = JSON.parse(cli(['evaluate', '--checkpoint', run, '--out', join(dir, 'torch'), ...common]));
     cli(['export', '--checkpoint', run, '--out', join(dir, 'model.onnx')]);
-    const onnx = JSON.parse(cli(['evaluate', '--engine', 'onnx', '--checkpoint', join(dir, 'model.onnx'), '--run', run, '--out', join(dir, 'onnx'), ...common], true));
+    const onnx = JSON.parse(
+      cli(['evaluate', '--engine', 'onnx', '--checkpoint', join(dir, 'model.onnx'), '--run', run, '--out', join(dir, 'onnx'), ...common], true),
+    );
     assert.equal(readFileSync(join(dir, 'maps.txt'), 'utf8'), 'false', 'evaluate --engine onnx never maps libtorch');
 
     const rows = (e: string): ImageMetrics[] => JSON.parse(readFileSync(join(dir, e, 'per_image.json'), 'utf8'));

@@ -33,12 +33,16 @@ export function register(program: Command): void {
     .command('export')
     .description('write the inference path (U-Net, prior net, fcomb) of a trained model as ONNX (opset 17) for onnxruntime and the viewer')
     .option('--checkpoint <run dir|file>', 'run dir of `flowseg train` (its best checkpoint) or a checkpoint file')
-    .option('--model <name|model.onnx>', 'a shipped model (`flowseg models`) or an exported .onnx file: already ONNX, copied to --out (with --fp16 converted); no libtorch needed')
+    .option(
+      '--model <name|model.onnx>',
+      'a shipped model (`flowseg models`) or an exported .onnx file: already ONNX, copied to --out (with --fp16 converted); no libtorch needed',
+    )
     .requiredOption('--out <model.onnx>', 'output file (written atomically)')
     .option('--fp16', 'store the weights as float16 (half the file; inputs, outputs and arithmetic stay float32)')
     .option('--json', 'print a JSON summary')
     .action(async (f: ExportFlags) => {
-      if ((f.model === undefined) === (f.checkpoint === undefined)) throw new FlowsegInputError('pass either --checkpoint <run dir|file> or --model <name|model.onnx>');
+      if ((f.model === undefined) === (f.checkpoint === undefined))
+        throw new FlowsegInputError('pass either --checkpoint <run dir|file> or --model <name|model.onnx>');
       let m: OnnxModelMetadata & { bytes: number };
       if (f.model !== undefined) m = copyOnnx(f.model, f.out, f.fp16 ?? false);
       else {

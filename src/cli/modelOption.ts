@@ -17,7 +17,8 @@ export interface InferenceModel {
 export function inferenceModel(f: { checkpoint?: string; model?: string; engine?: 'torch' | 'onnx' }): InferenceModel {
   if (f.model !== undefined) {
     if (f.checkpoint !== undefined) throw new FlowsegInputError(`--model ${f.model} and --checkpoint ${f.checkpoint} both name the model; give one of them`);
-    if (f.engine === 'torch') throw new FlowsegInputError(`--model ${f.model} is an ONNX model; drop --engine torch (or pass a run dir with --checkpoint for libtorch)`);
+    if (f.engine === 'torch')
+      throw new FlowsegInputError(`--model ${f.model} is an ONNX model; drop --engine torch (or pass a run dir with --checkpoint for libtorch)`);
     const r = resolveModelArg(f.model, '--model');
     return { path: r.path, engine: 'onnx', ...(r.model ? { shipped: r.model } : {}) };
   }
@@ -29,7 +30,9 @@ export function inferenceModel(f: { checkpoint?: string; model?: string; engine?
  * {@link inferenceModel} applied to a command's flags in place: afterwards `checkpoint` names
  * the file or run dir and `engine` is set, so the rest of the command reads them as before.
  */
-export function resolveModelFlags<F extends { checkpoint?: string; model?: string; engine?: 'torch' | 'onnx' }>(f: F): asserts f is F & { checkpoint: string; engine: 'torch' | 'onnx' } {
+export function resolveModelFlags<F extends { checkpoint?: string; model?: string; engine?: 'torch' | 'onnx' }>(
+  f: F,
+): asserts f is F & { checkpoint: string; engine: 'torch' | 'onnx' } {
   const m = inferenceModel(f);
   f.checkpoint = m.path;
   f.engine = m.engine;

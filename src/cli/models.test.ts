@@ -54,9 +54,15 @@ test('CLI: flowseg models lists and shows the shipped models; --model NAME works
         ['tiny-planar', onnx.length],
       ],
     );
-    assert.match(cli(['models', 'show', 'tiny-planar']).stdout, /^# tiny-planar\n\ntiny test model\n\nfiles: .*tiny-planar \(model\.onnx 0\.0 MB, float32 weights\)/);
+    assert.match(
+      cli(['models', 'show', 'tiny-planar']).stdout,
+      /^# tiny-planar\n\ntiny test model\n\nfiles: .*tiny-planar \(model\.onnx 0\.0 MB, float32 weights\)/,
+    );
     const unknown = cli(['models', 'show', 'tiny'], 2).stderr;
-    assert.equal(unknown, 'flowseg: flowseg models show tiny: no shipped model has that name; shipped models: tiny-other, tiny-planar (`flowseg models` lists them)\n');
+    assert.equal(
+      unknown,
+      'flowseg: flowseg models show tiny: no shipped model has that name; shipped models: tiny-other, tiny-planar (`flowseg models` lists them)\n',
+    );
 
     // sample --model NAME: the ONNX engine (samples.json says so); an unknown name is one line listing the names.
     writeTestPng(join(dir, 'crop.png'), 16);
@@ -68,7 +74,10 @@ test('CLI: flowseg models lists and shows the shipped models; --model NAME works
     assert.equal(bad.split('\n').length, 2, bad);
     assert.match(bad, /--model lidc-nope: neither a shipped model nor an \.onnx file; shipped models: tiny-other, tiny-planar/);
     assert.ok(!existsSync(join(dir, 's2')), 'no partial output');
-    assert.match(cli(['sample', '--model', 'tiny-planar', '--checkpoint', 'x', '--image', join(dir, 'crop.png'), '--out', join(dir, 's3')], 2).stderr, /give one of them/);
+    assert.match(
+      cli(['sample', '--model', 'tiny-planar', '--checkpoint', 'x', '--image', join(dir, 'crop.png'), '--out', join(dir, 's3')], 2).stderr,
+      /give one of them/,
+    );
     assert.match(cli(['sample', '--image', join(dir, 'crop.png'), '--out', join(dir, 's3')], 2).stderr, /no model: pass --model <name>/);
 
     // evaluate --model NAME: the whole prepared dataset by default; --split test = the card's test patients.
@@ -77,9 +86,14 @@ test('CLI: flowseg models lists and shows the shipped models; --model NAME works
     assert.equal(all.images, 16);
     assert.deepEqual(all.model, { engine: 'onnx', file: join(zoo, 'tiny-planar', 'model.onnx'), name: 'tiny-planar', variant: 'probunet+planar2' });
     assert.ok(readdirSync(join(dir, 'e')).includes('per_image.csv'));
-    const test = JSON.parse(cli(['evaluate', '--model', 'tiny-planar', '--data', join(dir, 'data'), '--split', 'test', '-n', '4', '--out', join(dir, 'e2'), '--json']).stdout);
+    const test = JSON.parse(
+      cli(['evaluate', '--model', 'tiny-planar', '--data', join(dir, 'data'), '--split', 'test', '-n', '4', '--out', join(dir, 'e2'), '--json']).stdout,
+    );
     assert.equal(test.images, 8, 'two synthetic patients of 4 slices');
-    assert.match(cli(['evaluate', '--model', 'tiny-other', '--data', join(dir, 'data'), '--split', 'test', '--out', join(dir, 'e3')], 2).stderr, /names no test patients/);
+    assert.match(
+      cli(['evaluate', '--model', 'tiny-other', '--data', join(dir, 'data'), '--split', 'test', '--out', join(dir, 'e3')], 2).stderr,
+      /names no test patients/,
+    );
     assert.match(cli(['evaluate', '--model', 'tiny-planar', '--out', join(dir, 'e3')], 2).stderr, /--data is required/);
 
     // export --model NAME: a copy of the shipped file; --fp16 converts it.

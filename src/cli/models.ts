@@ -8,10 +8,9 @@ const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
 /** The test numbers a listing shows, when the card has them. */
 function testLine(m: ShippedModel): string {
   const t = m.card.testMetrics;
-  const parts = [
-    t.ged_excl !== undefined ? `GED(excl) ${t.ged_excl.toFixed(3)}` : '',
-    t.hm_iou !== undefined ? `HM-IoU ${t.hm_iou.toFixed(3)}` : '',
-  ].filter(Boolean);
+  const parts = [t.ged_excl !== undefined ? `GED(excl) ${t.ged_excl.toFixed(3)}` : '', t.hm_iou !== undefined ? `HM-IoU ${t.hm_iou.toFixed(3)}` : ''].filter(
+    Boolean,
+  );
   return parts.length > 0 ? `test ${parts.join(', ')}` : '';
 }
 
@@ -19,7 +18,15 @@ function testLine(m: ShippedModel): string {
 export function formatModelList(models: readonly ShippedModel[]): string {
   const rows = models.map((m) => [m.name, m.card.variant, mb(m.bytes), m.card.summary, testLine(m)]);
   const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => (r[c] as string).length)));
-  return rows.map((r) => `${r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ').trimEnd()}\n`).join('');
+  return rows
+    .map(
+      (r) =>
+        `${r
+          .map((cell, c) => cell.padEnd(widths[c] ?? 0))
+          .join('  ')
+          .trimEnd()}\n`,
+    )
+    .join('');
 }
 
 const asJson = (m: ShippedModel): Record<string, unknown> => ({ name: m.name, onnx: m.onnx, card: m.card, cardText: m.cardText, bytes: m.bytes });

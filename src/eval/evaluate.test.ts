@@ -24,7 +24,16 @@ test('evaluate writes per-image CSV/JSON, summary.json with every key, curves an
   train({ config, outDir: dir }).model.dispose();
   const { model, config: saved } = loadTrainedModel(dir);
   const before = liveTensors();
-  const { summary, rows } = evaluate({ sampler: new TorchSampler(model), config: saved, runDir: dir, split: 'test', samples: 8, out: join(dir, 'eval'), seed: 3, examples: 2 });
+  const { summary, rows } = evaluate({
+    sampler: new TorchSampler(model),
+    config: saved,
+    runDir: dir,
+    split: 'test',
+    samples: 8,
+    out: join(dir, 'eval'),
+    seed: 3,
+    examples: 2,
+  });
   assert.equal(liveTensors(), before);
   model.dispose();
   const split = JSON.parse(readFileSync(join(dir, 'split.json'), 'utf8'));

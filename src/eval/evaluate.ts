@@ -127,7 +127,9 @@ class Evaluation {
     }
     const size = o.sampler.fixedSize;
     if (size && (size[0] !== h || size[1] !== w)) {
-      throw new FlowsegInputError(`--data ${data}: images are ${h}×${w} but the model takes ${size[0]}×${size[1]}; prepare the data at that size (flowseg prepare --size)`);
+      throw new FlowsegInputError(
+        `--data ${data}: images are ${h}×${w} but the model takes ${size[0]}×${size[1]}; prepare the data at that size (flowseg prepare --size)`,
+      );
     }
     this.noise = new PriorNoiseStream(o.seed);
     const n = o.samples;
@@ -146,7 +148,7 @@ class Evaluation {
     const { channels: c, height: h, width: w } = this.dataset.shape;
     const items = idx.map((i) => this.dataset.get(i));
     const images = new Float32Array(idx.length * c * h * w); // [B, C, H, W]
-    items.forEach((it, k) => images.set(it.image, k * c * h * w));
+    for (const [k, it] of items.entries()) images.set(it.image, k * c * h * w);
     const n = this.o.samples;
     const L = this.o.sampler.latent;
     const eps = new Float32Array(idx.length * n * L); // [B, n, L]: image after image from one stream

@@ -4,7 +4,7 @@ import { writeDirAtomic } from '../util/outputDir.js';
 import { evalFile } from '../run/paths.js';
 import { METRIC_KEYS } from '../run/schemas.js';
 import { renderLinePlot, renderScatter } from './render/index.js';
-import { meanStd, type ImageMetrics } from './imageMetrics.js';
+import type { meanStd, ImageMetrics } from './imageMetrics.js';
 
 /** What an evaluation collected, ready to be written. */
 export interface EvaluationResult {
@@ -26,7 +26,7 @@ export function writeEvaluation(out: string, r: EvaluationResult, overwrite?: bo
     'evaluation',
     (tmp) => {
       mkdirSync(evalFile(tmp, 'examples'), { recursive: true });
-      r.examples.forEach((png, i) => writeFileSync(join(evalFile(tmp, 'examples'), `${String(i).padStart(2, '0')}.png`), png));
+      for (const [i, png] of r.examples.entries()) writeFileSync(join(evalFile(tmp, 'examples'), `${String(i).padStart(2, '0')}.png`), png);
       writeFileSync(evalFile(tmp, 'summary'), `${JSON.stringify(r.summary, null, 2)}\n`);
       writeFileSync(evalFile(tmp, 'perImageJson'), `${JSON.stringify(r.rows)}\n`);
       const cols: (keyof ImageMetrics)[] = ['id', ...METRIC_KEYS, 'prior_sigma', 'rater_disagreement', 'empty_samples', 'empty_raters'];

@@ -13,7 +13,13 @@ const hasEngineReductions = (s: BatchSampler): s is BatchSampler & EngineReducti
  * sampler's engine when it offers that, else in JS (imageMetrics' sampleReductions). The two
  * agree to ~1e-12 (float64 sums in another order). raters[i] = image i's rater masks.
  */
-export function reductionsOf(sampler: BatchSampler, batch: SampleBatch, shape: BatchShape, n: number, raters: readonly (readonly Uint8Array[])[]): SampleReductions[] {
+export function reductionsOf(
+  sampler: BatchSampler,
+  batch: SampleBatch,
+  shape: BatchShape,
+  n: number,
+  raters: readonly (readonly Uint8Array[])[],
+): SampleReductions[] {
   if (hasEngineReductions(sampler)) return sampler.reductions(batch, shape, n, raters);
   const hw = shape[2] * shape[3];
   const maps = (a: Float32Array, i: number): Float32Array[] => Array.from({ length: n }, (_, k) => a.subarray((i * n + k) * hw, (i * n + k + 1) * hw)); // n × [H·W]

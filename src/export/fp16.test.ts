@@ -43,7 +43,7 @@ test('float16Bits: IEEE binary16, round to nearest even, subnormals, overflow; f
   let x = 0.3;
   for (let i = 0; i < 20_000; i++) {
     x = (x * 9301 + 49297) % 233280;
-    const v = Math.fround(((x / 233280 - 0.5) * 2 ** ((i % 40) - 24)) * 3);
+    const v = Math.fround((x / 233280 - 0.5) * 2 ** ((i % 40) - 24) * 3);
     const h = float16Bits(v);
     const err = Math.abs(float16Value(h) - v);
     for (const d of [-1, 1]) {
@@ -54,7 +54,13 @@ test('float16Bits: IEEE binary16, round to nearest even, subnormals, overflow; f
 });
 
 /** Share of pixels whose masks (p > 0.5) agree between two ONNX files, same images, same ε. */
-async function maskAgreement(fp32: string, fp16: string, images: Float32Array[], n: number, seed: number): Promise<{ agree: number; pixels: number; maxDp: number; foreground: number }> {
+async function maskAgreement(
+  fp32: string,
+  fp16: string,
+  images: Float32Array[],
+  n: number,
+  seed: number,
+): Promise<{ agree: number; pixels: number; maxDp: number; foreground: number }> {
   const [a, b] = [await OnnxSampler.create(fp32, { threads: 1 }), await OnnxSampler.create(fp16, { threads: 1 })];
   let agree = 0;
   let pixels = 0;
@@ -97,7 +103,9 @@ test('export --fp16: float16 weights, float32 graph; masks agree with float32 on
     const data = syntheticDataset({ items: 24, size: 16, disagreement: 0.5, seed: 0 });
     const images = [await loadModelInput(join(dir, 'scan.png'), [1, 16, 16]), ...Array.from({ length: 8 }, (_, i) => data.get(i).image)];
     const r = await maskAgreement(join(dir, 'fp32.onnx'), join(dir, 'fp16.onnx'), images, 64, 3);
-    console.log(`fp16 vs fp32, ${r.pixels} pixels (${images.length} images × 64 samples): ${(100 * r.agree).toFixed(3)}% of mask pixels agree, max |Δp| ${r.maxDp.toExponential(2)}, ${(100 * r.foreground).toFixed(1)}% foreground`);
+    console.log(
+      `fp16 vs fp32, ${r.pixels} pixels (${images.length} images × 64 samples): ${(100 * r.agree).toFixed(3)}% of mask pixels agree, max |Δp| ${r.maxDp.toExponential(2)}, ${(100 * r.foreground).toFixed(1)}% foreground`,
+    );
     assert.ok(r.agree >= 0.999, `masks agree on ${r.agree}`);
     assert.ok(r.foreground > 0.05 && r.foreground < 0.95, `foreground share ${r.foreground}: masks neither empty nor full`);
     assert.ok(r.maxDp > 0, 'the weights were rounded (else the check proves nothing)');
@@ -107,7 +115,10 @@ test('export --fp16: float16 weights, float32 graph; masks agree with float32 on
     web.env.wasm.numThreads = 1;
     const session = await web.InferenceSession.create(readFileSync(join(dir, 'fp16.onnx')), { executionProviders: ['wasm'] });
     const eps = priorNoise(4, 3, 1);
-    const out = await session.run({ image: new web.Tensor('float32', images[0] as Float32Array, [1, 1, 16, 16]), eps: new web.Tensor('float32', eps, [1, 4, 3]) });
+    const out = await session.run({
+      image: new web.Tensor('float32', images[0] as Float32Array, [1, 1, 16, 16]),
+      eps: new web.Tensor('float32', eps, [1, 4, 3]),
+    });
     const node = await OnnxSampler.create(join(dir, 'fp16.onnx'), { threads: 1 });
     const expected = (await node.run(images[0] as Float32Array, eps, 4)).probs;
     await node.release();
@@ -144,8 +155,16 @@ test('export --fp16 on a real model: masks agree with float32 on ≥ 99.9% of pi
     writeFileSync(fp16, weightsToFloat16(readFileSync(realModel), realModel));
     const data = openPrepared(realData);
     const count = Math.min(data.ids.length, Number(process.env.FLOWSEG_FP16_IMAGES ?? 200));
-    const r = await maskAgreement(realModel, fp16, Array.from({ length: count }, (_, i) => data.get(i).image), 16, 0);
-    console.log(`${realModel}: ${count} images × 16 samples, ${r.pixels} pixels: ${(100 * r.agree).toFixed(4)}% agree, max |Δp| ${r.maxDp.toExponential(2)}, ${(100 * r.foreground).toFixed(2)}% foreground`);
+    const r = await maskAgreement(
+      realModel,
+      fp16,
+      Array.from({ length: count }, (_, i) => data.get(i).image),
+      16,
+      0,
+    );
+    console.log(
+      `${realModel}: ${count} images × 16 samples, ${r.pixels} pixels: ${(100 * r.agree).toFixed(4)}% agree, max |Δp| ${r.maxDp.toExponential(2)}, ${(100 * r.foreground).toFixed(2)}% foreground`,
+    );
     assert.ok(r.agree >= 0.999, `masks agree on ${r.agree}`);
   } finally {
     rmSync(fp16, { force: true });

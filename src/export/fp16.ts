@@ -71,10 +71,15 @@ export function weightsToFloat16(bytes: Uint8Array, source = 'model'): Uint8Arra
     init.dataType = FLOAT16;
     init.floatData = [];
     init.rawData = new Uint8Array(half.buffer); // little-endian, as ONNX raw_data
-    casts.push(proto.NodeProto.create({ opType: 'Cast', name: `${name}.cast`, input: [`${name}.fp16`], output: [name], attribute: [{ name: 'to', type: 2, i: FLOAT }] }));
+    casts.push(
+      proto.NodeProto.create({ opType: 'Cast', name: `${name}.cast`, input: [`${name}.fp16`], output: [name], attribute: [{ name: 'to', type: 2, i: FLOAT }] }),
+    );
   }
   graph.node = [...casts, ...(graph.node ?? [])]; // depend on initializers only: the graph stays topologically sorted
-  model.metadataProps = [...model.metadataProps.filter((p) => p.key !== 'flowseg.weights'), proto.StringStringEntryProto.create({ key: 'flowseg.weights', value: 'float16' })];
+  model.metadataProps = [
+    ...model.metadataProps.filter((p) => p.key !== 'flowseg.weights'),
+    proto.StringStringEntryProto.create({ key: 'flowseg.weights', value: 'float16' }),
+  ];
   return proto.ModelProto.encode(model).finish();
 }
 

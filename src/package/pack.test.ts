@@ -134,7 +134,8 @@ test('npm package: pack, install into a fresh project, CLI + ONNX sampling + no 
     const zooEnv: NodeJS.ProcessEnv = {};
     const crop = join(dir, 'crop.png');
     let side = 128;
-    if (shipped) copyFileSync(join(root, 'viewer', 'public', 'lidc-sample.png'), crop); // a real 128² LIDC crop
+    if (shipped)
+      copyFileSync(join(root, 'viewer', 'public', 'lidc-sample.png'), crop); // a real 128² LIDC crop
     else {
       side = 32;
       manualSeed(5);
@@ -148,7 +149,11 @@ test('npm package: pack, install into a fresh project, CLI + ONNX sampling + no 
     const npx = (name: string, args: string[]): { r: SpawnSyncReturns<string>; maps: { libtorch: boolean; onnxruntime: boolean }[] } => {
       const mapsDir = join(dir, `maps-${name}`);
       mkdirSync(mapsDir);
-      const r = run('npx', ['--no-install', 'flowseg', ...args], proj, { ...zooEnv, NODE_OPTIONS: `--import=${join(dir, 'maps-each.mjs')}`, MAPS_DIR: mapsDir });
+      const r = run('npx', ['--no-install', 'flowseg', ...args], proj, {
+        ...zooEnv,
+        NODE_OPTIONS: `--import=${join(dir, 'maps-each.mjs')}`,
+        MAPS_DIR: mapsDir,
+      });
       assert.equal(r.status, 0, `npx flowseg ${args.join(' ')}: ${r.stderr}`);
       return { r, maps: readdirSync(mapsDir).map((f) => JSON.parse(readFileSync(join(mapsDir, f), 'utf8'))) };
     };
@@ -165,7 +170,9 @@ test('npm package: pack, install into a fresh project, CLI + ONNX sampling + no 
       assert.ok(x.maps.length > 0 && x.maps.every((m) => !m.libtorch), `\`flowseg ${what}\` by name never maps libtorch: ${JSON.stringify(x.maps)}`);
     }
     assert.ok(sampled.maps.some((m) => m.onnxruntime) && evaluated.maps.some((m) => m.onnxruntime), 'sample and evaluate ran onnxruntime');
-    console.log(`shipped model ${SHIPPED} (${shipped ? 'packed' : 'stand-in via FLOWSEG_MODELS_DIR'}): models, sample -n 16, evaluate -n 16 on 8 images without libtorch`);
+    console.log(
+      `shipped model ${SHIPPED} (${shipped ? 'packed' : 'stand-in via FLOWSEG_MODELS_DIR'}): models, sample -n 16, evaluate -n 16 on 8 images without libtorch`,
+    );
 
     // The addon as an install that found libtorch would have built it (same Node, same libtorch).
     if (existsSync(addon)) {

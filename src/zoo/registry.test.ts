@@ -57,7 +57,10 @@ test('registry: lists model folders by name, resolves names and files, refuses a
     writeFileSync(file, 'x');
     assert.deepEqual(resolveModelArg(file, '--model', dir), { path: file });
     // A path is a path even when a model has its name.
-    assert.throws(() => resolveModelArg('./lidc-a', '--model', dir), /--model \.\/lidc-a: no such file \(write one with `flowseg export`\); shipped models: lidc-a, lidc-b/);
+    assert.throws(
+      () => resolveModelArg('./lidc-a', '--model', dir),
+      /--model \.\/lidc-a: no such file \(write one with `flowseg export`\); shipped models: lidc-a, lidc-b/,
+    );
     assert.throws(() => resolveModelArg(join(dir, 'notes'), '--model', dir), /notes is a folder; pass the \.onnx file/);
     assert.throws(
       () => resolveModelArg('lidc-c', '--model', dir),

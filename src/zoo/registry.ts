@@ -53,7 +53,8 @@ export function loadShippedModel(name: string, dir = modelsDir(), flag = '--mode
   };
   const card = readModelCard(m.cardJson);
   if (card.name !== name) throw new FlowsegInputError(`${m.cardJson}: name "${card.name}" differs from its folder ${name}; make them equal`);
-  for (const f of [m.onnx, m.cardText]) if (!existsSync(f)) throw new FlowsegInputError(`model ${name}: ${f} is missing (a model folder holds ${Object.values(MODEL_FILES).join(', ')})`);
+  for (const f of [m.onnx, m.cardText])
+    if (!existsSync(f)) throw new FlowsegInputError(`model ${name}: ${f} is missing (a model folder holds ${Object.values(MODEL_FILES).join(', ')})`);
   return { ...m, card, bytes: statSync(m.onnx).size };
 }
 
