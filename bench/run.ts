@@ -76,6 +76,11 @@ async function main(): Promise<void> {
     const { runSample16Bench } = await import('./sample16.js');
     for (const line of await runSample16Bench()) process.stdout.write(`${JSON.stringify(line)}\n`);
   }
+  if (only.length === 0 || only.includes('sample_at')) {
+    // `flowseg sample --engine onnx --at` on a 512² DICOM slice, end to end (target ≤ 1 s).
+    const { runSampleAtBench } = await import('./sampleAt.js');
+    process.stdout.write(`${JSON.stringify(await runSampleAtBench())}\n`);
+  }
   if (only.length === 0 || only.includes('lidc_learning')) {
     // Learning per CPU-minute on real data against a plain PyTorch loop (skips without ../shared).
     const { runLidcLearningBench } = await import('./lidcLearning.js');

@@ -5,11 +5,12 @@
  * engine, writes the crop outputs as before plus the maps pasted back on the input's slice grid
  * as NIfTI with the input's affine. Without `--at` an input must already be the model's size.
  */
+import { gzipSync } from 'node:zlib';
 import { readImageFile } from '../data/image/decode.js';
 import { toPlanes } from '../data/image/raster.js';
 import type { ImageSamples } from '../infer/types.js';
 import { entropyMap } from '../metrics/index.js';
-import { clickCrop, voxelOfWorld } from '../scan/click.js';
+import { checkClick, clickCrop, voxelOfWorld } from '../scan/click.js';
 import { cropSlice, cropWindow, checkPoint, pasteBack, type CropWindow } from '../scan/crop.js';
 import { flipXY, sliceAffine } from '../scan/affine.js';
 import { toModelInput } from '../scan/intensity.js';
@@ -126,7 +127,7 @@ export async function readSource(f: ScanSampleFlags): Promise<Source> {
   const [x, y, z] = point.voxel;
   if (z !== undefined && sliceFlag !== undefined && z !== sliceFlag) throw new FlowsegInputError(`--at ${f.at} names slice ${z} but --slice says ${sliceFlag}; give one`);
   const k = z ?? sliceFlag ?? Math.floor(volume.nz / 2);
-  clickCrop(volume, { x, y, k }, 1, '--at'); // checks the point and the slice
+  checkClick(volume, { x, y, k });
   return { kind, point, volume, at: { x, y, k } };
 }
 
@@ -202,7 +203,7 @@ export function fullSliceMaps(s: ImageSamples, p: Prepared, imageName: string): 
   const labels = Uint8Array.from(pasteBack(votes, window, nx, ny), (c) => (2 * c > s.masks.length ? 1 : 0));
   const name = imageName.split(/[\\/]/).filter(Boolean).pop() ?? 'scan';
   const nifti = (data: Float32Array | Uint8Array, what: string): Uint8Array =>
-    encodeNifti({ data, nx, ny, nz: 1, affineRas, description: `flowseg ${what} ${name} k=${p.k ?? 0}` });
+    encodeNifti({ data, nx, ny, nz: 1, affineRas, description: `flowseg ${what} ${name} k=${p.k ?? 0}` }, { gzip: (raw) => gzipSync(raw) });
   return {
     'labels.nii.gz': nifti(labels, 'labels'),
     'mean.nii.gz': nifti(pasteBack(s.mean, window, nx, ny), 'mean'),

@@ -23,15 +23,21 @@ export interface ClickCrop {
  * crop at native resolution, mapped as the training crops were. Points outside → one line.
  */
 export function clickCrop(v: ScanVolume, at: { x: number; y: number; k?: number }, size: number, flag = '--at'): ClickCrop {
+  const k = checkClick(v, at, flag);
+  const slice = sliceOf(v, k);
+  const window = cropWindow(at.x, at.y, size);
+  const values = cropSlice(slice, v.nx, v.ny, window, padValue(slice));
+  return { k, x: Math.round(at.x), y: Math.round(at.y), window, values, input: toModelInput(values) };
+}
+
+/** Refuses a slice or point outside the volume (one line naming `flag`); returns the slice index (default: the middle one). */
+export function checkClick(v: ScanVolume, at: { x: number; y: number; k?: number }, flag = '--at'): number {
   const k = at.k ?? Math.floor(v.nz / 2);
   if (!(Number.isInteger(k) && k >= 0 && k < v.nz)) {
     throw new FlowsegInputError(`${flag}: slice ${k} is outside the volume of ${v.nz} slice${v.nz === 1 ? '' : 's'}; give z in 0…${v.nz - 1}`);
   }
   checkPoint(at.x, at.y, v.nx, v.ny, flag);
-  const slice = sliceOf(v, k);
-  const window = cropWindow(at.x, at.y, size);
-  const values = cropSlice(slice, v.nx, v.ny, window, padValue(slice));
-  return { k, x: Math.round(at.x), y: Math.round(at.y), window, values, input: toModelInput(values) };
+  return k;
 }
 
 /** Voxel indices (rounded) of a world point in the volume's frame; refuses points off the grid. */

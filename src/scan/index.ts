@@ -16,4 +16,4 @@ export { toModelInput, padValue, levelToValue, INPUT_LEVELS } from './intensity.
 export type { NiftiImage } from './niftiWrite.js';
 export { encodeNifti } from './niftiWrite.js';
 export type { ClickCrop } from './click.js';
-export { clickCrop, voxelOfWorld } from './click.js';
+export { clickCrop, checkClick, voxelOfWorld } from './click.js';

@@ -15,10 +15,10 @@ export interface NiftiImage {
 
 /**
  * A `.nii.gz` (NIfTI-1, single file) with the geometry in both the sform and the qform (code 1,
- * scanner), so nibabel, ITK/3D Slicer, NiiVue and FSL place it alike. Browser-safe (fflate).
+ * scanner), so nibabel, ITK/3D Slicer, NiiVue and FSL place it alike. Browser-safe (fflate by default).
  * A sheared affine has no qform: only the sform is written then.
  */
-export function encodeNifti(img: NiftiImage): Uint8Array {
+export function encodeNifti(img: NiftiImage, o: { gzip?: (raw: Uint8Array) => Uint8Array } = {}): Uint8Array {
   const { data, nx, ny, nz } = img;
   const a = img.affineRas;
   if (data.length !== nx * ny * nz) throw new Error(`encodeNifti: ${data.length} values for ${nx}×${ny}×${nz}`);
@@ -47,7 +47,8 @@ export function encodeNifti(img: NiftiImage): Uint8Array {
   out.set([110, 43, 49, 0], 344); // "n+1\0"
   if (labels) out.set(data, 352);
   else for (let i = 0; i < data.length; i++) v.setFloat32(352 + 4 * i, data[i], true);
-  return gzipSync(out, { level: 6 });
+  // fflate in the browser; Node callers pass node:zlib's gzipSync, ~20× faster on a 512² float map
+  return o.gzip ? o.gzip(out) : gzipSync(out, { level: 6 });
 }
 
 /** The qform quaternion of the affine's rotation (nifti1_io.c mat44_to_quatern), or undefined when the columns are not orthogonal. */
