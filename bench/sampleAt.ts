@@ -58,7 +58,22 @@ export async function runSampleAtBench(o: { runs?: number; threads?: number } = 
       const t0 = performance.now();
       const p = spawnSync(
         process.execPath,
-        [join(root, 'bin', 'flowseg.js'), 'sample', '--engine', 'onnx', '--checkpoint', model, '--image', join(dir, 'slice.dcm'), '--at', '365,161', '-n', '16', '--out', out],
+        [
+          join(root, 'bin', 'flowseg.js'),
+          'sample',
+          '--engine',
+          'onnx',
+          '--checkpoint',
+          model,
+          '--image',
+          join(dir, 'slice.dcm'),
+          '--at',
+          '365,161',
+          '-n',
+          '16',
+          '--out',
+          out,
+        ],
         { encoding: 'utf8', env: { ...process.env, ...threadEnv(threads) } },
       );
       const ms = performance.now() - t0;

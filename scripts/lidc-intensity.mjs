@@ -50,7 +50,7 @@ for (const c of crops) {
   let gs = gl + 30;
   for (let g = gl + 30; g < 255; g++) if (s[g] > s[gs]) gs = g;
   const valley = Math.min(...s.slice(gl, gs + 1));
-  const enough = (v) => v >= 0.03 * 5 * c.pixels / 5;
+  const enough = (v) => v >= (0.03 * 5 * c.pixels) / 5;
   if (!(enough(c.h.slice(gl - 2, gl + 3).reduce((a, b) => a + b, 0)) && enough(c.h.slice(gs - 2, gs + 3).reduce((a, b) => a + b, 0)))) continue;
   if (valley > 0.5 * Math.min(s[gl], s[gs])) continue;
   const perHu = (gs - gl) / (SOFT - LUNG); // gray levels per HU

@@ -50,8 +50,11 @@ export function register(program: Command): void {
       '--image <path>',
       'a DICOM file or series folder, a .nii/.nii.gz volume, or a PNG/JPEG; larger than the model input it needs --at (or --resize)',
     )
-    .option('--at <x,y[,z]>', 'segment the model-sized crop around this voxel (column, row[, slice]) at full resolution; maps are also pasted back on the slice as .nii.gz')
-    .option('--at-mm <x,y,z>', 'the same point in world millimetres (LPS for DICOM, RAS for NIfTI), through the scan\'s affine')
+    .option(
+      '--at <x,y[,z]>',
+      'segment the model-sized crop around this voxel (column, row[, slice]) at full resolution; maps are also pasted back on the slice as .nii.gz',
+    )
+    .option('--at-mm <x,y,z>', "the same point in world millimetres (LPS for DICOM, RAS for NIfTI), through the scan's affine")
     .option('--slice <k>', 'slice of a volume when --at has no z (default: the middle slice)', nonNegativeInt)
     .option('--resize', 'the old behaviour: shrink the whole PNG/JPEG/2-D NIfTI to the model input (lesions shrink with it)')
     .option('-n, --n <N>', 'number of samples (limit 1000; FLOWSEG_MAX_SAMPLES raises it)', samplesPerImage, 16)

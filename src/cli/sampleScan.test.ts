@@ -51,9 +51,27 @@ test('sample --image <DICOM series folder> --at x,y,z: crop outputs, and full-sl
   ok('export', '--checkpoint', run, '--out', join(dir, 'model.onnx'));
 
   const atFlag = `${at.x},${at.y},${at.k}`;
-  const summary = JSON.parse(ok('sample', '--checkpoint', run, '--image', join(dir, 'ct'), '--at', atFlag, '-n', '8', '--seed', '3', '--out', join(dir, 'torch'), '--json'));
+  const summary = JSON.parse(
+    ok('sample', '--checkpoint', run, '--image', join(dir, 'ct'), '--at', atFlag, '-n', '8', '--seed', '3', '--out', join(dir, 'torch'), '--json'),
+  );
   assert.deepEqual(summary.fullSlice, ['labels.nii.gz', 'mean.nii.gz', 'std.nii.gz', 'entropy.nii.gz']);
-  ok('sample', '--engine', 'onnx', '--checkpoint', join(dir, 'model.onnx'), '--image', join(dir, 'ct'), '--at', atFlag, '-n', '8', '--seed', '3', '--out', join(dir, 'onnx'));
+  ok(
+    'sample',
+    '--engine',
+    'onnx',
+    '--checkpoint',
+    join(dir, 'model.onnx'),
+    '--image',
+    join(dir, 'ct'),
+    '--at',
+    atFlag,
+    '-n',
+    '8',
+    '--seed',
+    '3',
+    '--out',
+    join(dir, 'onnx'),
+  );
   for (let s = 0; s < 8; s++) {
     const f = `sample-0${s}.png`;
     assert.ok(readFileSync(join(dir, 'torch', f)).equals(readFileSync(join(dir, 'onnx', f))), `${f} differs between engines`);
@@ -74,7 +92,10 @@ test('sample --image <DICOM series folder> --at x,y,z: crop outputs, and full-sl
   for (const name of ['labels', 'mean', 'std', 'entropy']) {
     const v = readNiftiVolume({ name, bytes: readFileSync(join(dir, 'torch', `${name}.nii.gz`)) });
     assert.deepEqual([v.nx, v.ny, v.nz, v.frame], [512, 512, 1, 'RAS']);
-    assert.ok(v.affine.every((a, i) => Math.abs(a - expectedAffine[i]) < 1e-4), `${name} affine ${v.affine}`);
+    assert.ok(
+      v.affine.every((a, i) => Math.abs(a - expectedAffine[i]) < 1e-4),
+      `${name} affine ${v.affine}`,
+    );
     let nonzero = 0;
     for (let p = 0; p < v.voxels.length; p++) {
       if (v.voxels[p] === 0) continue;
@@ -93,8 +114,29 @@ test('sample --image <DICOM series folder> --at x,y,z: crop outputs, and full-sl
 
   // Refusals: one line, exit 2, nothing written.
   refused(/ct is 512×512 but the model takes 16×16: give --at x,y/, 'sample', '--checkpoint', run, '--image', join(dir, 'ct'), '--out', join(dir, 'no'));
-  refused(/--at: the point \(600, 10\) is outside the 512×512 image/, 'sample', '--checkpoint', run, '--image', join(dir, 'ct'), '--at', '600,10,1', '--out', join(dir, 'no'));
-  refused(/--resize reads PNG\/JPEG and 2-D NIfTI; for the DICOM/, 'sample', '--checkpoint', run, '--image', join(dir, 'ct'), '--resize', '--out', join(dir, 'no'));
+  refused(
+    /--at: the point \(600, 10\) is outside the 512×512 image/,
+    'sample',
+    '--checkpoint',
+    run,
+    '--image',
+    join(dir, 'ct'),
+    '--at',
+    '600,10,1',
+    '--out',
+    join(dir, 'no'),
+  );
+  refused(
+    /--resize reads PNG\/JPEG and 2-D NIfTI; for the DICOM/,
+    'sample',
+    '--checkpoint',
+    run,
+    '--image',
+    join(dir, 'ct'),
+    '--resize',
+    '--out',
+    join(dir, 'no'),
+  );
   assert.ok(!existsSync(join(dir, 'no')));
   rmSync(dir, { recursive: true });
 });
@@ -105,7 +147,16 @@ test('sample on a PNG: the model size needs no --at; larger needs --at (or --res
   writeTestPng(join(dir, 'small.png'), 16);
   writeTestPng(join(dir, 'big.png'), 40);
   ok('sample', '--checkpoint', run, '--image', join(dir, 'small.png'), '-n', '2', '--out', join(dir, 'a'));
-  refused(/big\.png is 40×40 but the model takes 16×16: give --at x,y .* or --resize/, 'sample', '--checkpoint', run, '--image', join(dir, 'big.png'), '--out', join(dir, 'b'));
+  refused(
+    /big\.png is 40×40 but the model takes 16×16: give --at x,y .* or --resize/,
+    'sample',
+    '--checkpoint',
+    run,
+    '--image',
+    join(dir, 'big.png'),
+    '--out',
+    join(dir, 'b'),
+  );
   const atOut = JSON.parse(ok('sample', '--checkpoint', run, '--image', join(dir, 'big.png'), '--at', '20,20', '-n', '2', '--out', join(dir, 'c'), '--json'));
   assert.equal(atOut.n, 2);
   ok('sample', '--checkpoint', run, '--image', join(dir, 'big.png'), '--resize', '-n', '2', '--out', join(dir, 'd'));

@@ -75,7 +75,9 @@ export function parsePoint(f: Pick<ScanSampleFlags, 'at' | 'atMm'>): Point | und
   const parse = (flag: string, text: string, counts: number[]): number[] => {
     const v = text.split(',').map((s) => Number(s.trim()));
     if (!counts.includes(v.length) || !v.every(Number.isFinite)) {
-      throw new FlowsegInputError(`${flag} ${text}: expected ${counts.join(' or ')} comma-separated numbers (${flag === '--at' ? 'x,y[,z] voxel indices' : 'x,y,z in mm'})`);
+      throw new FlowsegInputError(
+        `${flag} ${text}: expected ${counts.join(' or ')} comma-separated numbers (${flag === '--at' ? 'x,y[,z] voxel indices' : 'x,y,z in mm'})`,
+      );
     }
     return v;
   };
@@ -125,7 +127,8 @@ export async function readSource(f: ScanSampleFlags): Promise<Source> {
   if (!point) return { kind, volume, at: { x: volume.nx / 2, y: volume.ny / 2, k: sliceFlag ?? Math.floor(volume.nz / 2) } };
   if ('mm' in point) return { kind, point, volume, at: voxelOfWorld(volume, point.mm) };
   const [x, y, z] = point.voxel;
-  if (z !== undefined && sliceFlag !== undefined && z !== sliceFlag) throw new FlowsegInputError(`--at ${f.at} names slice ${z} but --slice says ${sliceFlag}; give one`);
+  if (z !== undefined && sliceFlag !== undefined && z !== sliceFlag)
+    throw new FlowsegInputError(`--at ${f.at} names slice ${z} but --slice says ${sliceFlag}; give one`);
   const k = z ?? sliceFlag ?? Math.floor(volume.nz / 2);
   checkClick(volume, { x, y, k });
   return { kind, point, volume, at: { x, y, k } };
@@ -175,7 +178,14 @@ export function prepareInput(f: ScanSampleFlags, src: Source, shape: [number, nu
     window: click.window,
     volume,
     k: click.k,
-    meta: { scan: scanMeta, slice: click.k, at: { x: click.x, y: click.y, k: click.k }, ...('mm' in point ? { atMm: point.mm } : {}), crop: click.window, intensity: INTENSITY },
+    meta: {
+      scan: scanMeta,
+      slice: click.k,
+      at: { x: click.x, y: click.y, k: click.k },
+      ...('mm' in point ? { atMm: point.mm } : {}),
+      crop: click.window,
+      intensity: INTENSITY,
+    },
   };
 }
 
@@ -220,7 +230,14 @@ export async function sampleScan(f: ScanSampleFlags, meta: Record<string, unknow
     const prepared = prepareInput(f, source, engine.inputShape);
     const samples = await engine.sample(prepared.input, f.n, f.seed);
     const full = fullSliceMaps(samples, prepared, f.image);
-    writeSamples(f.out, samples, { ...meta, ...prepared.meta, ...(Object.keys(full).length ? { fullSlice: Object.keys(full) } : {}) }, f.overwrite, undefined, full);
+    writeSamples(
+      f.out,
+      samples,
+      { ...meta, ...prepared.meta, ...(Object.keys(full).length ? { fullSlice: Object.keys(full) } : {}) },
+      f.overwrite,
+      undefined,
+      full,
+    );
     return { samples, full: Object.keys(full) };
   } finally {
     await engine.close();
@@ -233,5 +250,6 @@ export function checkResizable(f: Pick<ScanSampleFlags, 'image' | 'at' | 'atMm' 
     throw new FlowsegInputError('--resize shrinks the whole image; it does not combine with --at, --at-mm or --slice');
   }
   const kind = scanKind(f.image);
-  if (kind === 'dicom' || kind === 'dicom-folder') throw new FlowsegInputError(`--resize reads PNG/JPEG and 2-D NIfTI; for the DICOM ${f.image} give --at x,y[,z]`);
+  if (kind === 'dicom' || kind === 'dicom-folder')
+    throw new FlowsegInputError(`--resize reads PNG/JPEG and 2-D NIfTI; for the DICOM ${f.image} give --at x,y[,z]`);
 }

@@ -23,6 +23,9 @@ test('world → voxel inverts voxel → world', () => {
 test('LPS ↔ RAS negates x and y, keeps z; a slice affine starts at slice k', () => {
   const ras = flipXY(a);
   const lps = voxelToWorld(a, [5, 6, 2]);
-  assert.deepEqual(voxelToWorld(ras, [5, 6, 2]).map((v) => Math.round(v * 1e9) / 1e9), [-lps[0], -lps[1], lps[2]].map((v) => Math.round(v * 1e9) / 1e9));
+  assert.deepEqual(
+    voxelToWorld(ras, [5, 6, 2]).map((v) => Math.round(v * 1e9) / 1e9),
+    [-lps[0], -lps[1], lps[2]].map((v) => Math.round(v * 1e9) / 1e9),
+  );
   assert.deepEqual(voxelToWorld(sliceAffine(a, 3), [5, 6, 0]), voxelToWorld(a, [5, 6, 3]));
 });

@@ -19,7 +19,7 @@ test('a click at the lesion centre gives the PNG crop as model input (±1 gray l
   assert.equal(Math.round(c.input[64 * 128 + 64] * 255), crop.gray[64 * 128 + 64]);
 });
 
-test('the raters\' mask pasted back lands on the lesion pixels of the slice', () => {
+test("the raters' mask pasted back lands on the lesion pixels of the slice", () => {
   const c = clickCrop(v, { x: 365, y: 161, k: 2 }, 128);
   const full = pasteBack(crop.masks[0], c.window, v.nx, v.ny);
   const slice = sliceOf(v, 2);
@@ -34,7 +34,10 @@ test('the raters\' mask pasted back lands on the lesion pixels of the slice', ()
     meanHu += slice[p];
     assert.equal(crop.masks[0][(y - 97) * 128 + x - 301], 1);
   }
-  assert.equal(inside, crop.masks[0].reduce((s, m) => s + m, 0));
+  assert.equal(
+    inside,
+    crop.masks[0].reduce((s, m) => s + m, 0),
+  );
   let restHu = 0;
   for (let i = 0; i < 128 * 128; i++) restHu += crop.masks[0][i] ? 0 : c.values[i];
   restHu /= 128 * 128 - inside;
@@ -43,8 +46,14 @@ test('the raters\' mask pasted back lands on the lesion pixels of the slice', ()
 
 test('--at-mm: the world point of a voxel clicks that voxel; points off the grid are refused', () => {
   assert.deepEqual(voxelOfWorld(v, voxelToWorld(v.affine, [365, 161, 2])), { x: 365, y: 161, k: 2 });
-  assert.throws(() => voxelOfWorld(v, voxelToWorld(v.affine, [365, 161, 9])), (e: unknown) => e instanceof FlowsegInputError && /slice 9\.0, outside the 4 slices/.test(e.message));
-  assert.throws(() => clickCrop(v, { x: 512, y: 3, k: 0 }, 128), (e: unknown) => e instanceof FlowsegInputError && /^--at: the point \(512, 3\) is outside the 512×512 image/.test(e.message));
+  assert.throws(
+    () => voxelOfWorld(v, voxelToWorld(v.affine, [365, 161, 9])),
+    (e: unknown) => e instanceof FlowsegInputError && /slice 9\.0, outside the 4 slices/.test(e.message),
+  );
+  assert.throws(
+    () => clickCrop(v, { x: 512, y: 3, k: 0 }, 128),
+    (e: unknown) => e instanceof FlowsegInputError && /^--at: the point \(512, 3\) is outside the 512×512 image/.test(e.message),
+  );
   assert.throws(() => clickCrop(v, { x: 5, y: 3, k: 4 }, 128), /--at: slice 4 is outside the volume of 4 slices/);
 });
 

@@ -22,7 +22,11 @@ test('pixels outside the slice are padded, inside copied at native resolution', 
 });
 
 test('pasteBack puts the crop where it came from and fills the rest', () => {
-  for (const [x, y] of [[0, 0], [5, 4], [3, 2]]) {
+  for (const [x, y] of [
+    [0, 0],
+    [5, 4],
+    [3, 2],
+  ]) {
     const w = cropWindow(x, y, 4);
     const back = pasteBack(cropSlice(slice, nx, ny, w, -1), w, nx, ny, -5);
     for (let j = 0; j < ny; j++) {
@@ -35,7 +39,13 @@ test('pasteBack puts the crop where it came from and fills the rest', () => {
 });
 
 test('a point outside the slice is one line naming the flag', () => {
-  assert.throws(() => checkPoint(6, 2, nx, ny), (e: unknown) => e instanceof FlowsegInputError && /^--at: the point \(6, 2\) is outside the 6×5 image/.test(e.message));
-  assert.throws(() => checkPoint(-1, 0, nx, ny, '--at-mm'), (e: unknown) => e instanceof FlowsegInputError && e.message.startsWith('--at-mm: '));
+  assert.throws(
+    () => checkPoint(6, 2, nx, ny),
+    (e: unknown) => e instanceof FlowsegInputError && /^--at: the point \(6, 2\) is outside the 6×5 image/.test(e.message),
+  );
+  assert.throws(
+    () => checkPoint(-1, 0, nx, ny, '--at-mm'),
+    (e: unknown) => e instanceof FlowsegInputError && e.message.startsWith('--at-mm: '),
+  );
   checkPoint(5, 4, nx, ny);
 });

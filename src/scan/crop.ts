@@ -19,7 +19,9 @@ export function cropWindow(cx: number, cy: number, size: number): CropWindow {
 /** Refuses a point outside the slice, in one line naming the flag. */
 export function checkPoint(cx: number, cy: number, nx: number, ny: number, flag = '--at'): void {
   if (!(cx >= -0.5 && cx < nx - 0.5 && cy >= -0.5 && cy < ny - 0.5)) {
-    throw new FlowsegInputError(`${flag}: the point (${round2(cx)}, ${round2(cy)}) is outside the ${nx}×${ny} image; give x in 0…${nx - 1} and y in 0…${ny - 1}`);
+    throw new FlowsegInputError(
+      `${flag}: the point (${round2(cx)}, ${round2(cy)}) is outside the ${nx}×${ny} image; give x in 0…${nx - 1} and y in 0…${ny - 1}`,
+    );
   }
 }
 

@@ -18,7 +18,8 @@ export function inflateDataset(bytes: Uint8Array, bodyAt: number, name: string):
   });
   try {
     const step = 1 << 16;
-    for (let at = bodyAt; at < bytes.length && total <= cap; at += step) inflater.push(bytes.subarray(at, Math.min(at + step, bytes.length)), at + step >= bytes.length);
+    for (let at = bodyAt; at < bytes.length && total <= cap; at += step)
+      inflater.push(bytes.subarray(at, Math.min(at + step, bytes.length)), at + step >= bytes.length);
   } catch (e) {
     throw new FlowsegInputError(`${name}: the deflated dataset cannot be inflated (${(e as Error).message}); the file is truncated or corrupt`);
   }

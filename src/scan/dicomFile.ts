@@ -95,7 +95,9 @@ export function parseDicomFile({ name, bytes }: NamedBytes): DicomImage {
   const pixels = pixelBytes(ds.PixelData);
   const need = rows * columns * (bitsAllocated / 8);
   if (pixels === undefined || pixels.byteLength < need) {
-    fail(`PixelData holds ${pixels?.byteLength ?? 0} bytes, ${rows}×${columns} pixels of ${bitsAllocated} bits need ${need}; the header and the pixels disagree — export the file again`);
+    fail(
+      `PixelData holds ${pixels?.byteLength ?? 0} bytes, ${rows}×${columns} pixels of ${bitsAllocated} bits need ${need}; the header and the pixels disagree — export the file again`,
+    );
   }
   const slopeRaw = num('RescaleSlope');
   const interRaw = num('RescaleIntercept');

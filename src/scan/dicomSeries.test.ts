@@ -12,7 +12,11 @@ const base = { crop, x0: 300, y0: 140, k: 3, slices: 5 };
 
 test('a shuffled series is ordered by position, in HU, with the LPS affine of its headers', () => {
   const files = writeCtSeries({ ...base, shuffleSeed: 3 });
-  assert.notDeepEqual(files.map((f) => f.name), [...files.map((f) => f.name)].sort(), 'the shuffle must change the order');
+  assert.notDeepEqual(
+    files.map((f) => f.name),
+    [...files.map((f) => f.name)].sort(),
+    'the shuffle must change the order',
+  );
   const v = readDicomSeries(files);
   assert.deepEqual([v.nx, v.ny, v.nz, v.frame, v.units, v.modality], [512, 512, 5, 'LPS', 'HU', 'CT']);
   assert.deepEqual(v.sources, ['IM-0001.dcm', 'IM-0002.dcm', 'IM-0003.dcm', 'IM-0004.dcm', 'IM-0005.dcm']);
@@ -20,7 +24,11 @@ test('a shuffled series is ordered by position, in HU, with the LPS affine of it
   // origin = ImagePositionPatient of the lowest slice; (i, j, k) steps 0.703125 along x, y and 2.5 along z
   assert.deepEqual(voxelToWorld(v.affine, [10, 20, 4]), [-180 + 10 * 0.703125, -160 + 20 * 0.703125, -150 + 4 * 2.5]);
   const lesion = sliceOf(v, 3);
-  for (const [x, y] of [[0, 0], [64, 64], [127, 5]]) {
+  for (const [x, y] of [
+    [0, 0],
+    [64, 64],
+    [127, 5],
+  ]) {
     assert.equal(lesion[(140 + y) * 512 + 300 + x], Math.round(levelToValue(crop.gray[y * 128 + x], -1024, 400)), `(${x},${y})`);
   }
   assert.equal(sliceOf(v, 0)[0], -1024, 'air outside the body: stored 0 with intercept −1024');
@@ -60,10 +68,16 @@ test('truncated files, missing pixels and oversized headers are one line naming 
   assert.throws(() => readDicomSeries([{ name: 'short.dcm', bytes: file.bytes.subarray(0, 100) }]), refused(/^short\.dcm: not a DICOM Part-10 file/));
   const stored = new Int16Array(16);
   const fields = { stored, n: 4, position: [0, 0, 0] as [number, number, number], spacing: 1, step: 1, series: '1.2.3', instance: 1 };
-  assert.throws(() => readDicomSeries([{ name: 'nopix.dcm', bytes: encodeCtSlice({ ...fields, omitPixelData: true }) }]), refused(/^nopix\.dcm: has no PixelData/));
+  assert.throws(
+    () => readDicomSeries([{ name: 'nopix.dcm', bytes: encodeCtSlice({ ...fields, omitPixelData: true }) }]),
+    refused(/^nopix\.dcm: has no PixelData/),
+  );
   const lying = encodeCtSlice(fields);
   new DataView(lying.buffer, lying.byteOffset).setUint32(lying.length - 32 - 4, 0x7ffffff0, true); // PixelData's length field (32 bytes of pixels follow)
-  assert.throws(() => readDicomSeries([{ name: 'lie.dcm', bytes: lying }]), refused(/^lie\.dcm: element \(7FE0,0010\) declares 2,147,483,632 bytes but 32 remain/));
+  assert.throws(
+    () => readDicomSeries([{ name: 'lie.dcm', bytes: lying }]),
+    refused(/^lie\.dcm: element \(7FE0,0010\) declares 2,147,483,632 bytes but 32 remain/),
+  );
   const huge = encodeCtSlice({ ...fields, extra: { Rows: 60000, Columns: 60000 } });
   assert.throws(() => readDicomSeries([{ name: 'huge.dcm', bytes: huge }]), refused(/^huge\.dcm: image is 60000×60000 .* FLOWSEG_MAX_PIXELS/));
 });

@@ -52,12 +52,7 @@ export function readDicomSeries(files: readonly NamedBytes[]): ScanVolume {
     nz > 1
       ? (position(ordered[nz - 1].im).map((p, a) => (p - origin[a]) / (nz - 1)) as unknown as Vec3)
       : (normal.map((c) => c * (first.sliceGap ?? 1)) as unknown as Vec3);
-  const affine = affineFromColumns(
-    rowDir.map((c) => c * colSpacing) as unknown as Vec3,
-    colDir.map((c) => c * rowSpacing) as unknown as Vec3,
-    step,
-    origin,
-  );
+  const affine = affineFromColumns(rowDir.map((c) => c * colSpacing) as unknown as Vec3, colDir.map((c) => c * rowSpacing) as unknown as Vec3, step, origin);
   const voxels = new Float32Array(nx * ny * nz); // [nz, ny, nx], sized from the headers (checked above)
   for (const [k, { im }] of ordered.entries()) im.decode(voxels, k * nx * ny);
   const hu = first.modality === 'CT' && images.every((im) => im.rescaled);

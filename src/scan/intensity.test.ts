@@ -5,9 +5,15 @@ import { levelToValue, padValue, toModelInput } from './intensity.js';
 test('per-crop min–max by hand: air 0, lung, soft tissue, bone 1', () => {
   const hu = Float32Array.from([-1024, -850, 40, 1016]); // range 2040
   const x = toModelInput(hu, { quantize: false });
-  assert.deepEqual(Array.from(x, (v) => Math.round(v * 1e6) / 1e6), [0, 0.085294, 0.521569, 1]);
+  assert.deepEqual(
+    Array.from(x, (v) => Math.round(v * 1e6) / 1e6),
+    [0, 0.085294, 0.521569, 1],
+  );
   // quantized to the training PNGs' 8-bit levels: 174/2040·255 = 21.75 → 22
-  assert.deepEqual(Array.from(toModelInput(hu), (v) => Math.round(v * 255)), [0, 22, 133, 255]);
+  assert.deepEqual(
+    Array.from(toModelInput(hu), (v) => Math.round(v * 255)),
+    [0, 22, 133, 255],
+  );
 });
 
 test('the same HU maps differently in crops with different extremes (no fixed window)', () => {

@@ -27,7 +27,10 @@ test('the qform alone gives the same affine (the quaternion of a left-handed gri
   new DataView(raw.buffer).setInt16(254, 0, true); // sform_code 0: readers fall back to the qform
   const v = readNiftiVolume({ name: 'q.nii', bytes: raw });
   // float32 quaternion parameters (a = √(1 − b² − c² − d²) is recomputed) hold the rotation to ~1e-3
-  assert.ok(v.affine.every((x, i) => Math.abs(x - affineRas[i]) < 2e-3), `${v.affine}`);
+  assert.ok(
+    v.affine.every((x, i) => Math.abs(x - affineRas[i]) < 2e-3),
+    `${v.affine}`,
+  );
   const lps = flipXY(affineRas); // a DICOM-like affine, written as RAS, must survive the same way
   const v2 = readNiftiVolume({ name: 'q2.nii', bytes: encodeNifti({ data, nx: 5, ny: 4, nz: 3, affineRas: lps }) });
   assert.ok(close(v2.affine, lps));
@@ -35,7 +38,10 @@ test('the qform alone gives the same affine (the quaternion of a left-handed gri
 
 test('uint8 labels; truncated and oversized files are one line', () => {
   const labels = Uint8Array.from({ length: 60 }, (_, i) => i % 2);
-  assert.deepEqual(Array.from(readNiftiVolume({ name: 'l.nii.gz', bytes: encodeNifti({ data: labels, nx: 5, ny: 4, nz: 3, affineRas }) }).voxels), Array.from(labels));
+  assert.deepEqual(
+    Array.from(readNiftiVolume({ name: 'l.nii.gz', bytes: encodeNifti({ data: labels, nx: 5, ny: 4, nz: 3, affineRas }) }).voxels),
+    Array.from(labels),
+  );
   const raw = gunzipSync(encodeNifti({ data, nx: 5, ny: 4, nz: 3, affineRas }));
   const refused = (re: RegExp) => (e: unknown) => e instanceof FlowsegInputError && re.test(e.message);
   assert.throws(() => readNiftiVolume({ name: 'cut.nii.gz', bytes: gzipSync(raw.subarray(0, 400)) }), refused(/^cut\.nii\.gz: truncated/));

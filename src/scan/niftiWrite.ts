@@ -27,12 +27,12 @@ export function encodeNifti(img: NiftiImage, o: { gzip?: (raw: Uint8Array) => Ui
   const out = new Uint8Array(352 + bytesPer * data.length);
   const v = new DataView(out.buffer);
   v.setInt32(0, 348, true);
-  [3, nx, ny, nz, 1, 1, 1, 1].forEach((d, i) => v.setInt16(40 + 2 * i, d, true));
+  for (const [i, d] of [3, nx, ny, nz, 1, 1, 1, 1].entries()) v.setInt16(40 + 2 * i, d, true);
   v.setInt16(70, labels ? 2 : 16, true); // datatype UINT8 | FLOAT32
   v.setInt16(72, 8 * bytesPer, true); // bitpix
   const spacing = [columnLength(a, 0), columnLength(a, 1), columnLength(a, 2)];
   const q = quaternion(a, spacing);
-  [q?.qfac ?? 1, ...spacing, 1, 1, 1, 1].forEach((p, i) => v.setFloat32(76 + 4 * i, p, true));
+  for (const [i, p] of [q?.qfac ?? 1, ...spacing, 1, 1, 1, 1].entries()) v.setFloat32(76 + 4 * i, p, true); // pixdim[0] = qfac
   v.setFloat32(108, 352, true); // vox_offset
   v.setFloat32(112, 1, true); // scl_slope
   out[123] = 2; // xyzt_units: mm
@@ -40,7 +40,7 @@ export function encodeNifti(img: NiftiImage, o: { gzip?: (raw: Uint8Array) => Ui
   for (let i = 0; i < text.length; i++) out[148 + i] = text.charCodeAt(i);
   if (q) {
     v.setInt16(252, 1, true); // qform_code: scanner
-    [q.b, q.c, q.d, a[3], a[7], a[11]].forEach((x, i) => v.setFloat32(256 + 4 * i, x, true));
+    for (const [i, x] of [q.b, q.c, q.d, a[3], a[7], a[11]].entries()) v.setFloat32(256 + 4 * i, x, true);
   }
   v.setInt16(254, 1, true); // sform_code: scanner
   for (let n = 0; n < 12; n++) v.setFloat32(280 + 4 * n, a[n], true); // srow_x, srow_y, srow_z
@@ -58,7 +58,8 @@ function quaternion(a: Affine, s: number[]): { b: number; c: number; d: number; 
   for (let c1 = 0; c1 < 3; c1++) {
     for (let c2 = c1 + 1; c2 < 3; c2++) if (Math.abs(R[0][c1] * R[0][c2] + R[1][c1] * R[1][c2] + R[2][c1] * R[2][c2]) > 1e-4) return undefined;
   }
-  const det = R[0][0] * (R[1][1] * R[2][2] - R[1][2] * R[2][1]) - R[0][1] * (R[1][0] * R[2][2] - R[1][2] * R[2][0]) + R[0][2] * (R[1][0] * R[2][1] - R[1][1] * R[2][0]);
+  const det =
+    R[0][0] * (R[1][1] * R[2][2] - R[1][2] * R[2][1]) - R[0][1] * (R[1][0] * R[2][2] - R[1][2] * R[2][0]) + R[0][2] * (R[1][0] * R[2][1] - R[1][1] * R[2][0]);
   const qfac = det < 0 ? -1 : 1;
   if (qfac < 0) for (const row of R) row[2] = -row[2];
   const [[r11, r12, r13], [r21, r22, r23], [r31, r32, r33]] = R;

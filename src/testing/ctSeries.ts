@@ -22,7 +22,11 @@ export interface GrayCrop {
 /** test-fixtures/lidc-crop: LIDC-IDRI-0001 nodule 0 slice 4 (committed, so tests run without ../shared). */
 export function fixtureCrop(): GrayCrop {
   const dir = join(packageRoot(), 'test-fixtures', 'lidc-crop');
-  return { gray: readGray(join(dir, 'image.png')), masks: [0, 1, 2, 3].map((r) => readGray(join(dir, `mask-${r}.png`)).map((v) => (v > 127 ? 1 : 0))), size: 128 };
+  return {
+    gray: readGray(join(dir, 'image.png')),
+    masks: [0, 1, 2, 3].map((r) => readGray(join(dir, `mask-${r}.png`)).map((v) => (v > 127 ? 1 : 0))),
+    size: 128,
+  };
 }
 
 export function readGray(file: string): Uint8Array {
