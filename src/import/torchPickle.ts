@@ -2,18 +2,15 @@
  * PyTorch's pickles (`torch.save`) through flowseg's own non-executing unpickler
  * (src/data/pickle/). torch needs three things the LIDC whitelist does not have: its tensor
  * rebuild functions and storage classes as globals, BINPERSID (storages are persistent ids that
- * point outside the pickle) and BUILD on an OrderedDict (a state_dict's `_metadata`). They are
- * added here by wrapping one unpickler instance's opcode dispatch — still nothing from the file
- * is executed: every global is a small TypeScript stand-in below.
- *
- * TODO(pickle hook): this reaches into StreamingUnpickler's private `exec`/`global`/`stack`;
- * replace it by an options object `{ globals, persistentLoad }` once src/data/pickle/ has one.
+ * point outside the pickle) and BUILD on an OrderedDict (a state_dict's `_metadata`). They come
+ * in through the unpickler's hooks (`UnpicklerHooks`) — still nothing from the file is executed:
+ * every global is a small TypeScript stand-in below.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PickleShapeError } from '../data/pickle/globals.js';
-import { StreamingUnpickler } from '../data/pickle/unpickler.js';
+import { StreamingUnpickler, type PickleReduce, type UnpicklerHooks } from '../data/pickle/unpickler.js';
 import { NpDType, PyDict, PyGlobal, PyInstance, PyTuple, type PyValue } from '../data/pickle/values.js';
 import { FlowsegInputError } from '../util/errors.js';
 
@@ -94,10 +91,8 @@ function numpyScalar(args: readonly PyValue[]): PyValue {
   throw new PickleShapeError(`numpy scalar of dtype ${code} is not supported`);
 }
 
-type Reduce = (args: readonly PyValue[]) => PyValue;
-
 /** The torch additions to the whitelist; REDUCE on any of them calls the stand-in, nothing else. */
-const TORCH_GLOBALS: ReadonlyMap<string, Reduce | null> = new Map<string, Reduce | null>([
+const TORCH_GLOBALS: ReadonlyMap<string, PickleReduce | null> = new Map<string, PickleReduce | null>([
   ['collections.OrderedDict', () => new PyDict()],
   ['torch._utils._rebuild_tensor_v2', rebuildTensor],
   ['torch._utils._rebuild_tensor', rebuildTensor],
@@ -123,52 +118,15 @@ function persistentLoad(pid: PyValue): PyValue {
   return new TorchStorageRef(String(key), dtype, numel);
 }
 
-const MARK = 0x28;
-const BINPERSID = 0x51;
-const REDUCE = 0x52;
-const BUILD = 0x62;
-
-/** The private parts of StreamingUnpickler this file relies on (see the TODO above). */
-interface Internals {
-  stack: PyValue[];
-  rootBatchOpen: boolean;
-  exec(op: number, at: number, s: unknown): void;
-  global(module: string, name: string, at: number): PyGlobal;
-  pop(at: number): PyValue;
-  push(v: PyValue): void;
-}
+/**
+ * The torch dialect: its globals and storages, a state_dict's `_metadata` dropped, and entries
+ * handed out whole at SETITEMS (tensors and numpy scalars are built by REDUCE after their key;
+ * checkpoints are small).
+ */
+const TORCH_HOOKS: UnpicklerHooks = { globals: TORCH_GLOBALS, persistentLoad, dropDictState: true, entriesAtSetItems: true };
 
 function torchUnpickler(path: string): StreamingUnpickler {
-  const u = new StreamingUnpickler(path);
-  const x = u as unknown as Internals;
-  if (typeof x.exec !== 'function' || typeof x.global !== 'function' || typeof x.pop !== 'function' || typeof x.push !== 'function') {
-    throw new Error('flowseg internal: StreamingUnpickler changed shape; src/import/torchPickle.ts needs its torch hook');
-  }
-  const exec = x.exec.bind(u);
-  const global = x.global.bind(u);
-  x.global = (module, name, at) => (TORCH_GLOBALS.has(`${module}.${name}`) ? new PyGlobal(`${module}.${name}`) : global(module, name, at));
-  x.exec = (op, at, s) => {
-    const below = x.stack[x.stack.length - 2];
-    if (op === BINPERSID) {
-      x.push(persistentLoad(x.pop(at)));
-    } else if (op === REDUCE && below instanceof PyGlobal && TORCH_GLOBALS.has(below.qualifiedName)) {
-      const args = x.pop(at);
-      x.pop(at);
-      const fn = TORCH_GLOBALS.get(below.qualifiedName);
-      if (!fn) throw new PickleShapeError(`cannot call ${below.qualifiedName}`);
-      if (!(args instanceof PyTuple)) throw new PickleShapeError('REDUCE arguments are not a tuple');
-      x.push(fn(args.items));
-    } else if (op === BUILD && below instanceof PyDict) {
-      x.pop(at); // OrderedDict state: a state_dict's `_metadata` (module versions), not needed
-    } else {
-      exec(op, at, s);
-      // The unpickler hands a top-level dict's value out once a third item is on the stack,
-      // which is too early for values built by REDUCE (GLOBAL, args, REDUCE) such as tensors
-      // and numpy scalars; checkpoints are small, so they are taken whole at SETITEMS instead.
-      if (op === MARK) x.rootBatchOpen = false;
-    }
-  };
-  return u;
+  return new StreamingUnpickler(path, TORCH_HOOKS);
 }
 
 /**

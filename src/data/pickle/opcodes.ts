@@ -10,6 +10,7 @@ export const OP = {
   BININT1: 0x4b, // K
   BININT2: 0x4d, // M
   NONE: 0x4e, // N
+  BINPERSID: 0x51, // Q (only with a persistentLoad hook)
   REDUCE: 0x52, // R
   BINSTRING: 0x54, // T
   SHORT_BINSTRING: 0x55, // U

@@ -12,6 +12,28 @@ import { RELEASED, StreamingMemo } from './memo.js';
 import { PyDict, PyGlobal, PySet, PyTuple, type PyValue } from './values.js';
 import { OP } from './opcodes.js';
 
+/** A stand-in called by REDUCE (`f(*args)`); throw PickleShapeError on arguments it cannot take. */
+export type PickleReduce = (args: readonly PyValue[]) => PyValue;
+
+/**
+ * What a pickle dialect adds to the LIDC whitelist (import-torch's `torch.save` files): still
+ * nothing from the file is executed — every added global is a TypeScript stand-in.
+ */
+export interface UnpicklerHooks {
+  /** More globals, qualified name → REDUCE stand-in, or null for names only referenced (never called). */
+  globals?: ReadonlyMap<string, PickleReduce | null>;
+  /** BINPERSID: a persistent id (e.g. a torch storage reference) → its value; without it the opcode is refused. */
+  persistentLoad?: (pid: PyValue) => PyValue;
+  /** BUILD on a dict (an OrderedDict's attributes, such as a state_dict's `_metadata`) is dropped instead of refused. */
+  dropDictState?: boolean;
+  /**
+   * Hand a top-level dict's entries out only at its SETITEMS, not as soon as the next entry
+   * starts: values built by REDUCE (GLOBAL, args, REDUCE: tensors, numpy scalars) look complete
+   * too early otherwise. For small pickles (checkpoints); LIDC's streaming needs the default.
+   */
+  entriesAtSetItems?: boolean;
+}
+
 export class StreamingUnpickler {
   private src: ByteSource;
   private stack: PyValue[] = [];
@@ -31,7 +53,10 @@ export class StreamingUnpickler {
   private ready: [PyValue, PyValue][] = [];
   private result: PyValue | undefined;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    private readonly hooks: UnpicklerHooks = {},
+  ) {
     this.src = new ByteSource(path);
     this.memo = new StreamingMemo(path, this.maxDepth);
   }
@@ -187,7 +212,7 @@ export class StreamingUnpickler {
         this.result = this.pop(at);
         return;
       case OP.MARK:
-        if (this.metastack.length === 0 && this.stack.length === 1 && this.stack[0] === this.root && this.root instanceof PyDict) {
+        if (!this.hooks.entriesAtSetItems && this.metastack.length === 0 && this.stack.length === 1 && this.stack[0] === this.root && this.root instanceof PyDict) {
           this.rootBatchOpen = true;
         }
         if (this.metastack.length >= this.maxDepth) {
@@ -366,7 +391,18 @@ export class StreamingUnpickler {
         const args = this.pop(at);
         const fn = this.pop(at);
         if (!(args instanceof PyTuple)) this.fail('REDUCE arguments are not a tuple', at);
-        this.push(callGlobal(fn, args.items));
+        const hook = fn instanceof PyGlobal ? this.hooks.globals?.get(fn.qualifiedName) : undefined;
+        if (fn instanceof PyGlobal && this.hooks.globals?.has(fn.qualifiedName)) {
+          if (!hook) throw new PickleShapeError(`cannot call ${fn.qualifiedName}`);
+          this.push(hook(args.items));
+        } else {
+          this.push(callGlobal(fn, args.items));
+        }
+        return;
+      }
+      case OP.BINPERSID: {
+        if (!this.hooks.persistentLoad) this.unsupported(op, at);
+        this.push(this.hooks.persistentLoad(this.pop(at)));
         return;
       }
       case OP.NEWOBJ: {
@@ -386,7 +422,9 @@ export class StreamingUnpickler {
       }
       case OP.BUILD: {
         const state = this.pop(at);
-        buildObject(this.top(at), state);
+        const target = this.top(at);
+        if (this.hooks.dropDictState && target instanceof PyDict) return;
+        buildObject(target, state);
         return;
       }
       case OP.NEXT_BUFFER:
@@ -394,12 +432,16 @@ export class StreamingUnpickler {
         this.fail('the pickle uses out-of-band buffers (protocol 5 buffer_callback), which a file cannot carry', at);
         return;
       default:
-        this.fail(
-          `unsupported opcode 0x${op.toString(16).padStart(2, '0')} (flowseg reads binary pickles, protocols 2–5; ` +
-            'text protocols 0/1, persistent ids and extension codes are refused)',
-          at,
-        );
+        this.unsupported(op, at);
     }
+  }
+
+  private unsupported(op: number, at: number): never {
+    this.fail(
+      `unsupported opcode 0x${op.toString(16).padStart(2, '0')} (flowseg reads binary pickles, protocols 2–5; ` +
+        'text protocols 0/1, persistent ids and extension codes are refused)',
+      at,
+    );
   }
 
   /** A signed length operand: refuses negative values and values over `max` before anything is read. */
@@ -411,7 +453,7 @@ export class StreamingUnpickler {
 
   private global(module: string, name: string, at: number): PyGlobal {
     const qualified = `${module}.${name}`;
-    if (!isWhitelisted(qualified)) {
+    if (!isWhitelisted(qualified) && !this.hooks.globals?.has(qualified)) {
       throw new FlowsegInputError(
         `${this.path} names the Python global '${qualified}' (byte ${at}), which flowseg refuses to load; ` +
           `nothing in a pickle is executed and only these are allowed: ${WHITELIST_NAMES.join(', ')}. ` +
