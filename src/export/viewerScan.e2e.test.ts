@@ -2,15 +2,18 @@
 // dcmjs around an LIDC crop (src/testing/ctSeries.ts) is opened through the folder input, the
 // window/level is changed (preset and right-drag), the slice is moved with the keyboard, the
 // lesion is clicked with the mouse — and 16 samples come back, drawn on the scan at the lesion
-// (pixels change there, not far away) with 16 thumbnails. FLOWSEG_UPDATE_SCREENSHOT=1 also
-// writes docs/viewer-scan-screenshot.png.
+// (pixels change there, not far away) with 16 thumbnails; a thumbnail overlays its sample; the
+// NIfTI download carries the slice's grid and the scan's affine. FLOWSEG_UPDATE_SCREENSHOT=1
+// also writes docs/viewer-scan-screenshot.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { clickCrop, readDicomSeries } from '../scan/index.js';
+import { gunzipSync, unzipSync } from 'fflate';
+import * as nifti from 'nifti-reader-js';
+import { clickCrop, flipXY, readDicomSeries, sliceAffine } from '../scan/index.js';
 import { fixtureCrop, writeCtSeries } from '../testing/ctSeries.js';
 import { viewerTestModel } from '../testing/viewerModel.js';
 import { chromiumMissing, launchChromium, openViewer } from '../testing/browser.js';
@@ -126,6 +129,30 @@ test('viewer in headless Chromium: a DICOM series, window/level, a click on the 
     await page.locator('#opacity').fill('0.6');
     await page.evaluate('window.scrollTo(0, 0)');
     await page.waitForTimeout(300);
+
+    // A thumbnail puts that sample on the scan instead of the mean (the overlay updated in place).
+    const meanShot = await grab(page, [at]);
+    await page.click('#grid .tile:nth-child(4)');
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.waitForTimeout(300);
+    assert.equal(await page.inputValue('#overlay'), 'sample');
+    const sampleShot = await grab(page, [at]);
+    assert.ok(changed(meanShot[0] as Uint8Array, sampleShot[0] as Uint8Array) > 50, 'sample #3 is drawn instead of the mean');
+    await page.selectOption('#overlay', 'mean');
+    await page.evaluate('window.scrollTo(0, 0)');
+
+    // The labels as NIfTI: the clicked slice's grid with the scan's affine (RAS), 0/1 per sample.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-nifti')]);
+    const zip = unzipSync(new Uint8Array(readFileSync(await download.path())));
+    assert.ok(zip['sample-15.nii.gz'] && zip['mean.nii.gz'] && zip['std.nii.gz'] && zip['entropy.nii.gz'] && zip['samples.json'], Object.keys(zip).join(' '));
+    const raw = gunzipSync(zip['sample-00.nii.gz'] as Uint8Array);
+    const hdr = nifti.readHeader(raw.buffer as ArrayBuffer) as nifti.NIFTI1;
+    assert.deepEqual(hdr.dims.slice(0, 4), [3, 512, 512, 1]);
+    const expected = flipXY(sliceAffine(readDicomSeries(files).affine, K));
+    const got = hdr.affine.slice(0, 3).flat();
+    for (const [i, e] of expected.slice(0, 12).entries()) assert.ok(Math.abs((got[i] as number) - e) < 1e-3, `affine[${i}] ${got[i]} vs ${e}`);
+    const label = new Uint8Array(nifti.readImage(hdr, raw.buffer as ArrayBuffer));
+    assert.equal(label.reduce((t, v) => t + v, 0), s.pastedForeground[0], 'sample 0 as pasted');
 
     const shot = join(dir, 'scan.png');
     await page.screenshot({ path: shot });

@@ -24,6 +24,14 @@ export interface Summary {
   pastedForeground: number[];
   /** results so far on this page (each click adds one) */
   count: number;
+  /** crop + mapping + sampling + paste back; the thumbnails and maps; the overlay on the scan (ms) */
+  timing: Timing;
+}
+
+export interface Timing {
+  segmentMs: number;
+  panelsMs: number;
+  overlayMs: number;
 }
 
 export interface Hook {
@@ -47,7 +55,7 @@ const sum = (a: ArrayLike<number>): number => {
   return t;
 };
 
-export function summarize(shown: Shown, variant: string, count: number): Summary {
+export function summarize(shown: Shown, variant: string, count: number, timing: Timing): Summary {
   const s = shown.samples;
   return {
     n: s.n,
@@ -66,5 +74,6 @@ export function summarize(shown: Shown, variant: string, count: number): Summary
     window: shown.pasted ? shown.pasted.crop.window : null,
     pastedForeground: shown.pasted ? shown.pasted.masks.map(sum) : [],
     count,
+    timing,
   };
 }

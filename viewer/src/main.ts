@@ -130,14 +130,19 @@ async function segmentNow(at: Voxel | null): Promise<Summary> {
   const point = at ?? { x: Math.floor(v.nx / 2), y: Math.floor(v.ny / 2), k: state.view?.slice ?? Math.floor(v.nz / 2) };
   const { n, seed } = sampling();
   status(`sampling ${n}…`);
+  const t0 = performance.now();
   const shown = await segmentScan(sampler, scan, point, { n, seed });
+  const t1 = performance.now();
   state.shown = shown;
   state.selected = Math.min(state.selected, n - 1);
   state.count++;
   render();
+  const t2 = performance.now();
   await showOverlay();
+  const t3 = performance.now();
   status(`${n} samples in ${shown.samples.ms.toFixed(0)} ms · ${shown.samples.backend} · seed ${seed} · at (${shown.at.x}, ${shown.at.y}, slice ${shown.at.k})`);
-  const summary = summarize(shown, sampler.metadata.variant, state.count);
+  const timing = { segmentMs: t1 - t0, panelsMs: t2 - t1, overlayMs: t3 - t2 };
+  const summary = summarize(shown, sampler.metadata.variant, state.count, timing);
   hook.lastResult = summary;
   return summary;
 }

@@ -2,7 +2,8 @@
 // convention from the scan's affine, with window/level, zoom, pan and the pasted-back maps
 // as overlays. This file is the only one that knows NiiVue; the app speaks voxels (x, y, k).
 import { DRAG_MODE, Niivue, SLICE_TYPE, type NVImage } from '@niivue/niivue';
-import { encodeNifti, flipXY, worldToVoxel, type Affine, type ScanVolume } from '../../src/scan/index.js';
+import { flipXY, worldToVoxel, type Affine, type ScanVolume } from '../../src/scan/index.js';
+import { displayNifti } from './displayNifti.js';
 
 export interface Window {
   /** centre (level) and width, in the volume's units (HU for CT) */
@@ -33,6 +34,7 @@ export class ScanView {
   private volume: ScanVolume | null = null;
   private affineRas: Affine = [];
   private overlay: NVImage | null = null;
+  private overlaySlice = -1;
   private opacity = 0.6;
 
   private constructor(
@@ -73,9 +75,9 @@ export class ScanView {
     this.volume = volume;
     this.affineRas = volume.frame === 'LPS' ? flipXY(volume.affine) : volume.affine;
     this.overlay = null;
+    this.overlaySlice = -1;
     for (const v of [...this.nv.volumes].reverse()) this.nv.removeVolume(v);
-    const bytes = encodeNifti({ data: volume.voxels, nx: volume.nx, ny: volume.ny, nz: volume.nz, affineRas: this.affineRas });
-    await this.nv.loadFromArrayBuffer(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, 'scan.nii.gz');
+    await this.nv.loadFromArrayBuffer(displayNifti(volume.voxels, volume.nx, volume.ny, volume.nz, this.affineRas), 'scan.nii');
     this.setWindow(w);
     this.resetZoom();
     this.setSlice(k);
@@ -122,24 +124,32 @@ export class ScanView {
     this.nv.setPan2Dxyzmm([0, 0, 0, 1]);
   }
 
-  /** Replaces the overlay with `o` (a map on slice o.k), or removes it. */
+  /** Shows `o` (a map on slice o.k) as the overlay, or removes it. */
   async setOverlay(o: Overlay | null): Promise<void> {
-    if (this.overlay) this.nv.removeVolume(this.overlay);
-    this.overlay = null;
     const v = this.volume;
-    if (!o || !v) return;
-    // One slice on the volume's grid: NiiVue places it by its affine, so it lands on slice k only.
-    const a = this.affineRas;
-    const sliceAffine = a.map((x, n) => (n % 4 === 3 && n < 12 ? x + (a[n - 1] as number) * o.k : x));
+    if (!o || !v) {
+      if (this.overlay) this.nv.removeVolume(this.overlay);
+      this.overlay = null;
+      this.overlaySlice = -1;
+      return;
+    }
     const data = o.map instanceof Uint8Array ? Float32Array.from(o.map) : o.map;
-    const bytes = encodeNifti({ data, nx: v.nx, ny: v.ny, nz: 1, affineRas: sliceAffine });
-    await this.nv.loadFromArrayBuffer(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, 'overlay.nii.gz');
-    const img = this.nv.volumes[this.nv.volumes.length - 1] as NVImage;
+    if (!this.overlay || this.overlaySlice !== o.k) {
+      if (this.overlay) this.nv.removeVolume(this.overlay);
+      // One slice on the volume's grid: NiiVue places it by its affine, so it lands on slice k only.
+      const a = this.affineRas;
+      const sliceAffine = a.map((x, n) => (n % 4 === 3 && n < 12 ? x + (a[n - 1] as number) * o.k : x));
+      await this.nv.loadFromArrayBuffer(displayNifti(data, v.nx, v.ny, 1, sliceAffine, { float: true }), 'overlay.nii');
+      this.overlay = this.nv.volumes[this.nv.volumes.length - 1] as NVImage;
+      this.overlaySlice = o.k;
+    }
+    // Same slice: the new map goes into the loaded overlay (NiiVue keeps voxels in file order).
+    const img = this.overlay;
+    (img.img as Float32Array).set(data);
     img.colormap = o.colormap;
     img.cal_min = o.min;
     img.cal_max = o.max;
     img.opacity = this.opacity;
-    this.overlay = img;
     this.nv.updateGLVolume();
   }
 
