@@ -93,6 +93,12 @@ async function main(): Promise<void> {
     if (r.status !== 0) throw new Error(`bench eval_speed failed:\n${r.stderr}`);
     process.stdout.write(`${r.stdout.trim().split('\n').pop()}\n`);
   }
+  if (only.length === 0 || only.includes('browser_sample16')) {
+    // One click in headless Chromium: 16 samples on onnxruntime-web (WebGPU or wasm, printed), target ≤ 300 ms.
+    const { runBrowserBench } = await import('./browser.js');
+    const line = await runBrowserBench();
+    if (line) process.stdout.write(`${JSON.stringify(line)}\n`);
+  }
   if (only.length === 0 || only.includes('metrics')) {
     const { runMetricsBench } = await import('./metrics.js');
     process.stdout.write(`${JSON.stringify(await runMetricsBench())}\n`);
