@@ -170,6 +170,13 @@ test('npm package: pack, install into a fresh project, CLI + ONNX sampling + no 
       assert.ok(x.maps.length > 0 && x.maps.every((m) => !m.libtorch), `\`flowseg ${what}\` by name never maps libtorch: ${JSON.stringify(x.maps)}`);
     }
     assert.ok(sampled.maps.some((m) => m.onnxruntime) && evaluated.maps.some((m) => m.onnxruntime), 'sample and evaluate ran onnxruntime');
+    writeFileSync(
+      join(proj, 'zoo.mjs'),
+      "import { resolveModelArg } from 'flowseg/zoo';\nconsole.log(resolveModelArg('lidc-nodule-planar2').model?.card.variant);\n",
+    );
+    const zooApi = run(process.execPath, [join(proj, 'zoo.mjs')], proj, zooEnv);
+    assert.equal(zooApi.status, 0, zooApi.stderr);
+    assert.equal(zooApi.stdout.trim(), 'probunet+planar2', 'flowseg/zoo resolves a name from a script');
     console.log(
       `shipped model ${SHIPPED} (${shipped ? 'packed' : 'stand-in via FLOWSEG_MODELS_DIR'}): models, sample -n 16, evaluate -n 16 on 8 images without libtorch`,
     );
