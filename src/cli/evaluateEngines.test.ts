@@ -4,8 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { packageRoot } from '../util/paths.js';
+import { runCli } from '../testing/cli.js';
 import { calibrateRun, trainTinyRun, writeTestPng } from '../testing/tinyRun.js';
 import type { ImageMetrics } from '../eval/imageMetrics.js';
 
@@ -26,10 +25,7 @@ test('evaluate: --engine onnx (--run) gives the torch engine’s metrics for the
     writeFileSync(join(dir, 'maps-hook.mjs'), MAPS_HOOK);
     const cli = (args: string[], hook = false): string => {
       const pre = hook ? ['--import', join(dir, 'maps-hook.mjs')] : [];
-      const r = spawnSync(process.execPath, [...pre, join(packageRoot(), 'bin', 'flowseg.js'), ...args], {
-        encoding: 'utf8',
-        env: { ...process.env, MAPS_OUT: join(dir, 'maps.txt') },
-      });
+      const r = runCli(args, { nodeArgs: pre, env: { ...process.env, MAPS_OUT: join(dir, 'maps.txt') } });
       assert.equal(r.status, 0, `flowseg ${args.join(' ')}: ${r.stderr}`);
       return r.stdout;
     };

@@ -6,11 +6,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packageRoot } from '../util/paths.js';
+import { FLOWSEG_BIN as bin, runCli as cli } from '../testing/cli.js';
 import { Rng } from '../util/rng.js';
 
-const bin = join(packageRoot(), 'bin', 'flowseg.js');
-const cli = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
 const tiny = [
   '--data',
   'synthetic',

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { FlowsegInputError } from '../util/errors.js';
-import { packageRoot } from '../util/paths.js';
+import { runCli } from '../testing/cli.js';
 import { describeFailure } from './main.js';
 
 const systemError = (code: string, message: string): Error => Object.assign(new Error(message), { code, syscall: 'open', path: '/x' });
@@ -24,12 +22,11 @@ test('exit 2 for input and file-system errors, 1 for bugs; always one line', () 
 });
 
 test('the CLI prints one line without --debug and the stack trace with it', () => {
-  const bin = join(packageRoot(), 'bin', 'flowseg.js');
-  const args = [bin, 'prepare', '--format', 'npz', '/nonexistent/in.npz', '--out', '/nonexistent/out'];
-  const plain = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, FLOWSEG_DEBUG: '' } });
+  const args = ['prepare', '--format', 'npz', '/nonexistent/in.npz', '--out', '/nonexistent/out'];
+  const plain = runCli(args, { env: { ...process.env, FLOWSEG_DEBUG: '' } });
   assert.equal(plain.status, 2);
   assert.equal(plain.stderr, 'flowseg: /nonexistent/in.npz does not exist; pass a .npz file or a folder with images.npy and masks.npy\n');
-  const debug = spawnSync(process.execPath, [...args, '--debug'], { encoding: 'utf8' });
+  const debug = runCli([...args, '--debug']);
   assert.equal(debug.status, 2);
   assert.match(debug.stderr, /^flowseg: \/nonexistent\/in\.npz does not exist.*\nFlowsegInputError: .*\n\s+at /s);
 });

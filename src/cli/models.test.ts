@@ -6,14 +6,13 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { DEFAULT_MODEL_CONFIG, ProbUNet } from '../models/index.js';
 import { manualSeed } from '../tensor/index.js';
 import { modelToOnnx } from '../export/modelToOnnx.js';
 import { readOnnxMetadata } from '../export/onnxGraph.js';
 import { writeTestPng } from '../testing/tinyRun.js';
 import { exampleCard, writeModelFolder } from '../zoo/testing.js';
-import { packageRoot } from '../util/paths.js';
+import { runCli } from '../testing/cli.js';
 
 test('CLI: flowseg models lists and shows the shipped models; --model NAME works in sample, evaluate and export; unknown names list the known ones', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fs-models-cli-'));
@@ -34,10 +33,7 @@ test('CLI: flowseg models lists and shows the shipped models; --model NAME works
     );
     writeModelFolder(zoo, exampleCard('tiny-other', { summary: 'no test numbers', testMetrics: {} }), onnx);
     const cli = (args: string[], code = 0): { stdout: string; stderr: string } => {
-      const r = spawnSync(process.execPath, [join(packageRoot(), 'bin', 'flowseg.js'), ...args], {
-        encoding: 'utf8',
-        env: { ...process.env, FLOWSEG_MODELS_DIR: zoo },
-      });
+      const r = runCli(args, { env: { ...process.env, FLOWSEG_MODELS_DIR: zoo } });
       assert.equal(r.status, code, `flowseg ${args.join(' ')}: ${r.stderr}`);
       return { stdout: r.stdout, stderr: r.stderr };
     };

@@ -1,18 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { tinyTreeFiles, writeTree } from '../data/lidcPngTree.fixture.js';
-import { packageRoot } from '../util/paths.js';
+import { FLOWSEG_BIN, runCli } from '../testing/cli.js';
 
-const bin = join(packageRoot(), 'bin', 'flowseg.js');
-
-function flowseg(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const flowseg = (...args: string[]) => runCli(args);
 
 test('prepare --json and data info --json print the same summary', () => {
   const dir = mkdtempSync(join(tmpdir(), 'flowseg-cli-'));
@@ -71,11 +66,9 @@ test('bad input exits 2 with one line and leaves nothing in --out', () => {
 test('SIGINT or SIGTERM while preparing removes the staging folder', async () => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     const dir = mkdtempSync(join(tmpdir(), 'fs-prep-sig-'));
-    const child = spawn(
-      process.execPath,
-      [join(packageRoot(), 'bin', 'flowseg.js'), 'prepare', 'synthetic', '--format', 'synthetic', '--items', '200000', '--out', join(dir, 'p')],
-      { stdio: 'ignore' },
-    );
+    const child = spawn(process.execPath, [FLOWSEG_BIN, 'prepare', 'synthetic', '--format', 'synthetic', '--items', '200000', '--out', join(dir, 'p')], {
+      stdio: 'ignore',
+    });
     const t0 = Date.now();
     while (!readdirSync(dir).some((e) => e.includes('flowseg-tmp')) && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 50));
     assert.ok(

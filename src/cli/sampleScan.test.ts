@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -12,9 +11,9 @@ import { readDicomSeries } from '../scan/dicomSeries.js';
 import { readNiftiVolume } from '../scan/niftiVolume.js';
 import { fixtureCrop, writeCtSeries } from '../testing/ctSeries.js';
 import { calibrateRun, trainTinyRun, writeTestPng } from '../testing/tinyRun.js';
-import { packageRoot } from '../util/paths.js';
+import { runCli } from '../testing/cli.js';
 
-const flowseg = (...args: string[]) => spawnSync(process.execPath, [join(packageRoot(), 'bin', 'flowseg.js'), ...args], { encoding: 'utf8' });
+const flowseg = (...args: string[]) => runCli(args);
 const ok = (...args: string[]): string => {
   const r = flowseg(...args);
   assert.equal(r.status, 0, `flowseg ${args.join(' ')}: ${r.stderr}`);

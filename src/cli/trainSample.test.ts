@@ -1,13 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { packageRoot } from '../util/paths.js';
+import { runCli as cli } from '../testing/cli.js';
 
-const cli = (args: string[]) => spawnSync(process.execPath, [join(packageRoot(), 'bin', 'flowseg.js'), ...args], { encoding: 'utf8' });
 const tiny = ['--data', 'synthetic', '--synthetic-items', '24', '--synthetic-size', '16', '--filters', '4,8', '--latent', '2', '--batch-size', '4'];
 
 test('train/sample CLI: bad flags and files give one line, exit 2, nothing written', () => {

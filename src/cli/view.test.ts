@@ -2,15 +2,13 @@
 // lists the others for the page's model picker; with no model anywhere it is one line, exit 2.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packageRoot } from '../util/paths.js';
+import { FLOWSEG_BIN as BIN, runCli } from '../testing/cli.js';
 import { exampleCard, writeModelFolder } from '../zoo/testing.js';
 import { ensureViewerBuilt } from '../export/viewServer.js';
-
-const BIN = join(packageRoot(), 'bin', 'flowseg.js');
 
 test('flowseg view without --model: the first shipped model, the others listed in models.json', async () => {
   ensureViewerBuilt();
@@ -45,7 +43,7 @@ test('flowseg view without --model: the first shipped model, the others listed i
 test('flowseg view with no shipped model and no --model: one line naming --model, exit 2', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fs-view-cli-'));
   try {
-    const r = spawnSync(process.execPath, [BIN, 'view', '--port', '0'], { env: { ...process.env, FLOWSEG_MODELS_DIR: dir }, encoding: 'utf8' });
+    const r = runCli(['view', '--port', '0'], { env: { ...process.env, FLOWSEG_MODELS_DIR: dir } });
     assert.equal(r.status, 2);
     assert.match(r.stderr.trim(), /--model/);
     assert.equal(r.stderr.trim().split('\n').length, 1);

@@ -1,21 +1,23 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { packageRoot } from '../util/paths.js';
+import { runCli } from '../testing/cli.js';
 import { tarOf, tinyTreeFiles, writeTree } from './lidcPngTree.fixture.js';
 import { readLidcPng } from './lidcPngTree.js';
 import { type PartCount, readParts } from './parts.js';
 
-const bin = join(packageRoot(), 'bin', 'flowseg.js');
-const flowseg = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+const flowseg = (...args: string[]) => runCli(args);
 
 /** The tiny tree with its patients renamed P-<p> → P-<p + offset>. */
 function shiftedTree(offset: number, patients: number): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
-  for (const [rel, bytes] of tinyTreeFiles({ patients })) files.set(rel.replace(/^P-(\d+)/, (_, p) => `P-${Number(p) + offset}`), bytes);
+  for (const [rel, bytes] of tinyTreeFiles({ patients }))
+    files.set(
+      rel.replace(/^P-(\d+)/, (_, p) => `P-${Number(p) + offset}`),
+      bytes,
+    );
   return files;
 }
 
@@ -62,7 +64,10 @@ test('readParts --limit counts over all parts', async () => {
     let n = 0;
     for await (const _ of readParts(readLidcPng, [a, b], { limit: 8 }, counts)) n++;
     assert.equal(n, 8);
-    assert.deepEqual(counts.map((c) => c.items), [6, 2]);
+    assert.deepEqual(
+      counts.map((c) => c.items),
+      [6, 2],
+    );
   } finally {
     rmSync(a, { recursive: true });
     rmSync(b, { recursive: true });

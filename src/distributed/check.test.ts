@@ -1,19 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { packageRoot } from '../util/paths.js';
+import { runCli } from '../testing/cli.js';
 import { formatDistCheck, type DistCheck } from './check.js';
 
 test('flowseg dist-check --nproc-per-node 2: rank 0 reports both ranks and a timed all-reduce', () => {
-  const r = spawnSync(
-    process.execPath,
-    [join(packageRoot(), 'bin', 'flowseg.js'), 'dist-check', '--nproc-per-node', '2', '--megabytes', '1', '--json', '--timeout', '60'],
-    {
-      encoding: 'utf8',
-      timeout: 120_000,
-    },
-  );
+  const r = runCli(['dist-check', '--nproc-per-node', '2', '--megabytes', '1', '--json', '--timeout', '60'], { timeout: 120_000 });
   assert.equal(r.status, 0, r.stderr);
   const c = JSON.parse(r.stdout.trim()) as DistCheck;
   assert.equal(c.worldSize, 2);
@@ -51,7 +42,7 @@ test('the report names every rank and the bus bandwidth', () => {
 test('dist-check without a job environment says how to start it', () => {
   const env = { ...process.env };
   for (const k of ['WORLD_SIZE', 'RANK', 'SLURM_NTASKS', 'SLURM_PROCID']) delete env[k];
-  const r = spawnSync(process.execPath, [join(packageRoot(), 'bin', 'flowseg.js'), 'dist-check'], { encoding: 'utf8', env, timeout: 60_000 });
+  const r = runCli(['dist-check'], { env, timeout: 60_000 });
   assert.equal(r.status, 2);
   assert.match(r.stderr, /WORLD_SIZE\/RANK .* are not set .*--nproc-per-node/);
 });

@@ -8,10 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSafetensors } from '../tensor/safetensors.js';
-import { packageRoot } from '../util/paths.js';
+import { FLOWSEG_BIN as bin } from '../testing/cli.js';
 import { freePort } from './port.js';
-
-const bin = join(packageRoot(), 'bin', 'flowseg.js');
 
 interface Ran {
   code: number | null;

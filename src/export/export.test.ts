@@ -3,12 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { loadTrainedModel } from '../run/loadModel.js';
 import { noGrad, rand, scope, tensor, manualSeed } from '../tensor/index.js';
 import { DEFAULT_MODEL_CONFIG, ProbUNet, type FlowName, type ModelKind, type PriorKind } from '../models/index.js';
 import { priorNoise } from '../infer/noise.js';
-import { packageRoot } from '../util/paths.js';
+import { runCli } from '../testing/cli.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { exportCheckpoint, modelToOnnx } from './exportOnnx.js';
 import { OnnxSampler } from './onnxSampler.js';
@@ -100,13 +99,28 @@ test('CLI: `flowseg sample --seed S` writes identical masks with --engine torch 
   writeTestPng(image, 24); // resized (--resize) to the model's 16×16 by both engines
   await calibrateRun(run, image);
   const cli = (...args: string[]): string => {
-    const r = spawnSync(process.execPath, [join(packageRoot(), 'bin', 'flowseg.js'), ...args], { encoding: 'utf8' });
+    const r = runCli(args);
     assert.equal(r.status, 0, `flowseg ${args.join(' ')}: ${r.stderr}`);
     return r.stdout;
   };
   cli('export', '--checkpoint', run, '--out', join(dir, 'model.onnx'));
   cli('sample', '--checkpoint', run, '--image', image, '--resize', '-n', '8', '--seed', '5', '--out', join(dir, 'torch'));
-  cli('sample', '--engine', 'onnx', '--checkpoint', join(dir, 'model.onnx'), '--image', image, '--resize', '-n', '8', '--seed', '5', '--out', join(dir, 'onnx'));
+  cli(
+    'sample',
+    '--engine',
+    'onnx',
+    '--checkpoint',
+    join(dir, 'model.onnx'),
+    '--image',
+    image,
+    '--resize',
+    '-n',
+    '8',
+    '--seed',
+    '5',
+    '--out',
+    join(dir, 'onnx'),
+  );
   for (let k = 0; k < 8; k++) {
     const f = `sample-${String(k).padStart(2, '0')}.png`;
     assert.ok(readFileSync(join(dir, 'torch', f)).equals(readFileSync(join(dir, 'onnx', f))), `${f} differs between engines`);

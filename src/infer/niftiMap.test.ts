@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { parseNpyHeader } from '../data/npzFormat.js';
 import { readNifti } from '../data/image/nifti.js';
 import { trainTinyRun } from '../testing/tinyRun.js';
-import { packageRoot } from '../util/paths.js';
+import { runCli } from '../testing/cli.js';
 
 /** A 2-D NIfTI-1 int16 image nx × ny with an sform affine (srow_x/y/z) and 0.7 mm pixels. */
 function niftiSlice(nx: number, ny: number): Uint8Array {
@@ -37,11 +36,7 @@ test('sample on a 2-D NIfTI: mean/std/entropy .nii.gz at the input size with the
   const run = trainTinyRun('probunet', 'none', 4);
   const input = join(dir, 'slice.nii');
   writeFileSync(input, niftiSlice(24, 20));
-  const r = spawnSync(
-    process.execPath,
-    [join(packageRoot(), 'bin', 'flowseg.js'), 'sample', '--checkpoint', run, '--image', input, '--resize', '-n', '4', '--out', join(dir, 's')],
-    { encoding: 'utf8' },
-  );
+  const r = runCli(['sample', '--checkpoint', run, '--image', input, '--resize', '-n', '4', '--out', join(dir, 's')]);
   assert.equal(r.status, 0, r.stderr);
   const raw = gunzipSync(readFileSync(join(dir, 's', 'mean.nii.gz')));
   const inHeader = niftiSlice(24, 20).subarray(0, 348);
@@ -69,11 +64,7 @@ test('--resize refuses a 3-D NIfTI with a one-line hint (volumes take --at / --s
   new DataView(vol.buffer).setInt16(40, 3, true);
   new DataView(vol.buffer).setInt16(46, 3, true);
   writeFileSync(join(dir, 'vol.nii'), vol);
-  const r = spawnSync(
-    process.execPath,
-    [join(packageRoot(), 'bin', 'flowseg.js'), 'sample', '--checkpoint', run, '--image', join(dir, 'vol.nii'), '--resize', '--out', join(dir, 's')],
-    { encoding: 'utf8' },
-  );
+  const r = runCli(['sample', '--checkpoint', run, '--image', join(dir, 'vol.nii'), '--resize', '--out', join(dir, 's')]);
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /a 3-D volume \(8×8×3\); --resize shrinks 2-D images — give --at x,y\[,z\] or --slice k instead/);
 });
