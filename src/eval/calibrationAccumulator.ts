@@ -1,4 +1,12 @@
-import { CALIBRATION_BINS, brierScore, emptyCalibrationBins, expectedCalibrationError, imageCalibration, mergeCalibrationBins, type CalibrationBins } from '../metrics/index.js';
+import {
+  CALIBRATION_BINS,
+  brierScore,
+  emptyCalibrationBins,
+  expectedCalibrationError,
+  imageCalibration,
+  mergeCalibrationBins,
+  type CalibrationBins,
+} from '../metrics/index.js';
 
 /** summary.calibration: the summed bins (so folds merge in the report), with this evaluation's ECE and Brier. */
 export type CalibrationRecord = CalibrationBins & { ece: number | null; brier: number | null };

@@ -18,7 +18,15 @@ test('evaluate records calibration bins and per-rater best IoUs that the report 
   model.dispose();
   const written = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
   assert.deepEqual(written.calibration, JSON.parse(JSON.stringify(summary.calibration)));
-  const cal = written.calibration as { bins: number; count: number[]; sumTarget: number[]; sumProbability: number[]; ece: number; brier: number; sumSquaredError: number };
+  const cal = written.calibration as {
+    bins: number;
+    count: number[];
+    sumTarget: number[];
+    sumProbability: number[];
+    ece: number;
+    brier: number;
+    sumSquaredError: number;
+  };
   // Every pixel of every test image once.
   const data = openDataset({ data: 'synthetic', synthetic: config.synthetic });
   const { height: h, width: w } = data.shape;
@@ -50,6 +58,9 @@ test('evaluate records calibration bins and per-rater best IoUs that the report 
   assert.doesNotMatch(readFileSync(join(out, 'per_image.csv'), 'utf8').split('\n')[0] as string, /rater_best_iou/);
   const md = readFileSync(buildReport([run], join(run, '..', 'report')).markdown, 'utf8');
   assert.match(md, /## Calibration and empty masks/);
-  assert.match(md, new RegExp(`\\| probunet-planar \\| ${cal.ece.toFixed(4)} \\| ${cal.brier.toFixed(4)} \\| ${(rows.length * h * w).toLocaleString('en-US')} \\| 1 \\|`));
+  assert.match(
+    md,
+    new RegExp(`\\| probunet-planar \\| ${cal.ece.toFixed(4)} \\| ${cal.brier.toFixed(4)} \\| ${(rows.length * h * w).toLocaleString('en-US')} \\| 1 \\|`),
+  );
   assert.match(md, /## Per-rater coverage/);
 });

@@ -148,7 +148,12 @@ export function emptySamplesByEmptyRaters(rows: readonly { empty_samples: number
 }
 
 /** summary.rater_coverage: over every rater mask of every image, the mean best IoU and the share some sample matches at IoU ≥ `iou`. */
-export function raterCoverageSummary(rows: readonly { rater_best_iou: readonly number[] }[]): { raters: number; meanBestIou: number | null; matchedShare: number | null; iou: number } {
+export function raterCoverageSummary(rows: readonly { rater_best_iou: readonly number[] }[]): {
+  raters: number;
+  meanBestIou: number | null;
+  matchedShare: number | null;
+  iou: number;
+} {
   const c = raterCoverage(rows.flatMap((r) => r.rater_best_iou));
   const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
   return { raters: c.raters, meanBestIou: finite(c.meanBestIou), matchedShare: finite(c.matchedShare), iou: COVERAGE_IOU };

@@ -14,7 +14,9 @@ let available: boolean | undefined;
 function requireTorch(): void {
   available ??= spawnSync(PYTHON, ['-c', 'import torch, numpy'], { stdio: 'ignore' }).status === 0;
   if (!available) {
-    throw new Error(`${PYTHON} cannot import torch and numpy, which the PyTorch parity tests need: run \`bash scripts/setup.sh --with-tests\` (installs Debian's python3-torch python3-numpy)`);
+    throw new Error(
+      `${PYTHON} cannot import torch and numpy, which the PyTorch parity tests need: run \`bash scripts/setup.sh --with-tests\` (installs Debian's python3-torch python3-numpy)`,
+    );
   }
 }
 

@@ -46,5 +46,8 @@ test("the run's split settings are data/splits.ts's SplitPlan schema, so a parse
   const ids = Array.from({ length: 8 }, (_, i) => `s${i}`);
   const parts = splitDataset({ ids, patientIds: ids.map((_, i) => `p${i}`) }, parsed);
   assert.deepEqual([parts.train.length, parts.val.length, parts.test.length], [4, 2, 2]);
-  assert.throws(() => parseTrainConfig({ ...config, split: { kind: 'kfold', fold: 0, folds: 1 } }, 'x'), /x: split\.folds: Number must be greater than or equal to 2/);
+  assert.throws(
+    () => parseTrainConfig({ ...config, split: { kind: 'kfold', fold: 0, folds: 1 } }, 'x'),
+    /x: split\.folds: Number must be greater than or equal to 2/,
+  );
 });

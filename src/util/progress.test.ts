@@ -40,6 +40,9 @@ test('progress of a resumed run: the rate counts only the steps of this process'
   assert.deepEqual(out, ['train 520/1000 steps | epoch 4 | 2.00 steps/s | ETA 240s']);
 });
 
+/** cli-progress's cursor and erase sequences and its bar glyphs. */
+const TERMINAL_CODES = new RegExp(`${String.fromCharCode(27)}(\\[[0-9;?]*[A-Za-z]|[78])|[░█]`, 'g');
+
 test('the first line shows no rate and no ETA before one unit is done (no "0.00 images/s | ETA ?"), on a terminal too', () => {
   const plain = lines(`
     const bar = countProgress({ label: 'train', total: 1000, unit: 'steps', start: 500 });
@@ -56,6 +59,6 @@ test('the first line shows no rate and no ETA before one unit is done (no "0.00 
     .join('\n')
     .split('\x1b[1G')
     .slice(1)
-    .map((f) => f.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]|[░█]/g, '').trim());
+    .map((f) => f.replace(TERMINAL_CODES, '').trim());
   assert.deepEqual(frames, ['evaluate [] 0/100 images', 'evaluate [] 16/100 images | GED (incl) so far 0.400 | 2.00 images/s | ETA 42s']);
 });

@@ -25,7 +25,22 @@ function entries(bytes: number[], hooks?: UnpicklerHooks): [PyValue, PyValue][] 
 }
 
 // {'a': mymod.twice(5), 'b': <persistent id 'pid'>}
-const REDUCED_AND_PERSISTENT = [...PROTO2, EMPTY_DICT, MARK, ...str('a'), ...global('mymod', 'twice'), BININT1, 5, TUPLE1, REDUCE, ...str('b'), ...str('pid'), BINPERSID, SETITEMS, STOP];
+const REDUCED_AND_PERSISTENT = [
+  ...PROTO2,
+  EMPTY_DICT,
+  MARK,
+  ...str('a'),
+  ...global('mymod', 'twice'),
+  BININT1,
+  5,
+  TUPLE1,
+  REDUCE,
+  ...str('b'),
+  ...str('pid'),
+  BINPERSID,
+  SETITEMS,
+  STOP,
+];
 const twice = new Map([['mymod.twice', (a: readonly PyValue[]) => 2 * (a[0] as number)]]);
 
 test('hooks: an added global is called by REDUCE and a persistent id goes through persistentLoad', () => {
@@ -37,7 +52,10 @@ test('hooks: an added global is called by REDUCE and a persistent id goes throug
 });
 
 test('without hooks the same pickle is refused: the global by name, BINPERSID as an unsupported opcode', () => {
-  assert.throws(() => entries(REDUCED_AND_PERSISTENT), (e: unknown) => e instanceof FlowsegInputError && /names the Python global 'mymod\.twice'/.test(e.message));
+  assert.throws(
+    () => entries(REDUCED_AND_PERSISTENT),
+    (e: unknown) => e instanceof FlowsegInputError && /names the Python global 'mymod\.twice'/.test(e.message),
+  );
   assert.throws(
     () => entries(REDUCED_AND_PERSISTENT, { globals: twice }),
     (e: unknown) => e instanceof FlowsegInputError && /unsupported opcode 0x51/.test(e.message),
@@ -72,7 +90,24 @@ test('dropDictState: BUILD on a dict (an OrderedDict’s _metadata) is dropped i
 test('entriesAtSetItems: a REDUCE value whose arguments hold a key and a fresh dict is not handed out early', () => {
   // {'k0': m.f('x', {'y': 1})}: at the MARK that fills {'y': 1}, the root batch reads k0 G 'x' {} — the
   // streaming rule (a key and a fresh container after a complete pair) would take (k0, G) as done.
-  const bytes = [...PROTO2, EMPTY_DICT, MARK, ...str('k0'), ...global('m', 'f'), ...str('x'), EMPTY_DICT, MARK, ...str('y'), BININT1, 1, SETITEMS, TUPLE2, REDUCE, SETITEMS, STOP];
+  const bytes = [
+    ...PROTO2,
+    EMPTY_DICT,
+    MARK,
+    ...str('k0'),
+    ...global('m', 'f'),
+    ...str('x'),
+    EMPTY_DICT,
+    MARK,
+    ...str('y'),
+    BININT1,
+    1,
+    SETITEMS,
+    TUPLE2,
+    REDUCE,
+    SETITEMS,
+    STOP,
+  ];
   const f = new Map([['m.f', (a: readonly PyValue[]) => `${a[0]}:${(a[1] as PyDict).get('y')}`]]);
   assert.throws(() => entries(bytes, { globals: f }), /stack underflow/);
   assert.deepEqual(entries(bytes, { globals: f, entriesAtSetItems: true }), [['k0', 'x:1']]);

@@ -212,7 +212,13 @@ export class StreamingUnpickler {
         this.result = this.pop(at);
         return;
       case OP.MARK:
-        if (!this.hooks.entriesAtSetItems && this.metastack.length === 0 && this.stack.length === 1 && this.stack[0] === this.root && this.root instanceof PyDict) {
+        if (
+          !this.hooks.entriesAtSetItems &&
+          this.metastack.length === 0 &&
+          this.stack.length === 1 &&
+          this.stack[0] === this.root &&
+          this.root instanceof PyDict
+        ) {
           this.rootBatchOpen = true;
         }
         if (this.metastack.length >= this.maxDepth) {

@@ -21,7 +21,7 @@ export function pairedTestTables(c: VariantComparisons): { metric: MetricInfo; t
       const m = pair.metrics[key];
       if (!m) continue;
       const d = metric.decimals + 1;
-      const favoured = m.meanDifference === 0 ? '—' : (m.meanDifference < 0) === (metric.better === 'lower') ? pair.a : pair.b;
+      const favoured = m.meanDifference === 0 ? '—' : m.meanDifference < 0 === (metric.better === 'lower') ? pair.a : pair.b;
       const significant = m.tTestPHolm !== null && m.tTestPHolm < ALPHA && m.meanDifference !== 0;
       rows.push([
         `${pair.a} − ${pair.b}`,

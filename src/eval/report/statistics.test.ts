@@ -31,7 +31,13 @@ function experiment(): string {
       empty_raters: i < 10 ? 0.25 : 0,
     }),
     // 10 pixels: 8 at p̄ 0.05 with t = 0, 2 at p̄ 0.95 with t = 1
-    calibration: { bins: 10, count: [8, 0, 0, 0, 0, 0, 0, 0, 0, 2], sumProbability: [0.4, 0, 0, 0, 0, 0, 0, 0, 0, 1.9], sumTarget: [0, 0, 0, 0, 0, 0, 0, 0, 0, 2], sumSquaredError: 0.3 },
+    calibration: {
+      bins: 10,
+      count: [8, 0, 0, 0, 0, 0, 0, 0, 0, 2],
+      sumProbability: [0.4, 0, 0, 0, 0, 0, 0, 0, 0, 1.9],
+      sumTarget: [0, 0, 0, 0, 0, 0, 0, 0, 0, 2],
+      sumSquaredError: 0.3,
+    },
   });
   writeFakeRun(exp, {
     variant: 'probunet+planar2',
@@ -54,7 +60,10 @@ test('report: paired tests per metric; Table 1 bolds only the significantly best
   assert.match(md, /## Paired tests between variants/);
   assert.match(md, /### GED \(incl\)\n\n\| Variants A − B \| Images \| Mean A − B \| 95% CI \| t-test p \| Holm \| Wilcoxon p \| Holm \| Better \(lower\) \|/);
   // differences 0.05 + wobble(i) − wobble(i + 1): mean 0.05 exactly (both wobbles average 0)
-  assert.match(md, /\| probunet − probunet\+planar2 \| 20 \| \+0\.0500 \| \[\+0\.\d{4}, \+0\.\d{4}\] \| [\d.e-]+ \| \*\*[\d.e-]+\*\* \| [\d.e-]+ \| [\d.e-]+ \| \*\*probunet\+planar2 \(significant\)\*\* \|/);
+  assert.match(
+    md,
+    /\| probunet − probunet\+planar2 \| 20 \| \+0\.0500 \| \[\+0\.\d{4}, \+0\.\d{4}\] \| [\d.e-]+ \| \*\*[\d.e-]+\*\* \| [\d.e-]+ \| [\d.e-]+ \| \*\*probunet\+planar2 \(significant\)\*\* \|/,
+  );
   assert.match(md, /### HM-IoU\n[^#]*\| probunet − probunet\+planar2 \| 20 \| 0\.0000 \|[^\n]*\| — \(not significant\) \|/);
   const json = JSON.parse(readFileSync(join(root, 'report', 'table.json'), 'utf8'));
   const g = json.paired_tests.compared[0].metrics.ged_incl;

@@ -61,7 +61,12 @@ export function writeFakeRun(root: string, run: FakeRun): string {
   const wobble = (i: number): number => 0.01 * ([1, -1, 2, -2][i % 4] as number);
   const perImage = ids.map((id, i) => ({
     id,
-    ...Object.fromEntries((['ged_excl', 'ged_incl', 'hm_iou', 'iou', 'dice', 'cll', 'ncc'] as const).map((k) => [k, run.metrics[k] == null ? null : (run.metrics[k] as number) + wobble(i)])),
+    ...Object.fromEntries(
+      (['ged_excl', 'ged_incl', 'hm_iou', 'iou', 'dice', 'cll', 'ncc'] as const).map((k) => [
+        k,
+        run.metrics[k] == null ? null : (run.metrics[k] as number) + wobble(i),
+      ]),
+    ),
     prior_sigma: 0.2 + 0.03 * i,
     rater_disagreement: 0.1 + 0.02 * i + 0.05 * Math.sin(i * 1.7 + run.fold),
     ...(run.perImage ? run.perImage(i) : {}),

@@ -81,7 +81,11 @@ export function compareVariants(groups: readonly Group[]): VariantComparisons {
       const va = values[i];
       const vb = values[j];
       if (!va || !vb) {
-        skipped.push({ a: a.variant, b: b.variant, reason: `no per-image results (eval/per_image.json) for ${[!va ? a.variant : null, !vb ? b.variant : null].filter(Boolean).join(' and ')}` });
+        skipped.push({
+          a: a.variant,
+          b: b.variant,
+          reason: `no per-image results (eval/per_image.json) for ${[!va ? a.variant : null, !vb ? b.variant : null].filter(Boolean).join(' and ')}`,
+        });
         continue;
       }
       const shared = sameKeys(va, vb);
