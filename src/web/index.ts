@@ -1,7 +1,7 @@
 // flowseg/web — the browser entry point: an exported flowseg model on onnxruntime-web (WebGPU
 // where present, else wasm). No Node imports. See docs/web.md.
 export { WebSampler, loadSampler, type LoadSamplerOptions, type ModelSource, type SampleOptions, type WebSamples } from './sampler.js';
-export { sampleAt, scanSamplesToNifti, type ScanSamples, type VoxelPoint } from './scanSampler.js';
+export { sampleAt, scanSamplesToNifti, majorityLabels, type ScanSamples, type VoxelPoint } from './scanSampler.js';
 export { hasWebGpu, pickBackend, type Backend, type BackendChoice } from './backend.js';
 export { parseMetadata, type OnnxModelMetadata } from '../export/metadata.js';
 export { readOnnxMetadata } from '../export/onnxGraph.js';

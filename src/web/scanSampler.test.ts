@@ -86,7 +86,11 @@ test('sampleAt: crop of the scan core, maps pasted on the window, NIfTI with the
 
     // NIfTI: the slice grid and the affine of slice 1 in RAS (LPS flipped in x and y).
     const files = scanSamplesToNifti(r);
-    assert.deepEqual(Object.keys(files).slice(0, 2), ['sample-00.nii.gz', 'sample-01.nii.gz']);
+    assert.deepEqual(Object.keys(files).slice(0, 3), ['labels.nii.gz', 'sample-00.nii.gz', 'sample-01.nii.gz']);
+    const labelsRaw = gunzipSync(files['labels.nii.gz'] as Uint8Array).buffer as ArrayBuffer;
+    const majority = new Uint8Array(nifti.readImage(nifti.readHeader(labelsRaw), labelsRaw));
+    // more than half of the 8 samples: 5 or more
+    for (let i = 0; i < majority.length; i++) assert.equal(majority[i], r.masks.filter((m) => m[i] === 1).length >= 5 ? 1 : 0);
     const raw = gunzipSync(files['mean.nii.gz'] as Uint8Array);
     const hdr = nifti.readHeader(raw.buffer as ArrayBuffer) as nifti.NIFTI1;
     assert.deepEqual(hdr.dims.slice(0, 4), [3, 180, 120, 1]);

@@ -51,13 +51,22 @@ export async function sampleAt(sampler: WebSampler, volume: ScanVolume, at: Voxe
   };
 }
 
+/** 1 where more than half of the masks are foreground (`flowseg sample --at`'s labels.nii.gz). */
+export function majorityLabels(masks: readonly Uint8Array[]): Uint8Array {
+  const votes = new Uint16Array(masks[0]?.length ?? 0);
+  for (const m of masks) for (let i = 0; i < m.length; i++) votes[i] += m[i] as number;
+  return Uint8Array.from(votes, (c) => (2 * c > masks.length ? 1 : 0));
+}
+
 /**
- * The pasted-back results as NIfTI files on the slice grid (the scan's affine for that slice):
- * `sample-00.nii.gz` … (uint8 0/1), `mean.nii.gz`, `std.nii.gz`, `entropy.nii.gz` (float32).
+ * The pasted-back results as NIfTI files on the slice grid (the scan's affine for that slice),
+ * named as `flowseg sample --at` names them: `labels.nii.gz` (uint8, the samples' majority),
+ * `mean.nii.gz`, `std.nii.gz`, `entropy.nii.gz` (float32), and each sample's 0/1 labels
+ * (`sample-00.nii.gz` …).
  */
 export function scanSamplesToNifti(r: ScanSamples): Record<string, Uint8Array> {
   const grid = { nx: r.nx, ny: r.ny, nz: 1, affineRas: r.sliceAffineRas };
-  const files: Record<string, Uint8Array> = {};
+  const files: Record<string, Uint8Array> = { 'labels.nii.gz': encodeNifti({ ...grid, data: majorityLabels(r.masks), description: 'flowseg labels' }) };
   for (const [k, m] of r.masks.entries()) files[`sample-${String(k).padStart(2, '0')}.nii.gz`] = encodeNifti({ ...grid, data: m, description: `flowseg sample ${k}` });
   for (const [name, map] of [
     ['mean', r.mean],

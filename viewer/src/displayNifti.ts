@@ -1,8 +1,7 @@
 // The bytes NiiVue reads: an uncompressed NIfTI-1 file. The header (sform, qform, spacing) is
-// the scan core's encodeNifti, made for a single voxel and unzipped; only the size, data type
+// the scan core's encodeNifti, made for a single voxel without gzip; only the size, data type
 // and data change. No gzip: a 300-slice CT would otherwise be compressed here and inflated
 // again by NiiVue (tens of seconds in JavaScript) just to reach the screen.
-import { gunzipSync } from 'fflate';
 import { encodeNifti, type Affine } from '../../src/scan/index.js';
 
 const HEADER = 352; // 348 + the 4-byte extension flag; encodeNifti puts the data right after
@@ -12,7 +11,7 @@ const HEADER = 352; // 348 + the 4-byte extension flag; encodeNifti puts the dat
  * (CT in HU; half the memory), else — or with `float` — float32.
  */
 export function displayNifti(values: Float32Array, nx: number, ny: number, nz: number, affineRas: Affine, o: { float?: boolean } = {}): ArrayBuffer {
-  const header = gunzipSync(encodeNifti({ data: new Float32Array(1), nx: 1, ny: 1, nz: 1, affineRas })).subarray(0, HEADER);
+  const header = encodeNifti({ data: new Float32Array(1), nx: 1, ny: 1, nz: 1, affineRas }, { gzip: (raw) => raw }).subarray(0, HEADER);
   const int16 = !o.float && fitsInt16(values);
   const bytesPer = int16 ? 2 : 4;
   const out = new ArrayBuffer(HEADER + bytesPer * values.length);
