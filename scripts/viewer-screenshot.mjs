@@ -83,7 +83,9 @@ try {
     await page.waitForTimeout(800);
     const file = join(outDir, 'viewer-screenshot.png');
     await page.screenshot({ path: file });
-    console.log(`${file}: lidc-sample.png, ${model.name}, ${s.n} samples (seed ${seed}) in ${s.ms.toFixed(0)} ms on ${s.backend}; foreground px ${s.foreground.join(' ')}`);
+    console.log(
+      `${file}: lidc-sample.png, ${model.name}, ${s.n} samples (seed ${seed}) in ${s.ms.toFixed(0)} ms on ${s.backend}; foreground px ${s.foreground.join(' ')}`,
+    );
   }
   if (o.only !== 'png') {
     // The crop's centre (the lesion) at (364, 174) of slice 3 of 5, as in the browser test.

@@ -152,7 +152,11 @@ test('viewer in headless Chromium: a DICOM series, window/level, a click on the 
     const got = hdr.affine.slice(0, 3).flat();
     for (const [i, e] of expected.slice(0, 12).entries()) assert.ok(Math.abs((got[i] as number) - e) < 1e-3, `affine[${i}] ${got[i]} vs ${e}`);
     const label = new Uint8Array(nifti.readImage(hdr, raw.buffer as ArrayBuffer));
-    assert.equal(label.reduce((t, v) => t + v, 0), s.pastedForeground[0], 'sample 0 as pasted');
+    assert.equal(
+      label.reduce((t, v) => t + v, 0),
+      s.pastedForeground[0],
+      'sample 0 as pasted',
+    );
 
     const shot = join(dir, 'scan.png');
     await page.screenshot({ path: shot });

@@ -30,7 +30,10 @@ function ensureBundle(): void {
   assert.equal(r.status, 0, `scripts/build-web.mjs failed: ${r.stderr}`);
 }
 
-test('docs/web.md: the plain-page example runs in headless Chromium and gives onnxruntime-node’s masks for seed 0', { skip: chromiumMissing(), timeout: 300_000 }, async () => {
+test('docs/web.md: the plain-page example runs in headless Chromium and gives onnxruntime-node’s masks for seed 0', {
+  skip: chromiumMissing(),
+  timeout: 300_000,
+}, async () => {
   ensureBundle();
   const doc = readFileSync(join(root, 'docs', 'web.md'), 'utf8');
   const block = /```html\n([\s\S]*?)```/.exec(doc)?.[1];

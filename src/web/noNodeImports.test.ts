@@ -9,7 +9,16 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const BROWSER_PACKAGES = new Set(['onnxruntime-web', 'onnxruntime-web/wasm', 'onnxruntime-web/webgpu', 'onnx-proto', 'munkres', 'fflate', 'dcmjs', 'nifti-reader-js']);
+const BROWSER_PACKAGES = new Set([
+  'onnxruntime-web',
+  'onnxruntime-web/wasm',
+  'onnxruntime-web/webgpu',
+  'onnx-proto',
+  'munkres',
+  'fflate',
+  'dcmjs',
+  'nifti-reader-js',
+]);
 
 test('flowseg/web reaches no Node built-in and only browser-safe packages', () => {
   const seen = new Set<string>();

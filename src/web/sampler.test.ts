@@ -42,7 +42,8 @@ test('WebSampler (onnxruntime-web, wasm) gives onnxruntime-node’s masks and ma
     const ref = await node.run(crop, priorNoise(N, 3, SEED), N);
     assert.equal(s.probs.length, N);
     let maxDiff = 0;
-    for (const [k, p] of s.probs.entries()) for (const [i, v] of p.entries()) maxDiff = Math.max(maxDiff, Math.abs(v - (ref.probs[k * p.length + i] as number)));
+    for (const [k, p] of s.probs.entries())
+      for (const [i, v] of p.entries()) maxDiff = Math.max(maxDiff, Math.abs(v - (ref.probs[k * p.length + i] as number)));
     assert.ok(maxDiff <= 1e-5, `web vs node probabilities differ by ${maxDiff}`);
     const fg = s.masks.map((m) => m.reduce((a, b) => a + b, 0));
     const refFg = Array.from({ length: N }, (_, k) => ref.probs.slice(k * 1024, (k + 1) * 1024).reduce((a, v) => a + (v > 0.5 ? 1 : 0), 0));
@@ -52,7 +53,10 @@ test('WebSampler (onnxruntime-web, wasm) gives onnxruntime-node’s masks and ma
     assert.deepEqual(s.mean, meanMap(s.probs));
     assert.deepEqual(s.std, stdMap(s.probs));
     assert.deepEqual(s.entropy, entropyMap(s.probs));
-    assert.ok(s.entropy.some((v) => v > 0.1), 'some pixels are uncertain');
+    assert.ok(
+      s.entropy.some((v) => v > 0.1),
+      'some pixels are uncertain',
+    );
     assert.equal(s.n, N);
     assert.equal(s.seed, SEED);
     assert.ok(s.ms > 0);

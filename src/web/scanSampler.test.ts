@@ -82,7 +82,10 @@ test('sampleAt: crop of the scan core, maps pasted on the window, NIfTI with the
         }
       }
     assert.equal(inside, S * S);
-    assert.ok(r.masks.some((m) => m.some((x) => x === 1)), 'some foreground');
+    assert.ok(
+      r.masks.some((m) => m.some((x) => x === 1)),
+      'some foreground',
+    );
 
     // NIfTI: the slice grid and the affine of slice 1 in RAS (LPS flipped in x and y).
     const files = scanSamplesToNifti(r);
@@ -94,14 +97,20 @@ test('sampleAt: crop of the scan core, maps pasted on the window, NIfTI with the
     const raw = gunzipSync(files['mean.nii.gz'] as Uint8Array);
     const hdr = nifti.readHeader(raw.buffer as ArrayBuffer) as nifti.NIFTI1;
     assert.deepEqual(hdr.dims.slice(0, 4), [3, 180, 120, 1]);
-    const srow = hdr.affine.slice(0, 3).flat().map((x) => Math.round(x * 1e4) / 1e4 + 0); // + 0: −0 → 0
+    const srow = hdr.affine
+      .slice(0, 3)
+      .flat()
+      .map((x) => Math.round(x * 1e4) / 1e4 + 0); // + 0: −0 → 0
     assert.deepEqual(srow, [-0.7, 0, 0, 60, 0, -0.7, 0, 40, 0, 0, 2.5, 102.5]);
     const data = new Float32Array(nifti.readImage(hdr, raw.buffer as ArrayBuffer));
     assert.deepEqual(data, r.mean);
     const label = new Uint8Array(nifti.readImage(hdr, gunzipSync(files['sample-03.nii.gz'] as Uint8Array).buffer as ArrayBuffer));
     assert.deepEqual(label, r.masks[3]);
 
-    await assert.rejects(sampleAt(sampler, v, { x: 500, y: 40, k: 1 }), (e: Error) => e instanceof FlowsegInputError && /outside the 180×120 image/.test(e.message));
+    await assert.rejects(
+      sampleAt(sampler, v, { x: 500, y: 40, k: 1 }),
+      (e: Error) => e instanceof FlowsegInputError && /outside the 180×120 image/.test(e.message),
+    );
   } finally {
     await sampler.release();
     rmSync(dir, { recursive: true, force: true });

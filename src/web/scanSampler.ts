@@ -67,7 +67,8 @@ export function majorityLabels(masks: readonly Uint8Array[]): Uint8Array {
 export function scanSamplesToNifti(r: ScanSamples): Record<string, Uint8Array> {
   const grid = { nx: r.nx, ny: r.ny, nz: 1, affineRas: r.sliceAffineRas };
   const files: Record<string, Uint8Array> = { 'labels.nii.gz': encodeNifti({ ...grid, data: majorityLabels(r.masks), description: 'flowseg labels' }) };
-  for (const [k, m] of r.masks.entries()) files[`sample-${String(k).padStart(2, '0')}.nii.gz`] = encodeNifti({ ...grid, data: m, description: `flowseg sample ${k}` });
+  for (const [k, m] of r.masks.entries())
+    files[`sample-${String(k).padStart(2, '0')}.nii.gz`] = encodeNifti({ ...grid, data: m, description: `flowseg sample ${k}` });
   for (const [name, map] of [
     ['mean', r.mean],
     ['std', r.std],

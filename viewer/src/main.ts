@@ -21,7 +21,15 @@ const OVERLAYS: Record<string, { colormap: string; min: number; max: number }> =
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const params = new URLSearchParams(location.search);
-const state: { view: ScanView | null; sampler: WebSampler | null; scan: Scan | null; shown: Shown | null; selected: number; count: number; models: ModelEntry[] } = {
+const state: {
+  view: ScanView | null;
+  sampler: WebSampler | null;
+  scan: Scan | null;
+  shown: Shown | null;
+  selected: number;
+  count: number;
+  models: ModelEntry[];
+} = {
   view: null,
   sampler: null,
   scan: null,
@@ -140,7 +148,9 @@ async function segmentNow(at: Voxel | null): Promise<Summary> {
   const t2 = performance.now();
   await showOverlay();
   const t3 = performance.now();
-  status(`${n} samples in ${shown.samples.ms.toFixed(0)} ms · ${shown.samples.backend} · seed ${seed} · at (${shown.at.x}, ${shown.at.y}, slice ${shown.at.k})`);
+  status(
+    `${n} samples in ${shown.samples.ms.toFixed(0)} ms · ${shown.samples.backend} · seed ${seed} · at (${shown.at.x}, ${shown.at.y}, slice ${shown.at.k})`,
+  );
   const timing = { segmentMs: t1 - t0, panelsMs: t2 - t1, overlayMs: t3 - t2 };
   const summary = summarize(shown, sampler.metadata.variant, state.count, timing);
   hook.lastResult = summary;
@@ -207,13 +217,17 @@ function wire(): void {
   };
   $<HTMLInputElement>('model-file').onchange = (e) => {
     const f = (e.target as HTMLInputElement).files?.[0];
-    if (!f)
-      return;
+    if (!f) return;
     void f
       .arrayBuffer()
       .then(async (b) => {
         const bytes = new Uint8Array(b);
-        const entry: ModelEntry = { name: f.name, summary: `opened from this computer (${(b.byteLength / 2 ** 20).toFixed(1)} MB)`, url: `file:${f.name}`, bytes };
+        const entry: ModelEntry = {
+          name: f.name,
+          summary: `opened from this computer (${(b.byteLength / 2 ** 20).toFixed(1)} MB)`,
+          url: `file:${f.name}`,
+          bytes,
+        };
         state.models = [...state.models.filter((m) => m.url !== entry.url), entry];
         fillModelList(state.models, entry.url);
         await setModel(bytes, f.name);
@@ -231,10 +245,7 @@ function wire(): void {
   body.ondrop = (e) => {
     e.preventDefault();
     drop.classList.remove('over');
-    if (e.dataTransfer)
-      void filesOfDrop(e.dataTransfer)
-        .then(openAndShow)
-        .catch(fail);
+    if (e.dataTransfer) void filesOfDrop(e.dataTransfer).then(openAndShow).catch(fail);
   };
 }
 

@@ -30,7 +30,9 @@ export async function openFiles(files: readonly File[]): Promise<Scan> {
   const named: NamedBytes[] = await Promise.all(useful.map(async (f) => ({ name: pathOf(f), bytes: await bytesOf(f) })));
   const dicom = named.filter((f) => isDicomBytes(f.bytes));
   if (dicom.length === 0) {
-    throw new Error(`${first.name}${useful.length > 1 ? ` and ${useful.length - 1} more` : ''}: not DICOM, NIfTI or PNG/JPEG (drop one series, one volume or one picture)`);
+    throw new Error(
+      `${first.name}${useful.length > 1 ? ` and ${useful.length - 1} more` : ''}: not DICOM, NIfTI or PNG/JPEG (drop one series, one volume or one picture)`,
+    );
   }
   const volume = readDicomSeries(dicom);
   const folder = pathOf(first).includes('/') ? pathOf(first).split('/').slice(0, -1).join('/') : `${dicom.length} files`;
@@ -85,7 +87,10 @@ export async function filesOfDrop(dt: DataTransfer): Promise<File[]> {
 }
 
 const paths = new WeakMap<File, string>();
-const withPath = (f: File, p: string): File => (paths.set(f, p), f);
+function withPath(f: File, p: string): File {
+  paths.set(f, p);
+  return f;
+}
 /** The file's path inside a dropped or picked folder, else its name. */
 const pathOf = (f: File): string => paths.get(f) ?? (f.webkitRelativePath || f.name);
 

@@ -2,7 +2,7 @@
 // convention from the scan's affine, with window/level, zoom, pan and the pasted-back maps
 // as overlays. This file is the only one that knows NiiVue; the app speaks voxels (x, y, k).
 import { DRAG_MODE, Niivue, SLICE_TYPE, type NVImage } from '@niivue/niivue';
-import { flipXY, worldToVoxel, type Affine, type ScanVolume } from '../../src/scan/index.js';
+import { flipXY, voxelToWorld, worldToVoxel, type Affine, type ScanVolume } from '../../src/scan/index.js';
 import { displayNifti } from './displayNifti.js';
 
 export interface Window {
@@ -168,8 +168,7 @@ export class ScanView {
   }
 
   private worldOf(x: number, y: number, k: number): [number, number, number] {
-    const a = this.affineRas;
-    return [0, 1, 2].map((r) => (a[4 * r] as number) * x + (a[4 * r + 1] as number) * y + (a[4 * r + 2] as number) * k + (a[4 * r + 3] as number)) as [number, number, number];
+    return voxelToWorld(this.affineRas, [x, y, k]);
   }
 
   /** Voxel indices of a NiiVue texture fraction, through the scan's own affine (not NiiVue's reoriented grid). */
