@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { gunzipSync, unzipSync } from 'fflate';
 import * as nifti from 'nifti-reader-js';
-import { clickCrop, flipXY, readDicomSeries, sliceAffine } from '../scan/index.js';
+import { clickCrop, encodeNifti, flipXY, readDicomSeries, sliceAffine } from '../scan/index.js';
 import { fixtureCrop, writeCtSeries } from '../testing/ctSeries.js';
 import { viewerTestModel } from '../testing/viewerModel.js';
 import { chromiumMissing, launchChromium, openViewer } from '../testing/browser.js';
@@ -161,6 +161,15 @@ test('viewer in headless Chromium: a DICOM series, window/level, a click on the 
     const shot = join(dir, 'scan.png');
     await page.screenshot({ path: shot });
     if (process.env.FLOWSEG_UPDATE_SCREENSHOT === '1') copyFileSync(shot, join(packageRoot(), 'docs', 'viewer-scan-screenshot.png'));
+
+    // The same volume as a NIfTI file through the file input: the same voxels, so the same masks.
+    const v = readDicomSeries(files);
+    writeFileSync(join(dir, 'ct.nii.gz'), encodeNifti({ data: v.voxels, nx: v.nx, ny: v.ny, nz: v.nz, affineRas: flipXY(v.affine) }));
+    await page.setInputFiles('#file', join(dir, 'ct.nii.gz'));
+    await page.waitForFunction("window.__flowseg.scan() && window.__flowseg.scan().kind === 'nifti'", undefined, { timeout: 120_000 });
+    assert.deepEqual(await page.evaluate('window.__flowseg.scan()'), { name: 'ct.nii.gz', kind: 'nifti', nx: 512, ny: 512, nz: 5, units: 'stored' });
+    const again = (await page.evaluate(`window.__flowseg.segmentAt(${s.at.x}, ${s.at.y}, ${s.at.k})`)) as Summary;
+    assert.deepEqual(again.pastedForeground, s.pastedForeground, 'NIfTI and DICOM give the same masks at the same voxel');
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
