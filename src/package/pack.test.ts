@@ -70,6 +70,8 @@ test('npm package: pack, install into a fresh project, CLI + ONNX sampling + no 
       'dist/src/cli/main.js',
       'dist/src/export/index.d.ts',
       'viewer/dist/index.html',
+      'dist/src/web/index.d.ts', // flowseg/web
+      'dist/web/flowseg-web.js', // flowseg/web as one module for pages without a bundler (docs/web.md)
       'native/binding.gyp',
       'native/src/addon.cc',
       'scripts/install.mjs',
