@@ -170,6 +170,22 @@ test('viewer in headless Chromium: a DICOM series, window/level, a click on the 
     assert.deepEqual(await page.evaluate('window.__flowseg.scan()'), { name: 'ct.nii.gz', kind: 'nifti', nx: 512, ny: 512, nz: 5, units: 'stored' });
     const again = (await page.evaluate(`window.__flowseg.segmentAt(${s.at.x}, ${s.at.y}, ${s.at.k})`)) as Summary;
     assert.deepEqual(again.pastedForeground, s.pastedForeground, 'NIfTI and DICOM give the same masks at the same voxel');
+
+    // Files dropped on the page (a DataTransfer as a drop delivers it) open as the series again.
+    const payload = files.map((f) => ({ name: f.name, b64: Buffer.from(f.bytes).toString('base64') }));
+    const transfer = await page.evaluateHandle((list: { name: string; b64: string }[]) => {
+      // runs in the page (DOM types are not in this test's lib)
+      const g = globalThis as unknown as {
+        DataTransfer: new () => { items: { add(f: unknown): void } };
+        File: new (parts: Uint8Array[], name: string) => unknown;
+      };
+      const dt = new g.DataTransfer();
+      for (const f of list) dt.items.add(new g.File([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))], f.name));
+      return dt;
+    }, payload);
+    await page.dispatchEvent('body', 'drop', { dataTransfer: transfer });
+    await page.waitForFunction("window.__flowseg.scan() && window.__flowseg.scan().kind === 'dicom'", undefined, { timeout: 120_000 });
+    assert.equal(((await page.evaluate('window.__flowseg.scan()')) as { name: string }).name, '5 files — flowseg test chest');
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
