@@ -82,7 +82,7 @@ async function setScan(scan: Scan): Promise<void> {
   const v = scan.volume;
   $('scan-name').textContent = `${scan.name} · ${v.nx}×${v.ny}×${v.nz} · ${v.spacing.map((s) => s.toFixed(2)).join('×')} mm${v.units === 'HU' ? ' · HU' : ''}`;
   const w = openingWindow(v);
-  await view.show(v, Math.floor(v.nz / 2), w);
+  await view.show(v, Math.floor(v.nz / 2), w, { orientationLabels: scan.kind !== 'picture' });
   showWindow(w);
   render();
 }

@@ -70,8 +70,9 @@ export class ScanView {
     return view;
   }
 
-  /** Shows a volume (replacing any other), at slice k with the window w. */
-  async show(volume: ScanVolume, k: number, w: Window): Promise<void> {
+  /** Shows a volume (replacing any other), at slice k with the window w; a picture has no patient orientation to label. */
+  async show(volume: ScanVolume, k: number, w: Window, o: { orientationLabels?: boolean } = {}): Promise<void> {
+    this.nv.opts.isOrientationTextVisible = o.orientationLabels ?? true;
     this.volume = volume;
     this.affineRas = volume.frame === 'LPS' ? flipXY(volume.affine) : volume.affine;
     this.overlay = null;
