@@ -104,6 +104,7 @@ try {
     await page.mouse.click(at.x, at.y);
     await page.waitForFunction('window.__flowseg.lastResult && window.__flowseg.lastResult.count === 1', undefined, { timeout: 120_000 });
     await page.mouse.move(5, 5); // no hover effects in the picture
+    await page.evaluate('window.scrollTo(0, 0)'); // typing the seed may have scrolled the page
     await page.waitForTimeout(800);
     const s = await page.evaluate('window.__flowseg.lastResult');
     const file = join(outDir, 'viewer-scan-screenshot.png');
