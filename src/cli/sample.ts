@@ -6,11 +6,13 @@ import type { ImageSamples } from '../infer/types.js';
 import { FlowsegInputError } from '../util/errors.js';
 import { nonNegativeInt, oneOf, samplesPerImage } from './options.js';
 import { writeSamples } from './sampleFiles.js';
+import { resolveModelFlags } from './modelOption.js';
 
 export { writeSamples } from './sampleFiles.js';
 
 interface SampleFlags {
   checkpoint: string;
+  model?: string;
   image: string;
   n: number;
   out: string;
@@ -45,7 +47,8 @@ export function register(program: Command): void {
   program
     .command('sample')
     .description('sample n plausible segmentations of one image; writes sample-00.png… (0/1 label PNGs), mean/std/entropy .npy + .png, grid.png, samples.json')
-    .requiredOption('--checkpoint <run dir|file>', 'run dir of `flowseg train` (its best checkpoint) or a checkpoint file')
+    .option('--checkpoint <run dir|file>', 'run dir of `flowseg train` (its best checkpoint) or a checkpoint file')
+    .option('--model <name|model.onnx>', 'a shipped model (`flowseg models`) or an exported .onnx file, instead of --checkpoint: the ONNX engine')
     .requiredOption(
       '--image <path>',
       'a DICOM file or series folder, a .nii/.nii.gz volume, or a PNG/JPEG; larger than the model input it needs --at (or --resize)',
@@ -61,9 +64,10 @@ export function register(program: Command): void {
     .requiredOption('--out <dir>', 'output folder: new, empty, or an earlier `flowseg sample` output (replaced)')
     .option('--overwrite', 'also write into a folder flowseg did not create (only its own files are replaced)')
     .option('--seed <S>', 'seed of the prior noise (same seed → same masks on every engine and in the viewer)', nonNegativeInt, 0)
-    .option('--engine <e>', 'torch | onnx (--checkpoint then names an exported .onnx file; no libtorch needed)', oneOf(['torch', 'onnx'] as const), 'torch')
+    .option('--engine <e>', 'torch | onnx (default torch; onnx: --checkpoint names an exported .onnx file, no libtorch needed)', oneOf(['torch', 'onnx'] as const))
     .option('--json', 'print a JSON summary')
     .action(async (f: SampleFlags) => {
+      resolveModelFlags(f); // --model NAME → its model.onnx and the onnx engine
       if (!existsSync(f.image)) throw new FlowsegInputError(`--image ${f.image}: no such file`);
       checkOutputDir(f.out, 'samples', { overwrite: f.overwrite }); // before any work
       const meta = { image: f.image, checkpoint: f.checkpoint, n: f.n, seed: f.seed, engine: f.engine };
