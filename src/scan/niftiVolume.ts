@@ -1,6 +1,6 @@
 import { Gunzip } from 'fflate';
 import { readHeader } from 'nifti-reader-js';
-import { NIFTI_HEADER_BYTES, type NiftiHeader, parseNiftiHeader } from '../data/image/niftiHeader.js';
+import { NIFTI_HEADER_BYTES, type NiftiHeader, niftiVoxelsToFloat, parseNiftiHeader } from '../data/image/niftiHeader.js';
 import { FlowsegInputError } from '../util/errors.js';
 import { columnLength } from './affine.js';
 import type { NamedBytes } from './dicomFile.js';
@@ -25,7 +25,7 @@ export function readNiftiVolume({ name, bytes }: NamedBytes): ScanVolume {
   head.set(raw.subarray(0, header.voxOffset));
   const h = readHeader(head.buffer);
   const affine = h.affine.flat();
-  const voxels = toFloat(new DataView(raw.buffer, raw.byteOffset + header.voxOffset, nx * ny * nz * header.bytesPerVoxel), header, nx * ny * nz);
+  const voxels = niftiVoxelsToFloat(new DataView(raw.buffer, raw.byteOffset + header.voxOffset, nx * ny * nz * header.bytesPerVoxel), header, nx * ny * nz);
   const { sclSlope: slope, sclInter: inter } = header;
   if (slope !== 0 && Number.isFinite(slope) && Number.isFinite(inter) && (slope !== 1 || inter !== 0)) {
     for (let i = 0; i < voxels.length; i++) voxels[i] = voxels[i] * slope + inter;
@@ -92,23 +92,4 @@ function concat(parts: Uint8Array[], n: number): Uint8Array {
     at += p.length;
   }
   return all;
-}
-
-function toFloat(v: DataView, h: NiftiHeader, count: number): Float32Array {
-  const le = h.littleEndian;
-  const out = new Float32Array(count); // [Z, Y, X]
-  const read = {
-    2: (i: number) => v.getUint8(i),
-    256: (i: number) => v.getInt8(i),
-    4: (i: number) => v.getInt16(2 * i, le),
-    512: (i: number) => v.getUint16(2 * i, le),
-    8: (i: number) => v.getInt32(4 * i, le),
-    768: (i: number) => v.getUint32(4 * i, le),
-    16: (i: number) => v.getFloat32(4 * i, le),
-    64: (i: number) => v.getFloat64(8 * i, le),
-    1024: (i: number) => Number(v.getBigInt64(8 * i, le)),
-    1280: (i: number) => Number(v.getBigUint64(8 * i, le)),
-  }[h.datatype] as (i: number) => number; // parseNiftiHeader admits only these codes
-  for (let i = 0; i < count; i++) out[i] = read(i);
-  return out;
 }

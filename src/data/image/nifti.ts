@@ -3,7 +3,7 @@ import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { FlowsegInputError } from '../../util/errors.js';
 import { checkLimit } from '../../util/limits.js';
-import { NIFTI_HEADER_BYTES, type NiftiHeader, parseNiftiHeader } from './niftiHeader.js';
+import { NIFTI_HEADER_BYTES, type NiftiHeader, niftiVoxelsToFloat, parseNiftiHeader } from './niftiHeader.js';
 
 /** A NIfTI image as stored: x varies fastest, then y, then z (no reorientation applied). */
 export interface Volume {
@@ -53,7 +53,7 @@ export async function readNifti(file: string): Promise<NiftiVolume> {
     throw new FlowsegInputError(`${file}: truncated: ${raw.length} bytes, the header needs ${header.totalBytes}; re-export or re-download it`);
   }
   const count = header.nx * header.ny * header.nz;
-  const data = toFloat(new DataView(raw.buffer, raw.byteOffset + header.voxOffset, count * header.bytesPerVoxel), header, count);
+  const data = niftiVoxelsToFloat(new DataView(raw.buffer, raw.byteOffset + header.voxOffset, count * header.bytesPerVoxel), header, count);
   const { sclSlope: slope, sclInter: inter } = header;
   if (slope !== 0 && Number.isFinite(slope) && Number.isFinite(inter) && (slope !== 1 || inter !== 0)) {
     for (let i = 0; i < count; i++) data[i] = data[i] * slope + inter;
@@ -98,23 +98,4 @@ async function gunzipUpTo(bytes: Uint8Array, file: string, size: (head: Uint8Arr
     for (const p of pending) take(p);
   }
   return out.subarray(0, filled);
-}
-
-function toFloat(v: DataView, h: NiftiHeader, count: number): Float32Array {
-  const little = h.littleEndian;
-  const out = new Float32Array(count); // [Z, Y, X]
-  const read: (i: number) => number = {
-    2: (i: number) => v.getUint8(i),
-    256: (i: number) => v.getInt8(i),
-    4: (i: number) => v.getInt16(2 * i, little),
-    512: (i: number) => v.getUint16(2 * i, little),
-    8: (i: number) => v.getInt32(4 * i, little),
-    768: (i: number) => v.getUint32(4 * i, little),
-    16: (i: number) => v.getFloat32(4 * i, little),
-    64: (i: number) => v.getFloat64(8 * i, little),
-    1024: (i: number) => Number(v.getBigInt64(8 * i, little)),
-    1280: (i: number) => Number(v.getBigUint64(8 * i, little)),
-  }[h.datatype] as (i: number) => number; // parseNiftiHeader admits only these codes
-  for (let i = 0; i < count; i++) out[i] = read(i);
-  return out;
 }

@@ -93,3 +93,23 @@ export function parseNiftiHeader(head: Uint8Array, file: string): NiftiHeader {
   );
   return { littleEndian: le, nx, ny, nz, datatype, bytesPerVoxel, voxOffset, sclSlope, sclInter, totalBytes };
 }
+
+/** The voxels of a NIfTI image as float32 `[Z, Y, X]`, from any datatype parseNiftiHeader admits. */
+export function niftiVoxelsToFloat(v: DataView, h: NiftiHeader, count: number): Float32Array {
+  const little = h.littleEndian;
+  const out = new Float32Array(count); // [Z, Y, X]
+  const read: (i: number) => number = {
+    2: (i: number) => v.getUint8(i),
+    256: (i: number) => v.getInt8(i),
+    4: (i: number) => v.getInt16(2 * i, little),
+    512: (i: number) => v.getUint16(2 * i, little),
+    8: (i: number) => v.getInt32(4 * i, little),
+    768: (i: number) => v.getUint32(4 * i, little),
+    16: (i: number) => v.getFloat32(4 * i, little),
+    64: (i: number) => v.getFloat64(8 * i, little),
+    1024: (i: number) => Number(v.getBigInt64(8 * i, little)),
+    1280: (i: number) => Number(v.getBigUint64(8 * i, little)),
+  }[h.datatype] as (i: number) => number; // parseNiftiHeader admits only these codes
+  for (let i = 0; i < count; i++) out[i] = read(i);
+  return out;
+}
