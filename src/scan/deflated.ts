@@ -1,6 +1,7 @@
 import { Inflate } from 'fflate';
 import { FlowsegInputError } from '../util/errors.js';
 import { limit } from '../util/limits.js';
+import { concatBytes } from './bytes.js';
 
 /**
  * Deflated Explicit VR Little Endian: dcmjs inflates the whole dataset at once, so a small
@@ -28,11 +29,5 @@ export function inflateDataset(bytes: Uint8Array, bodyAt: number, name: string):
       `${name}: the deflated dataset inflates to more than ${cap.toLocaleString('en-US')} bytes, more than one image needs (set FLOWSEG_MAX_PIXELS to raise it); the file is corrupt or not what it claims`,
     );
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatBytes(chunks, total);
 }

@@ -3,6 +3,7 @@ import { readHeader } from 'nifti-reader-js';
 import { NIFTI_HEADER_BYTES, type NiftiHeader, niftiVoxelsToFloat, parseNiftiHeader } from '../data/image/niftiHeader.js';
 import { FlowsegInputError } from '../util/errors.js';
 import { columnLength } from './affine.js';
+import { concatBytes } from './bytes.js';
 import type { NamedBytes } from './dicomFile.js';
 import type { ScanVolume } from './volume.js';
 
@@ -59,7 +60,7 @@ function gunzipUpTo(bytes: Uint8Array, name: string, size: (head: Uint8Array) =>
     filled += n;
   };
   const open = (): void => {
-    const head = concat(pending, pendingBytes);
+    const head = concatBytes(pending, pendingBytes);
     out = new Uint8Array(size(head.subarray(0, NIFTI_HEADER_BYTES))); // throws on a bad or too large header
     take(head);
   };
@@ -82,14 +83,4 @@ function gunzipUpTo(bytes: Uint8Array, name: string, size: (head: Uint8Array) =>
   }
   if (out === undefined) open(); // a stream shorter than the NIfTI-2 header
   return (out as Uint8Array).subarray(0, filled);
-}
-
-function concat(parts: Uint8Array[], n: number): Uint8Array {
-  const all = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    all.set(p, at);
-    at += p.length;
-  }
-  return all;
 }
