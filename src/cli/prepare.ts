@@ -85,7 +85,9 @@ export function register(program: Command): void {
         const partsJson = parts.length > 1 ? { parts } : {};
         process.stdout.write(`${JSON.stringify({ ...summary, out: o.out, format: o.format, ...partsJson, seconds, slicesPerSecond: throughput })}\n`);
       } else {
-        process.stdout.write(`${formatSummary(summary)}\n${formatParts(parts)}wrote      ${o.out} in ${seconds.toFixed(1)} s (${throughput.toFixed(0)} slices/s)\n`);
+        process.stdout.write(
+          `${formatSummary(summary)}\n${formatParts(parts)}wrote      ${o.out} in ${seconds.toFixed(1)} s (${throughput.toFixed(0)} slices/s)\n`,
+        );
       }
     });
 }

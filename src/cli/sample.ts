@@ -64,7 +64,11 @@ export function register(program: Command): void {
     .requiredOption('--out <dir>', 'output folder: new, empty, or an earlier `flowseg sample` output (replaced)')
     .option('--overwrite', 'also write into a folder flowseg did not create (only its own files are replaced)')
     .option('--seed <S>', 'seed of the prior noise (same seed → same masks on every engine and in the viewer)', nonNegativeInt, 0)
-    .option('--engine <e>', 'torch | onnx (default torch; onnx: --checkpoint names an exported .onnx file, no libtorch needed)', oneOf(['torch', 'onnx'] as const))
+    .option(
+      '--engine <e>',
+      'torch | onnx (default torch; onnx: --checkpoint names an exported .onnx file, no libtorch needed)',
+      oneOf(['torch', 'onnx'] as const),
+    )
     .option('--json', 'print a JSON summary')
     .action(async (f: SampleFlags) => {
       resolveModelFlags(f); // --model NAME → its model.onnx and the onnx engine

@@ -34,9 +34,7 @@ export function readParts(read: Reader, inputs: readonly string[], options: Read
             partOfPatient.set(item.patientId, input);
             count.patients += 1;
           } else if (earlier !== input) {
-            throw new FlowsegInputError(
-              `patient ${item.patientId} is in two parts, ${earlier} and ${input}; give each patient's slices in one part only`,
-            );
+            throw new FlowsegInputError(`patient ${item.patientId} is in two parts, ${earlier} and ${input}; give each patient's slices in one part only`);
           }
           count.items += 1;
           if (remaining !== undefined) remaining -= 1;
