@@ -50,6 +50,11 @@ const run = (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = 
 test('npm package: pack, install into a fresh project, CLI + ONNX sampling + no libtorch on the ONNX paths', { timeout: 300_000 }, async (t) => {
   if (spawnSync('npm', ['--version']).status !== 0) return t.skip('npm is not on PATH');
   ensureViewerBuilt();
+  // prepack builds flowseg/web's one-module file; --ignore-scripts below skips prepack, so a fresh clone builds it here
+  if (!existsSync(join(root, 'dist', 'web', 'flowseg-web.js'))) {
+    const web = spawnSync(process.execPath, [join(root, 'scripts', 'build-web.mjs')], { cwd: root, encoding: 'utf8' });
+    assert.equal(web.status, 0, `npm run build:web fails: ${web.stderr}`);
+  }
   const dir = mkdtempSync(join(tmpdir(), 'fs-pack-'));
   try {
     // prepack's viewer step type-checks the viewer and the src/ files it imports (browser types only).
