@@ -67,6 +67,22 @@ export const summarySchema = z
   .passthrough();
 export type Summary = z.infer<typeof summarySchema>;
 
+/**
+ * summary.model: the model `flowseg evaluate` scored, besides summary.config. `--model NAME|file.onnx`
+ * writes `{ engine: "onnx", file, name? (a shipped model), variant (the export's flowseg.variant) }`;
+ * `--checkpoint` writes `{ engine: "torch", checkpoint }`.
+ */
+export const summaryModelSchema = z
+  .object({
+    engine: z.string().optional(),
+    name: z.string().min(1).optional(),
+    file: z.string().optional(),
+    checkpoint: z.string().optional(),
+    variant: z.string().min(1).optional(),
+  })
+  .passthrough();
+export type SummaryModel = z.infer<typeof summaryModelSchema>;
+
 export const perImageSchema = z.array(
   z
     .object({

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { budgetUsed } from './aggregate.js';
-import type { RunRecord } from './readRun.js';
+import type { RunRecord } from './record.js';
 
 const record = (steps: { step: number; epoch: number; seconds: number }[], epochs: { step: number; partial?: boolean; seconds: number }[]): RunRecord =>
   ({
+    kind: 'run',
     steps: steps.map((s) => ({ kind: 'step', loss: 1, ...s })),
     epochs: epochs.map((e, i) => ({ kind: 'epoch', epoch: i + 1, ...e })),
   }) as unknown as RunRecord;

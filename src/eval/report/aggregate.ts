@@ -1,6 +1,6 @@
-import type { RunRecord } from './readRun.js';
+import { epochsOf, stepsOf, type RunRecord } from './record.js';
 import type { EmptinessRow } from '../imageMetrics.js';
-import { METRIC_KEYS, type Budget, type MetricKey } from '../../run/schemas.js';
+import { METRIC_KEYS, type Budget, type MetricKey, type RunConfig } from '../../run/schemas.js';
 import { finite, mean, sampleStd } from './stats.js';
 
 export interface MetricInfo {
@@ -56,13 +56,17 @@ export interface RunRow {
   seed: number | null;
   dir: string;
   metrics: Record<MetricKey, number | null>;
+  /** The configured budget; for an evaluation folder `— (<origin>)`. */
   budget: string;
   used: BudgetUsed;
   dataset: string;
   samples: number | null;
   images: number | null;
   commit: string | null;
-  setup: RunSetup;
+  /** How the run was trained; null for an evaluation folder without a recorded config. */
+  setup: RunSetup | null;
+  /** An evaluation folder's model (`shipped model: lidc-nodule-planar2, see its card`); null for a training run. */
+  origin: string | null;
   /** summary.empty_samples_by_empty_raters: empty-sample share per count of empty rater masks (null in older evaluations). */
   emptiness: EmptinessRow[] | null;
 }
@@ -109,13 +113,14 @@ const DEFAULT_EPOCH_CAP = 200;
  * epoch has completed; null before, shown as "< 1").
  */
 export function budgetUsed(run: RunRecord): BudgetUsed {
-  const steps = finite([...run.steps.map((s) => s.step), ...run.epochs.map((e) => e.step)]);
-  const secs = finite([...run.steps.map((s) => s.seconds), ...run.epochs.map((e) => e.seconds)]);
+  const [stepLines, epochLines] = [stepsOf(run), epochsOf(run)];
+  const steps = finite([...stepLines.map((s) => s.step), ...epochLines.map((e) => e.step)]);
+  const secs = finite([...stepLines.map((s) => s.seconds), ...epochLines.map((e) => e.seconds)]);
   const lastStep = steps.length ? Math.max(...steps) : null;
   // Steps per epoch: the step before the first one logged in epoch 2 (an epoch end need not
   // validate, so it may have no epoch line), else the first full epoch's line.
-  const firstOfEpoch2 = run.steps.find((s) => s.epoch >= 2);
-  const fullEpochs = run.epochs.filter((e) => (e as { partial?: unknown }).partial !== true);
+  const firstOfEpoch2 = stepLines.find((s) => s.epoch >= 2);
+  const fullEpochs = epochLines.filter((e) => (e as { partial?: unknown }).partial !== true);
   const perEpoch = firstOfEpoch2 ? firstOfEpoch2.step - 1 : fullEpochs[0]?.step;
   const epochs = lastStep !== null && perEpoch ? Math.round((10 * lastStep) / perEpoch) / 10 : null;
   return {
@@ -146,16 +151,17 @@ export function runRow(run: RunRecord): RunRow {
   return {
     variant: run.variant,
     fold: run.fold,
-    seed: run.config.seed ?? null,
+    seed: run.config?.seed ?? null,
     dir: run.dir,
     metrics,
-    budget: formatBudget(run.config.budget),
+    budget: run.kind === 'run' ? formatBudget(run.config.budget) : `— (${run.origin})`,
     used: budgetUsed(run),
     dataset: datasetName(run.summary.dataset),
     samples: run.summary.samples ?? null,
     images: run.summary.images ?? null,
     commit: run.summary.commit ?? null,
-    setup: runSetup(run),
+    setup: run.config ? runSetup(run.config, run.kind === 'run' ? run.splitSizes : undefined) : null,
+    origin: run.kind === 'evaluation' ? run.origin : null,
     emptiness: emptinessOf((run.summary as Record<string, unknown>).empty_samples_by_empty_raters),
   };
 }
@@ -171,11 +177,10 @@ function splitText(c: Record<string, unknown>): string {
   return 'unknown';
 }
 
-function runSetup(run: RunRecord): RunSetup {
-  const c = run.config as Record<string, unknown>;
+function runSetup(config: RunConfig, z: { train: number; val: number; test: number } | undefined): RunSetup {
+  const c = config as Record<string, unknown>;
   const model = (c.modelConfig ?? {}) as Record<string, unknown>;
   const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
-  const z = run.splitSizes;
   const fmt = (n: number): string => n.toLocaleString('en-US');
   return {
     data: typeof c.data === 'string' ? folderName(c.data) : null,
@@ -207,7 +212,7 @@ function lrText(c: Record<string, unknown>): string | null {
 
 const byNatural = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
 
-/** Groups runs by `config.variant` and aggregates each metric over the variant's folds. */
+/** Groups entries by variant (the folds of one variant together) and aggregates each metric over the variant's folds. */
 export function aggregate(runs: readonly RunRecord[]): VariantRow[] {
   const groups = new Map<string, RunRow[]>();
   for (const run of runs) {

@@ -3,12 +3,14 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { FlowsegInputError } from '../../util/errors.js';
 import { checkOutputDir, writeDirAtomic } from '../../util/outputDir.js';
 import { aggregate, METRICS, type VariantRow } from './aggregate.js';
-import { findRunDirs } from './discover.js';
+import { findReportInputs, type ReportInput } from './discover.js';
 import { reportHtml, reportMarkdown, type ReportContent } from './documents.js';
 import { gedVsSamplesComparison, trainingTermFigures } from './comparison.js';
 import { exampleFigures, slugs, variantFigures, type Figure } from './figures.js';
 import { detectReference, PAPER_REFERENCES, type ReferenceName } from './references.js';
-import { readRun, type RunRecord } from './readRun.js';
+import { readRun } from './readRun.js';
+import { distinctVariants, readEvaluation } from './readEvaluation.js';
+import type { RunRecord } from './record.js';
 import { resultsCsv } from './tables.js';
 import { compareVariants } from './variantComparison.js';
 import { reliabilityFigure, variantCalibrations } from './calibration.js';
@@ -18,40 +20,45 @@ export interface ReportResult {
   outDir: string;
   html: string;
   markdown: string;
+  /** Run folders reported. */
   runs: number;
+  /** Evaluation folders of models without their run (shipped or exported ONNX models) reported. */
+  evaluations: number;
   variants: VariantRow[];
   /** Skipped folders and non-fatal problems, also listed in the report's Notes. */
   notes: string[];
 }
 
-/** A report folder we may write: it does not overlap a run, and the output policy allows it (src/util/outputDir.ts). */
-function checkOutDir(outDir: string, runDirs: readonly string[], overwrite: boolean): void {
+/** A report folder we may write: it does not overlap an input, and the output policy allows it (src/util/outputDir.ts). */
+function checkOutDir(outDir: string, inputs: readonly ReportInput[], overwrite: boolean): void {
   const out = resolve(outDir);
-  for (const run of runDirs) {
-    const real = realpathSync(run);
+  for (const input of inputs) {
+    const real = realpathSync(input.dir);
     const o = existsSync(out) ? realpathSync(out) : out;
     if (real === o || real.startsWith(o + sep) || o.startsWith(real + sep)) {
-      throw new FlowsegInputError(`--out ${outDir} overlaps the run folder ${run}; write the report to a separate folder`);
+      throw new FlowsegInputError(`--out ${outDir} overlaps the ${input.kind} folder ${input.dir}; write the report to a separate folder`);
     }
   }
   checkOutputDir(outDir, 'report', { overwrite });
 }
 
-/**
- * Builds the Table-1 report from run folders and/or experiment trees (`exp/<variant>/fold_<k>/`):
- * groups runs by `config.variant`, aggregates mean ± std over folds, renders figures and writes
- * report.md, report.html (self-contained), table.csv, table.json and figures/ into `outDir`.
- */
 export interface ReportOptions {
   overwrite?: boolean;
   /** The paper table to print beside ours: a name, `none`, or `auto` (default: from the dataset names). */
   reference?: ReferenceName | 'none' | 'auto';
 }
 
+/**
+ * Builds the Table-1 report from run folders, evaluation folders of models without their run
+ * (`flowseg evaluate --model NAME --out E`) and/or experiment trees (`exp/<variant>/fold_<k>/`):
+ * groups runs by `config.variant` (each evaluation folder is a row of its own), aggregates
+ * mean ± std over folds, renders figures and writes report.md, report.html (self-contained),
+ * table.csv, table.json and figures/ into `outDir`.
+ */
 export function buildReport(paths: readonly string[], outDir: string, now: Date = new Date(), o: ReportOptions = {}): ReportResult {
-  const found = findRunDirs(paths);
-  checkOutDir(outDir, found.runs, o.overwrite === true);
-  const records: RunRecord[] = found.runs.map(readRun);
+  const found = findReportInputs(paths);
+  checkOutDir(outDir, found.inputs, o.overwrite === true);
+  const records: RunRecord[] = distinctVariants(found.inputs.map((i) => (i.kind === 'run' ? readRun(i.dir) : readEvaluation(i.dir))));
   const rows = aggregate(records);
   const notes = [...found.skipped.map((s) => `skipped ${s.dir}: ${s.reason}`), ...records.flatMap((r) => r.notes)];
   const slugOf = slugs(rows.map((r) => r.variant));
@@ -60,7 +67,12 @@ export function buildReport(paths: readonly string[], outDir: string, now: Date 
       .filter((r) => r.variant === row.variant)
       .sort((a, b) => row.runs.findIndex((x) => x.dir === a.dir) - row.runs.findIndex((x) => x.dir === b.dir));
     const slug = slugOf.get(row.variant) ?? 'variant';
-    return { variant: row.variant, plots: variantFigures(row.variant, slug, runs), examples: exampleFigures(row.variant, slug, runs) };
+    return {
+      variant: row.variant,
+      plots: variantFigures(row.variant, slug, runs),
+      examples: exampleFigures(row.variant, slug, runs),
+      note: noTrainingNote(runs),
+    };
   });
   const groups = rows.map((row) => ({ variant: row.variant, runs: records.filter((r) => r.variant === row.variant) }));
   const comparison: Figure[] = [];
@@ -68,7 +80,7 @@ export function buildReport(paths: readonly string[], outDir: string, now: Date 
   if (ged) comparison.push({ ...ged, file: 'figures/compare/ged_vs_samples.png' });
   for (const t of trainingTermFigures(groups)) comparison.push({ ...t.figure, file: `figures/compare/${t.name}` });
   const choice = o.reference ?? 'auto';
-  const refName = choice === 'auto' ? detectReference(records.map((r) => `${r.config.data ?? ''} ${JSON.stringify(r.summary.dataset ?? '')}`)) : choice;
+  const refName = choice === 'auto' ? detectReference(records.map((r) => `${r.config?.data ?? ''} ${JSON.stringify(r.summary.dataset ?? '')}`)) : choice;
   const reference = refName && refName !== 'none' ? PAPER_REFERENCES[refName] : undefined;
   const comparisons = compareVariants(groups);
   notes.push(...comparisons.skipped.map((s) => `paired tests: ${s.a} and ${s.b} not compared, ${s.reason}`));
@@ -115,8 +127,15 @@ export function buildReport(paths: readonly string[], outDir: string, now: Date 
     outDir: out,
     html: join(out, 'report.html'),
     markdown: join(out, 'report.md'),
-    runs: records.length,
+    runs: records.filter((r) => r.kind === 'run').length,
+    evaluations: records.filter((r) => r.kind === 'evaluation').length,
     variants: rows,
     notes,
   };
+}
+
+/** Why a variant's figures have no training curves: its entries are evaluation folders (no log.jsonl). */
+function noTrainingNote(runs: readonly RunRecord[]): string | undefined {
+  const origins = [...new Set(runs.flatMap((r) => (r.kind === 'evaluation' ? [r.origin] : [])))];
+  return origins.length ? `No training curves: ${origins.join('; ')} (an evaluation folder has no training log).` : undefined;
 }

@@ -1,7 +1,7 @@
 import { brierScore, expectedCalibrationError, mergeCalibrationBins, reliabilityCurve, type CalibrationBins } from '../../metrics/calibration.js';
 import { renderLinePlot, type LineSeries } from '../render/linePlot.js';
 import { colourOf, type Figure } from './figures.js';
-import type { RunRecord } from './readRun.js';
+import type { RunRecord } from './record.js';
 import type { TextTable } from './tables.js';
 
 /**

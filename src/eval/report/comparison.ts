@@ -1,6 +1,6 @@
 import { renderLinePlot, type LineSeries, type Point } from '../render/linePlot.js';
 import { colourOf, lossScale, type Figure } from './figures.js';
-import type { RunRecord } from './readRun.js';
+import { stepsOf, type RunRecord } from './record.js';
 import { finite, mean, sampleStd } from './stats.js';
 
 /**
@@ -75,7 +75,7 @@ export function trainingTermFigures(groups: readonly Group[]): { name: string; f
     const series: LineSeries[] = [];
     groups.forEach((g, i) => {
       g.runs.forEach((run, k) => {
-        const raw: Point[] = run.steps.map((s) => [s.step, typeof s[term.key] === 'number' ? (s[term.key] as number) : Number.NaN]);
+        const raw: Point[] = stepsOf(run).map((s) => [s.step, typeof s[term.key] === 'number' ? (s[term.key] as number) : Number.NaN]);
         const points = smooth(raw, 50);
         // A run without a flow logs log-det 0 throughout: no line to show.
         const flat = term.key === 'logDet' && raw.every((p) => p[1] === 0);

@@ -1,5 +1,5 @@
 import { COVERAGE_IOU, raterCoverage, type RaterCoverage } from '../../metrics/coverage.js';
-import type { RunRecord } from './readRun.js';
+import type { RunRecord } from './record.js';
 import type { TextTable } from './tables.js';
 
 /**

@@ -13,7 +13,8 @@ import { COVERAGE_NOTE, coverageByDrawnTable, coverageByRaterTable, type Variant
 export interface ReportContent {
   generated: string;
   rows: VariantRow[];
-  figures: { variant: string; plots: Figure[]; examples: Figure[] }[];
+  /** Per variant; `note` says why figures are missing (an evaluation folder has no training curves). */
+  figures: { variant: string; plots: Figure[]; examples: Figure[]; note?: string }[];
   /** Figures overlaying all variants (GED vs samples, training terms). */
   comparison: Figure[];
   /** The paper whose rows and protocol sit beside ours, if any. */
@@ -65,8 +66,14 @@ function setupHeading(c: ReportContent): string {
 }
 
 function summaryLine(c: ReportContent): string {
-  const n = c.rows.reduce((s, r) => s + r.runs.length, 0);
-  return `Generated ${c.generated} from ${n} run${n === 1 ? '' : 's'} of ${c.rows.length} variant${c.rows.length === 1 ? '' : 's'}.`;
+  const entries = c.rows.flatMap((r) => r.runs);
+  const plural = (k: number, word: string): string => `${k} ${word}${k === 1 ? '' : 's'}`;
+  const evaluations = entries.filter((r) => r.origin !== null).length;
+  const runs = entries.length - evaluations;
+  const from = evaluations
+    ? `${runs ? `${plural(runs, 'run')} and ` : ''}${plural(evaluations, 'evaluation folder')} (models without their run)`
+    : plural(runs, 'run');
+  return `Generated ${c.generated} from ${from} of ${plural(c.rows.length, 'variant')}.`;
 }
 
 /** Table 1 with its bold cells (paired significance where tested) and the legend that says how they were chosen. */
@@ -132,7 +139,7 @@ export function reportMarkdown(c: ReportContent): string {
   }
   out.push('## Figures', '');
   for (const v of c.figures) {
-    out.push(`### ${v.variant}`, '');
+    out.push(`### ${v.variant}`, '', ...(v.note ? [v.note, ''] : []));
     for (const f of [...v.plots, ...v.examples]) out.push(`![${f.title}](${f.file})`, '');
   }
   if (c.notes.length) out.push('## Notes', '', ...c.notes.map((n) => `- ${n}`), '');
@@ -203,7 +210,8 @@ export function reportHtml(c: ReportContent): string {
     });
     const more = v.examples.length - shown.length;
     const moreNote = more > 0 ? `<p class="note">${more} more example grid(s) in figures/ beside this file.</p>` : '';
-    return `<h3>${esc(v.variant)}</h3>\n<div class="plots">${plots}</div>\n${shown.map((f) => htmlFigure(f, 'example')).join('\n')}${moreNote}`;
+    const note = v.note ? `<p class="note">${esc(v.note)}</p>\n` : '';
+    return `<h3>${esc(v.variant)}</h3>\n${note}<div class="plots">${plots}</div>\n${shown.map((f) => htmlFigure(f, 'example')).join('\n')}${moreNote}`;
   });
   const notes = c.notes.length ? `<h2>Notes</h2><ul>${c.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '';
   return `<!doctype html>

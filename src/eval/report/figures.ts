@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { SERIES_COLOURS } from '../render/colormap.js';
 import { renderLinePlot, type LegendEntry, type LineSeries, type Point } from '../render/linePlot.js';
 import { renderScatter } from '../render/scatter.js';
-import type { RunRecord } from './readRun.js';
+import { epochsOf, stepsOf, type RunRecord } from './record.js';
 import { finite, pearson } from './stats.js';
 
 /** One PNG of the report; `file` is relative to the report folder (POSIX separators). */
@@ -37,18 +37,18 @@ export function lossScale(series: readonly LineSeries[]): 'linear' | 'log' {
 }
 
 function trainingCurves(variant: string, runs: readonly RunRecord[]): Omit<Figure, 'file'> | undefined {
-  const byEpoch = runs.some((r) => r.epochs.length > 0);
+  const byEpoch = runs.some((r) => epochsOf(r).length > 0);
   const series: LineSeries[] = [];
   runs.forEach((run, i) => {
     const name = runLabel(run, i);
     const colour = colourOf(i);
     if (byEpoch) {
-      const train: Point[] = run.epochs.map((e) => [e.epoch, e.trainLoss ?? Number.NaN]);
-      const val: Point[] = run.epochs.map((e) => [e.epoch, e.valLoss ?? Number.NaN]);
+      const train: Point[] = epochsOf(run).map((e) => [e.epoch, e.trainLoss ?? Number.NaN]);
+      const val: Point[] = epochsOf(run).map((e) => [e.epoch, e.valLoss ?? Number.NaN]);
       series.push({ name: `${name} train`, points: train, colour });
       series.push({ name: `${name} val`, points: val, colour, dashed: true });
-    } else if (run.steps.length) {
-      series.push({ name, points: run.steps.map((s) => [s.step, s.loss ?? Number.NaN]), colour });
+    } else if (stepsOf(run).length) {
+      series.push({ name, points: stepsOf(run).map((s) => [s.step, s.loss ?? Number.NaN]), colour });
     }
   });
   if (!series.some((s) => s.points.some((p) => Number.isFinite(p[1])))) return undefined;

@@ -88,17 +88,22 @@ function reachedText(x: RunRow): string {
 export function setupTable(rows: readonly VariantRow[], protocol?: PaperProtocol): TextTable {
   const header = ['Run', 'Data (train / val / test items)', 'Split', 'lr', 'Batch', 'Filters', 'Other', 'Budget', 'Reached'];
   const runs = rows.flatMap((r) => r.runs);
-  const out = runs.map((x) => [
-    `${x.variant}${x.fold === null ? '' : ` · fold ${x.fold}`}${x.setup.profile ? ` (profile ${x.setup.profile})` : ''}`,
-    `${x.setup.data ?? x.dataset ?? '—'}${x.setup.items ? ` (${x.setup.items})` : ''}`,
-    x.setup.split,
-    x.setup.lr ?? '—',
-    x.setup.batch === null ? '—' : String(x.setup.batch),
-    x.setup.filters ?? '—',
-    x.setup.other ?? '—',
-    x.budget,
-    reachedText(x),
-  ]);
+  const out = runs.map((x) => {
+    const name = `${x.variant}${x.fold === null ? '' : ` · fold ${x.fold}`}${x.setup?.profile ? ` (profile ${x.setup.profile})` : ''}`;
+    // An evaluation folder without its run: its training is on the model's card, not here.
+    if (!x.setup) return [name, `— (${x.origin ?? 'no config.json'})`, '—', '—', '—', '—', '—', '—', '—'];
+    return [
+      name,
+      `${x.setup.data ?? x.dataset ?? '—'}${x.setup.items ? ` (${x.setup.items})` : ''}`,
+      x.setup.split,
+      x.setup.lr ?? '—',
+      x.setup.batch === null ? '—' : String(x.setup.batch),
+      x.setup.filters ?? '—',
+      x.setup.other ?? '—',
+      x.budget,
+      reachedText(x),
+    ];
+  });
   if (!protocol) return { header, rows: out, best: out.map((row) => row.map(() => false)) };
   const paper = [
     `${PAPER_MARK} ${protocol.source}`,
@@ -112,8 +117,9 @@ export function setupTable(rows: readonly VariantRow[], protocol?: PaperProtocol
     '—',
   ];
   // Data, budget and what was reached are always the paper's or not by construction; flag the settings.
-  const differs = (row: string[]): boolean[] => row.map((v, j) => j >= 2 && j <= 6 && v !== paper[j] && !(j === 2 && sameSplitKind(v, paper[j])));
-  return { header, rows: [...out, paper], best: [...out.map(differs), paper.map(() => false)] };
+  const differs = (row: string[], known: boolean): boolean[] =>
+    row.map((v, j) => known && j >= 2 && j <= 6 && v !== paper[j] && !(j === 2 && sameSplitKind(v, paper[j])));
+  return { header, rows: [...out, paper], best: [...out.map((row, i) => differs(row, runs[i]?.setup !== null)), paper.map(() => false)] };
 }
 
 /** `fold 0 of 10 …` matches the paper's `10-fold CV …`; `60/20/20 …` matches `60/20/20 …`. */

@@ -83,3 +83,41 @@ export function writeFakeRun(root: string, run: FakeRun): string {
   writeFileSync(runFile(dir, 'done'), '');
   return dir;
 }
+
+/** A synthetic evaluation folder of a model without its run (`flowseg evaluate --model NAME --out E`). */
+export interface FakeEvaluation {
+  /** summary.model, e.g. `{ engine: 'onnx', file, name, variant }`; left out when absent. */
+  model?: Record<string, unknown>;
+  /** per_image.json rows (each with an `id`); the summary's means are their means (null where a metric has no value). */
+  rows: Record<string, unknown>[];
+  /** Extra summary.json keys (e.g. `config`), written over the defaults. */
+  summary?: Record<string, unknown>;
+}
+
+/** Writes `<root>/<folder>/` with summary.json, per_image.json, ged_vs_samples.json and one example PNG. */
+export function writeFakeEvaluation(root: string, folder: string, e: FakeEvaluation): string {
+  const dir = join(root, folder);
+  mkdirSync(evalFile(dir, 'examples'), { recursive: true });
+  const meanOf = (k: string): number | null => {
+    const v = e.rows.map((r) => r[k]).filter((x): x is number => typeof x === 'number');
+    return v.length ? v.reduce((s, x) => s + x, 0) / v.length : null;
+  };
+  const summary: Record<string, unknown> = {};
+  for (const k of ['ged_excl', 'ged_incl', 'hm_iou']) summary[k] = { mean: meanOf(k), std: 0.1 };
+  Object.assign(summary, {
+    ...(e.model ? { model: e.model } : {}),
+    commit: 'abc1234',
+    dataset: { path: 'data/synthetic-eval', split: 'all', items: e.rows.length },
+    samples: 16,
+    seed: 0,
+    images: e.rows.length,
+    ...e.summary,
+  });
+  writeFileSync(evalFile(dir, 'summary'), JSON.stringify(summary));
+  const rows = e.rows.map((r, i) => ({ prior_sigma: 0.2 + 0.03 * i, rater_disagreement: 0.1 + 0.02 * i, ...r }));
+  writeFileSync(evalFile(dir, 'perImageJson'), JSON.stringify(rows));
+  const curve = [1, 2, 4].map((n) => ({ samples: n, ged_excl: { mean: 0.3 + 0.4 / n, std: 0.1 }, ged_incl: { mean: 0.35 + 0.4 / n, std: 0.1 } }));
+  writeFileSync(evalFile(dir, 'gedVsSamplesJson'), JSON.stringify(curve));
+  writeFileSync(join(evalFile(dir, 'examples'), 'image_000.png'), encodePng(new Uint8Array(64).fill(128), 8, 8));
+  return dir;
+}

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { RunRecord } from './readRun.js';
+import type { RunRecord } from './record.js';
 import { comparisonOf, compareVariants, significantBest } from './variantComparison.js';
 import { boldColumns, pairedTestTables } from './pairedTables.js';
 import { METRICS, type VariantRow } from './aggregate.js';
@@ -54,8 +54,8 @@ test('variants on different images are not compared, and say why', () => {
     c.skipped.map((s) => `${s.a}/${s.b}: ${s.reason}`),
     [
       'a/b: evaluated on different test images (2 and 2, 1 in common)',
-      'a/c: no per-image results (eval/per_image.json) for c',
-      'b/c: no per-image results (eval/per_image.json) for c',
+      'a/c: no per-image results (per_image.json) for c',
+      'b/c: no per-image results (per_image.json) for c',
     ],
   );
 });

@@ -1,6 +1,6 @@
 import { METRIC_KEYS, type MetricKey } from '../../run/schemas.js';
 import { holm, pairedTest, type PairedTest } from './pairedStats.js';
-import type { RunRecord } from './readRun.js';
+import type { RunRecord } from './record.js';
 
 /**
  * Paired comparisons of the variants over their test images (issue 28): for every pair of
@@ -84,7 +84,7 @@ export function compareVariants(groups: readonly Group[]): VariantComparisons {
         skipped.push({
           a: a.variant,
           b: b.variant,
-          reason: `no per-image results (eval/per_image.json) for ${[!va ? a.variant : null, !vb ? b.variant : null].filter(Boolean).join(' and ')}`,
+          reason: `no per-image results (per_image.json) for ${[!va ? a.variant : null, !vb ? b.variant : null].filter(Boolean).join(' and ')}`,
         });
         continue;
       }
