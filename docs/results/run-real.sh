@@ -95,6 +95,23 @@ train_eval "$OUT/lidc-beta10/probunet+planar2" --data "$OUT/lidc-prepared" --mod
 fs report "$OUT/lidc-beta10" --out docs/results/lidc-beta10
 fi
 
+# Issue 28 item 4: the five LIDC variants on the whole 700-patient dev set (three parts), one
+# budget each (VARIANT_MINUTES, default 25: the five runs, their evaluations and the report fit one
+# 3-hour session on the 2 cores), the shipped models' split (85/5/10 by patient, seed 1: the same
+# 70 test patients as models/lidc-nodule-*), best checkpoint by validation GED, one after the
+# other, each alone. WITH_LIDC_700_VARIANTS=1 runs it at this commit.
+if [ "${WITH_LIDC_700_VARIANTS:-0}" = 1 ]; then
+[ -f "$OUT/lidc-700/index.json" ] || fs prepare --format lidc-png "$DATA/lidc-png" "$DATA/lidc-dev.tar" "$DATA/lidc-more.tar" --out "$OUT/lidc-700"
+M=${VARIANT_MINUTES:-25}
+V=(--data "$OUT/lidc-700" --model probunet --split 85/5/10 --monitor ged --max-minutes "$M")
+train_eval "$OUT/lidc-700-variants/probunet" "${V[@]}"
+train_eval "$OUT/lidc-700-variants/probunet+planar2" "${V[@]}" --flow planar --flow-steps 2
+train_eval "$OUT/lidc-700-variants/probunet+radial2" "${V[@]}" --flow radial --flow-steps 2
+train_eval "$OUT/lidc-700-variants/probunet+cplanar2" "${V[@]}" --flow cplanar --flow-steps 2
+train_eval "$OUT/lidc-700-variants/probunet+cglow2" "${V[@]}" --flow cglow --flow-steps 2
+fs report "$OUT/lidc-700-variants" --out docs/results/lidc-700-variants
+fi
+
 # Kvasir and DRIVE, 10 min each, one after the other, each alone on the 2 cores (today's cpu
 # profile). WITH_KVASIR_DRIVE=1 reruns them at this commit. (The earlier tables, at 27fd410,
 # ran all four side by side with one thread each, about half a core per run; they are in git
