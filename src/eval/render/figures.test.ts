@@ -52,6 +52,19 @@ test('renderSampleGrid: image, 4 raters, 16 samples, mean and std at 8× for 32�
   const y = 16 + 40 + 22 + 16 * 8 + 4;
   const i = (y * png.width + x) * 4;
   assert.deepEqual([...png.data.subarray(i, i + 3)], [253, 231, 37]);
+  // Sample 0's panel starts exactly at (16, rowB + 22), rowB = 16 + 40 + 22 + 256 + 20: its corner is
+  // the image (0.2 → 51 gray), the pixel left of it the white gap, and the disk's centre the blue
+  // fill at α 0.45 over the image's 0.5 (128).
+  const at = (px: number, py: number): number[] => [...png.data.subarray((py * png.width + px) * 4, (py * png.width + px) * 4 + 3)];
+  const [sx, sy] = [16, 354 + 22];
+  assert.deepEqual(at(sx, sy), [51, 51, 51]);
+  assert.deepEqual(at(sx + 7, sy + 7), [51, 51, 51]);
+  assert.deepEqual(at(sx - 1, sy), [255, 255, 255]);
+  assert.deepEqual(at(sx + 16 * 8 + 4, sy + 16 * 8 + 4), [70, 160, 185]);
+  // Labels are drawn: dark pixels above the panel, where "sample 0" is written.
+  let dark = 0;
+  for (let y = sy - 22; y < sy; y++) for (let x = sx; x < sx + 256; x++) if ((at(x, y)[0] as number) < 128) dark++;
+  assert.ok(dark > 20, `label pixels above sample 0: ${dark}`);
 });
 
 test('renderSampleGrid accepts RGB [3,H,W] images and probability-map samples', () => {

@@ -1,7 +1,7 @@
 import { applyColormap, viridis, rgbHex, type Rgb } from './colormap.js';
-import { encodePng, pngDataUri, upscale } from './png.js';
+import { encodePng, upscale } from './png.js';
 import { checkMap, imageToRgb, isEmptyMask, overlayMask } from './panels.js';
-import { r, rasterizeSvg, svgDocument, svgText } from './svg.js';
+import { r, rasterizeSvgPixels, svgDocument, svgText } from './svg.js';
 import { FlowsegInputError } from '../../util/errors.js';
 
 export interface SampleGridInput {
@@ -37,7 +37,8 @@ const BAR_BLOCK = BAR_W + 44;
 interface Panel {
   x: number;
   y: number;
-  png: Buffer;
+  /** [H, W, 3] at the input's size; drawn `scale`× at (x, y + LABEL). */
+  rgb: Uint8Array;
   label: string;
 }
 
@@ -45,6 +46,11 @@ interface Panel {
  * The figure the papers show per test image: the image, each rater's mask, the model's
  * samples (rater masks orange, samples blue, over the image), and the samples' mean and
  * std maps in viridis with colour bars. Returns a PNG.
+ *
+ * resvg draws only the text, colour bars and rules; the panels are copied into its pixels
+ * (nearest-neighbour, integer scale and offsets — what resvg did with embedded PNGs at
+ * `imageRendering: optimizeSpeed`) and the whole is encoded once. Embedding 19 panels as PNG
+ * data URIs cost an encode and a decode per panel and a second encode of the grid.
  */
 export function renderSampleGrid(g: SampleGridInput): Buffer {
   const { height: H, width: W } = g;
@@ -59,26 +65,25 @@ export function renderSampleGrid(g: SampleGridInput): Buffer {
   const cols = g.columns ?? 8;
   const pw = W * scale;
   const ph = H * scale;
-  const panel = (rgb: Uint8Array): Buffer => encodePng(upscale(rgb, H, W, 3, scale), ph, pw);
   const base = imageToRgb(g.image, H, W);
 
   const titleH = g.title ? 40 : 6;
   const rowA = PAD + titleH;
-  const panels: Panel[] = [{ x: PAD, y: rowA, png: panel(base), label: 'image' }];
+  const panels: Panel[] = [{ x: PAD, y: rowA, rgb: base, label: 'image' }];
   g.raters.forEach((m, i) => {
     const label = `rater ${i + 1}${isEmptyMask(m) ? ' (empty)' : ''}`;
-    panels.push({ x: PAD + (i + 1) * (pw + GAP), y: rowA, png: panel(overlayMask(base, m, H, W, RATER)), label });
+    panels.push({ x: PAD + (i + 1) * (pw + GAP), y: rowA, rgb: overlayMask(base, m, H, W, RATER), label });
   });
   const mapsX = PAD + (g.raters.length + 1) * (pw + GAP) + GAP * 2;
-  panels.push({ x: mapsX, y: rowA, png: panel(applyColormap(g.mean, MEAN_RANGE)), label: 'sample mean' });
+  panels.push({ x: mapsX, y: rowA, rgb: applyColormap(g.mean, MEAN_RANGE), label: 'sample mean' });
   const stdX = mapsX + pw + BAR_BLOCK + GAP;
-  panels.push({ x: stdX, y: rowA, png: panel(applyColormap(g.std, STD_RANGE)), label: 'sample std' });
+  panels.push({ x: stdX, y: rowA, rgb: applyColormap(g.std, STD_RANGE), label: 'sample std' });
   const rowB = rowA + LABEL + ph + GAP * 2;
   g.samples.forEach((m, i) => {
     const x = PAD + (i % cols) * (pw + GAP);
     const y = rowB + Math.floor(i / cols) * (LABEL + ph + GAP);
     const label = `sample ${i}${isEmptyMask(m) ? ' (empty)' : ''}`;
-    panels.push({ x, y, png: panel(overlayMask(base, m, H, W, SAMPLE)), label });
+    panels.push({ x, y, rgb: overlayMask(base, m, H, W, SAMPLE), label });
   });
 
   const sampleRows = Math.ceil(g.samples.length / cols);
@@ -86,17 +91,27 @@ export function renderSampleGrid(g: SampleGridInput): Buffer {
   const height = (sampleRows ? rowB + sampleRows * (LABEL + ph + GAP) - GAP : rowA + LABEL + ph) + PAD;
   const parts: string[] = [];
   if (g.title) parts.push(svgText(PAD, PAD + 22, g.title, { size: 20, weight: 'bold', fill: '#111' }));
-  for (const p of panels) {
-    parts.push(svgText(p.x + pw / 2, p.y + 15, p.label, { size: 14, anchor: 'middle' }));
-    parts.push(`<image x="${p.x}" y="${p.y + LABEL}" width="${pw}" height="${ph}" href="${pngDataUri(p.png)}"/>`);
-  }
+  for (const p of panels) parts.push(svgText(p.x + pw / 2, p.y + 15, p.label, { size: 14, anchor: 'middle' }));
   parts.push(colourBar(mapsX + pw + 6, rowA + LABEL, ph, MEAN_RANGE, 'mean'));
   parts.push(colourBar(stdX + pw + 6, rowA + LABEL, ph, STD_RANGE, 'std'));
   if (sampleRows) {
     const y = rowB - GAP;
     parts.push(`<line x1="${PAD}" y1="${y}" x2="${width - PAD}" y2="${y}" stroke="#ddd"/>`);
   }
-  return rasterizeSvg(svgDocument(width, height, parts.join('')), 1);
+  const canvas = rasterizeSvgPixels(svgDocument(width, height, parts.join(''))); // [height, width, 4], opaque
+  const rgb = new Uint8Array(width * height * 3); // [height, width, 3]
+  for (let i = 0, j = 0; j < rgb.length; i += 4, j += 3) {
+    rgb[j] = canvas[i] as number;
+    rgb[j + 1] = canvas[i + 1] as number;
+    rgb[j + 2] = canvas[i + 2] as number;
+  }
+  for (const p of panels) drawPanel(rgb, width, upscale(p.rgb, H, W, 3, scale), ph, pw, p.x, p.y + LABEL);
+  return encodePng(rgb, height, width);
+}
+
+/** Copies an [h, w, 3] panel into the [·, width, 3] canvas with its top-left corner at (x0, y0). */
+function drawPanel(canvas: Uint8Array, width: number, panel: Uint8Array, h: number, w: number, x0: number, y0: number): void {
+  for (let y = 0; y < h; y++) canvas.set(panel.subarray(y * w * 3, (y + 1) * w * 3), ((y0 + y) * width + x0) * 3);
 }
 
 /** A vertical viridis colour bar with ticks at min, middle and max. */

@@ -59,11 +59,19 @@ export function svgDocument(width: number, height: number, body: string): string
 
 /** Rasterizes an SVG string to PNG, `pixelRatio` device pixels per logical pixel. */
 export function rasterizeSvg(svg: string, pixelRatio = 1): Buffer {
-  const resvg = new Resvg(svg, {
+  return resvgOf(svg, pixelRatio).render().asPng();
+}
+
+/** Rasterizes an SVG string at 1:1 to RGBA pixels [height, width, 4] (opaque: white background). */
+export function rasterizeSvgPixels(svg: string): Uint8Array {
+  return resvgOf(svg, 1).render().pixels;
+}
+
+function resvgOf(svg: string, pixelRatio: number): Resvg {
+  return new Resvg(svg, {
     font: { loadSystemFonts: false, fontFiles: bundledFonts(), defaultFontFamily: FONT_FAMILY },
     fitTo: { mode: 'zoom', value: pixelRatio },
     imageRendering: 1, // nearest neighbour: keep embedded mask pixels crisp
     background: '#ffffff',
   });
-  return resvg.render().asPng();
 }
