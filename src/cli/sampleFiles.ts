@@ -1,9 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { entropyMap } from '../metrics/index.js';
+// Modules, not their folders' index files: the index of metrics/ and eval/render/ load the
+// Hungarian solver, line plots and scatter plots, which `sample` never uses (start-up time).
+import { entropyMap } from '../metrics/maps.js';
 import type { ImageSamples } from '../infer/types.js';
 import { FOREGROUND_THRESHOLD } from '../infer/threshold.js';
-import { applyColormap, encodePng, renderSampleGrid } from '../eval/render/index.js';
+import { applyColormap } from '../eval/render/colormap.js';
+import { encodePng } from '../eval/render/png.js';
+import { renderSampleGrid } from '../eval/render/sampleGrid.js';
 import { writeDirAtomic } from '../util/outputDir.js';
 import { encodeLabelPng } from '../infer/labelPng.js';
 

@@ -6,10 +6,8 @@
  * as NIfTI with the input's affine. Without `--at` an input must already be the model's size.
  */
 import { gzipSync } from 'node:zlib';
-import { readImageFile } from '../data/image/decode.js';
-import { toPlanes } from '../data/image/raster.js';
 import type { ImageSamples } from '../infer/types.js';
-import { entropyMap } from '../metrics/index.js';
+import { entropyMap } from '../metrics/maps.js';
 import { checkClick, clickCrop, voxelOfWorld } from '../scan/click.js';
 import { cropSlice, cropWindow, checkPoint, pasteBack, type CropWindow } from '../scan/crop.js';
 import { flipXY, sliceAffine } from '../scan/affine.js';
@@ -114,6 +112,8 @@ export async function readSource(f: ScanSampleFlags): Promise<Source> {
   if (kind === 'image') {
     if (point && 'mm' in point) throw new FlowsegInputError('--at-mm needs a scan with geometry (DICOM or NIfTI); give --at x,y pixel indices for a PNG/JPEG');
     if (f.slice !== undefined) throw new FlowsegInputError('--slice applies to volumes (DICOM series, NIfTI); a PNG/JPEG has one slice');
+    // The PNG/JPEG decoders load only for a PNG/JPEG input.
+    const [{ readImageFile }, { toPlanes }] = await Promise.all([import('../data/image/decode.js'), import('../data/image/raster.js')]);
     const raster = await readImageFile(f.image);
     if (point) checkPoint(point.voxel[0], point.voxel[1], raster.width, raster.height);
     // [C, H, W] in [0, 1], read as the training images were
