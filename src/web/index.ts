@@ -4,7 +4,7 @@ export { WebSampler, loadSampler, type LoadSamplerOptions, type ModelSource, typ
 export { sampleAt, scanSamplesToNifti, majorityLabels, type ScanSamples, type VoxelPoint } from './scanSampler.js';
 export { hasWebGpu, pickBackend, type Backend, type BackendChoice } from './backend.js';
 export { parseMetadata, type OnnxModelMetadata } from '../export/metadata.js';
-export { readOnnxMetadata } from '../export/onnxGraph.js';
+export { readOnnxMetadata } from '../export/onnxMetadata.js';
 export { priorNoise } from '../infer/noise.js';
 export { FOREGROUND_THRESHOLD, toMask } from '../infer/threshold.js';
 export { encodeLabelPng } from '../infer/labelPng.js';

@@ -2,7 +2,7 @@
 // noise, the threshold and the maps are the same pure-TS code as Node's `flowseg sample`, so
 // a seed gives the same masks in the browser as on the command line.
 import type * as Ort from 'onnxruntime-web';
-import { readOnnxMetadata } from '../export/onnxGraph.js';
+import { readOnnxMetadata } from '../export/onnxMetadata.js';
 import { parseMetadata, type OnnxModelMetadata } from '../export/metadata.js';
 import { priorNoise } from '../infer/noise.js';
 import { imageSamples } from '../infer/imageSamples.js';
