@@ -25,6 +25,7 @@ export interface BrowserBenchResult {
   backend: string;
   /** wasm threads need a cross-origin-isolated page (`flowseg view` sends COOP/COEP) */
   cross_origin_isolated: boolean;
+  /** wasm threads the sampler gave onnxruntime-web (one per core, up to 4, when isolated) */
   threads: number;
   model: string;
   /** median of `rounds` clicks: ε + the one session.run for 16 samples */
@@ -76,13 +77,14 @@ export async function runBrowserBench(options: { rounds?: number } = {}): Promis
     await page.evaluate('window.__flowseg.sample(16, 0)'); // warm-up (the page also ran one at load)
     const times: number[] = [];
     let backend = '';
+    let threads = 0;
     for (let i = 0; i < rounds; i++) {
-      const s = (await page.evaluate(`window.__flowseg.sample(16, ${i + 1})`)) as { ms: number; backend: string };
+      const s = (await page.evaluate(`window.__flowseg.sample(16, ${i + 1})`)) as { ms: number; backend: string; threads: number };
       times.push(s.ms);
       backend = s.backend;
+      threads = s.threads;
     }
     const isolated = (await page.evaluate('globalThis.crossOriginIsolated')) as boolean;
-    const threads = (await page.evaluate('globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1')) as number;
 
     // A click on a 512² CT slice, measured in the page from the call to the drawn overlay.
     const series = join(dir, 'ct');

@@ -17,7 +17,7 @@ export type ModelSource = Uint8Array | ArrayBuffer | string | URL;
 export interface LoadSamplerOptions {
   /** Default `auto`: WebGPU when present, else wasm. */
   backend?: BackendChoice;
-  /** wasm threads (default: up to 4 when cross-origin isolated, else 1). */
+  /** wasm threads (default: one per core, up to 4, when the page is cross-origin isolated; else 1). */
   threads?: number;
   /** Where onnxruntime-web finds its .wasm files when a bundler does not place them (a URL prefix). */
   wasmPaths?: string;
@@ -41,6 +41,8 @@ export interface WebSamples extends ImageSamples {
   /** Predictive entropy of the mean (nats) [H, W] */
   entropy: Float32Array;
   backend: Backend;
+  /** wasm threads onnxruntime-web was given (1 unless the page is cross-origin isolated). */
+  threads: number;
   /** Wall time of ε + the one session.run for all n samples. */
   ms: number;
 }
@@ -53,6 +55,8 @@ export class WebSampler {
     /** Which onnxruntime-web backend runs the model. */
     readonly backend: Backend,
     readonly name: string,
+    /** wasm threads onnxruntime-web was given (`env.wasm.numThreads`, fixed by its first session). */
+    readonly threads: number,
   ) {}
 
   /** Loads an exported model (bytes or URL), picks the backend and warms it up. */
@@ -65,7 +69,7 @@ export class WebSampler {
     ort.env.wasm.numThreads = wasmThreads(options.threads);
     if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
     const session = await ort.InferenceSession.create(bytes, { executionProviders: [backend], graphOptimizationLevel: 'all' });
-    const sampler = new WebSampler(ort, session, metadata, backend, name);
+    const sampler = new WebSampler(ort, session, metadata, backend, name, ort.env.wasm.numThreads ?? 1);
     // onnxruntime-web prepares kernels and memory on the first run, which would otherwise
     // land on the user's first click.
     const [c, h, w] = metadata.inputShape;
@@ -90,7 +94,7 @@ export class WebSampler {
     const out = await this.run(crop, priorNoise(n, this.metadata.latent, seed), n);
     const ms = performance.now() - t0;
     const samples = imageSamples(crop, h, w, out.probs, n, out.priorMu, out.priorSigma);
-    return { ...samples, n, seed, entropy: entropyMap(samples.probs), backend: this.backend, ms };
+    return { ...samples, n, seed, entropy: entropyMap(samples.probs), backend: this.backend, threads: this.threads, ms };
   }
 
   /** The raw graph: image [C, H, W], eps [n, L] → probs [n, H, W], prior μ and σ [L]. */

@@ -7,6 +7,8 @@ export interface Summary {
   n: number;
   seed: number;
   backend: string;
+  /** wasm threads (2+ only on a cross-origin-isolated page) */
+  threads: number;
   variant: string;
   height: number;
   width: number;
@@ -61,6 +63,7 @@ export function summarize(shown: Shown, variant: string, count: number, timing: 
     n: s.n,
     seed: s.seed,
     backend: s.backend,
+    threads: s.threads,
     variant,
     height: s.height,
     width: s.width,

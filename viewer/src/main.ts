@@ -89,13 +89,16 @@ async function setScan(scan: Scan): Promise<void> {
 
 // ---- model ------------------------------------------------------------------------------
 
+/** `webgpu`, or `wasm ×2 threads`: threads need the page to be cross-origin isolated (`flowseg view` is). */
+const engineName = (backend: string, threads: number): string => (backend === 'wasm' ? `wasm ×${threads} thread${threads === 1 ? '' : 's'}` : backend);
+
 async function setModel(source: string | Uint8Array, name: string): Promise<void> {
   status(`loading ${name}…`);
   const previous = state.sampler;
   state.sampler = await WebSampler.load(source, { backend: params.get('ep') === 'wasm' ? 'wasm' : 'auto', name });
   await previous?.release();
   const m = state.sampler.metadata;
-  $('model-info').textContent = `${m.variant} · input ${m.inputShape.join('×')} · ${state.sampler.backend}`;
+  $('model-info').textContent = `${m.variant} · input ${m.inputShape.join('×')} · ${engineName(state.sampler.backend, state.sampler.threads)}`;
   status(`${name} ready (${state.sampler.backend}) — click a lesion`);
   ($('run') as HTMLButtonElement).disabled = false;
 }
@@ -149,7 +152,7 @@ async function segmentNow(at: Voxel | null): Promise<Summary> {
   await showOverlay();
   const t3 = performance.now();
   status(
-    `${n} samples in ${shown.samples.ms.toFixed(0)} ms · ${shown.samples.backend} · seed ${seed} · at (${shown.at.x}, ${shown.at.y}, slice ${shown.at.k})`,
+    `${n} samples in ${shown.samples.ms.toFixed(0)} ms · ${engineName(shown.samples.backend, shown.samples.threads)} · seed ${seed} · at (${shown.at.x}, ${shown.at.y}, slice ${shown.at.k})`,
   );
   const timing = { segmentMs: t1 - t0, panelsMs: t2 - t1, overlayMs: t3 - t2 };
   const summary = summarize(shown, sampler.metadata.variant, state.count, timing);
