@@ -101,10 +101,12 @@ export class WebSampler {
   async run(image: Float32Array, eps: Float32Array, n: number): Promise<{ probs: Float32Array; priorMu: Float32Array; priorSigma: Float32Array }> {
     const [c, h, w] = this.metadata.inputShape;
     const L = this.metadata.latent;
-    const out = await this.session.run({
-      image: new this.ort.Tensor('float32', image, [1, c, h, w]),
-      eps: new this.ort.Tensor('float32', eps, [1, n, L]),
-    });
+    // Only the outputs used: the logits [n, H, W] would be one more copy out of wasm memory.
+    const out = await this.session.run({ image: new this.ort.Tensor('float32', image, [1, c, h, w]), eps: new this.ort.Tensor('float32', eps, [1, n, L]) }, [
+      'probs',
+      'prior_mu',
+      'prior_sigma',
+    ]);
     const get = async (k: string): Promise<Float32Array> => (await (out[k] as Ort.Tensor).getData()) as Float32Array;
     const result = { probs: await get('probs'), priorMu: await get('prior_mu'), priorSigma: await get('prior_sigma') };
     for (const t of Object.values(out)) t.dispose();
