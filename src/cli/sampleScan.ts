@@ -210,7 +210,9 @@ export function fullSliceMaps(s: ImageSamples, p: Prepared, imageName: string): 
   const affineRas = v.frame === 'LPS' ? flipXY(affine) : affine;
   const votes = new Float32Array(s.height * s.width);
   for (const m of s.masks) for (let i = 0; i < m.length; i++) votes[i] += m[i];
-  const labels = Uint8Array.from(pasteBack(votes, window, nx, ny), (c) => (2 * c > s.masks.length ? 1 : 0));
+  const cropLabels = new Uint8Array(votes.length); // [S, S]: the majority on the crop, then pasted (0 outside)
+  for (let i = 0; i < votes.length; i++) cropLabels[i] = 2 * (votes[i] as number) > s.masks.length ? 1 : 0;
+  const labels = new Uint8Array(pasteBack(cropLabels, window, nx, ny)); // [ny, nx]
   const name = imageName.split(/[\\/]/).filter(Boolean).pop() ?? 'scan';
   const nifti = (data: Float32Array | Uint8Array, what: string): Uint8Array =>
     encodeNifti({ data, nx, ny, nz: 1, affineRas, description: `flowseg ${what} ${name} k=${p.k ?? 0}` }, { gzip: (raw) => gzipSync(raw) });
