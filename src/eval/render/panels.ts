@@ -57,6 +57,7 @@ export function overlayMask(rgb: Uint8Array, mask: ArrayLike<number>, height: nu
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
+      if (mask[i] <= 0) continue; // background: most pixels; no fill, no edge
       const p = Math.min(1, Math.max(0, mask[i]));
       const edge = fg(y, x) && !(fg(y - 1, x) && fg(y + 1, x) && fg(y, x - 1) && fg(y, x + 1));
       const a = edge ? 1 : alpha * p;

@@ -1,5 +1,5 @@
 import { applyColormap, viridis, rgbHex, type Rgb } from './colormap.js';
-import { encodePng, upscale } from './png.js';
+import { encodePng } from './png.js';
 import { checkMap, imageToRgb, isEmptyMask, overlayMask } from './panels.js';
 import { r, rasterizeSvgPixels, svgDocument, svgText } from './svg.js';
 import { FlowsegInputError } from '../../util/errors.js';
@@ -105,13 +105,29 @@ export function renderSampleGrid(g: SampleGridInput): Buffer {
     rgb[j + 1] = canvas[i + 1] as number;
     rgb[j + 2] = canvas[i + 2] as number;
   }
-  for (const p of panels) drawPanel(rgb, width, upscale(p.rgb, H, W, 3, scale), ph, pw, p.x, p.y + LABEL);
+  for (const p of panels) drawPanel(rgb, width, p.rgb, H, W, scale, p.x, p.y + LABEL);
   return encodePng(rgb, height, width);
 }
 
-/** Copies an [h, w, 3] panel into the [·, width, 3] canvas with its top-left corner at (x0, y0). */
-function drawPanel(canvas: Uint8Array, width: number, panel: Uint8Array, h: number, w: number, x0: number, y0: number): void {
-  for (let y = 0; y < h; y++) canvas.set(panel.subarray(y * w * 3, (y + 1) * w * 3), ((y0 + y) * width + x0) * 3);
+/**
+ * Draws an [h, w, 3] panel into the [·, width, 3] canvas with its top-left corner at (x0, y0),
+ * each pixel as a scale × scale block (nearest neighbour): one upscaled row, copied scale times.
+ */
+function drawPanel(canvas: Uint8Array, width: number, panel: Uint8Array, h: number, w: number, scale: number, x0: number, y0: number): void {
+  const row = new Uint8Array(w * scale * 3);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0, s = y * w * 3, d = 0; x < w; x++, s += 3) {
+      const r = panel[s] as number;
+      const g = panel[s + 1] as number;
+      const b = panel[s + 2] as number;
+      for (let k = 0; k < scale; k++, d += 3) {
+        row[d] = r;
+        row[d + 1] = g;
+        row[d + 2] = b;
+      }
+    }
+    for (let k = 0; k < scale; k++) canvas.set(row, ((y0 + y * scale + k) * width + x0) * 3);
+  }
 }
 
 /** A vertical viridis colour bar with ticks at min, middle and max. */
