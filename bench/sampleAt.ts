@@ -53,6 +53,18 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
 };
 
+/** The shipped lidc-nodule-planar2, else the default Kohl model with random weights written into `dir` (the same graph size). */
+export function sampleAtModel(dir: string): { path: string; name: string } {
+  const shipped = join(packageRoot(), 'models', 'lidc-nodule-planar2', 'model.onnx');
+  if (existsSync(shipped)) return { path: shipped, name: 'lidc-nodule-planar2' };
+  manualSeed(0);
+  const net = new ProbUNet({ ...DEFAULT_MODEL_CONFIG, flow: 'planar', flowSteps: 2 });
+  const path = join(dir, 'model.onnx');
+  writeFileSync(path, modelToOnnx(net, [1, 128, 128]).bytes);
+  net.dispose();
+  return { path, name: 'default Kohl model, random weights' };
+}
+
 export async function runSampleAtBench(o: { runs?: number; threads?: number } = {}): Promise<SampleAtResult> {
   const runs = o.runs ?? 5;
   const threads = o.threads ?? 2;
@@ -61,15 +73,7 @@ export async function runSampleAtBench(o: { runs?: number; threads?: number } = 
   try {
     const [slice] = writeCtSeries({ crop: fixtureCrop(), x0: 301, y0: 97, k: 0, slices: 1 });
     writeFileSync(join(dir, 'slice.dcm'), slice.bytes);
-    const shipped = join(root, 'models', 'lidc-nodule-planar2', 'model.onnx');
-    let model = shipped;
-    if (!existsSync(shipped)) {
-      manualSeed(0);
-      const net = new ProbUNet({ ...DEFAULT_MODEL_CONFIG, flow: 'planar', flowSteps: 2 });
-      model = join(dir, 'model.onnx');
-      writeFileSync(model, modelToOnnx(net, [1, 128, 128]).bytes);
-      net.dispose();
-    }
+    const { path: model, name } = sampleAtModel(dir);
     const times: number[] = [];
     const cpu: number[] = [];
     for (let r = 0; r < runs + 1; r++) {
@@ -108,7 +112,7 @@ export async function runSampleAtBench(o: { runs?: number; threads?: number } = 
     return {
       bench: 'sample_at',
       engine: 'onnx',
-      model: model === shipped ? 'lidc-nodule-planar2' : 'default Kohl model, random weights',
+      model: name,
       slice: '512x512 int16 DICOM',
       samples: 16,
       threads,
