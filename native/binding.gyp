@@ -22,7 +22,8 @@
         "src/random.cc",
         "src/distributed.cc",
         "src/distributed_reducer.cc",
-        "src/signal_cleanup.cc"
+        "src/signal_cleanup.cc",
+        "src/cpu_allocator.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")"

@@ -9,6 +9,7 @@ namespace fs {
 void initDistributed(Napi::Env env, Napi::Object exports);  // distributed.cc
 void initSignalCleanup(Napi::Env env, Napi::Object exports);  // signal_cleanup.cc
 void initFused(Napi::Env env, Napi::Object exports);          // ops_fused.cc
+void initCpuAllocator(Napi::Env env, Napi::Object exports);   // cpu_allocator.cc
 
 static FS_FN(LiveTensors) { return Napi::Number::New(info.Env(), static_cast<double>(JsTensor::liveCount.load())); }
 
@@ -68,6 +69,7 @@ static FS_FN(CudaAvailable) { return Napi::Boolean::New(info.Env(), torch::cuda:
 static FS_FN(Version) { return Napi::String::New(info.Env(), TORCH_VERSION); }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  initCpuAllocator(env, exports);  // first: every tensor of this process comes from it
   JsTensor::Init(env, exports);
   initCreate(env, exports);
   initMath(env, exports);

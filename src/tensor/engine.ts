@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { native } from './native.js';
+import { native, type CpuAllocatorStats } from './native.js';
 import { Tensor } from './tensor.js';
 import type { Device } from './dtype.js';
 
@@ -59,9 +59,10 @@ export function torchVersion(): string {
 }
 
 /**
- * Returns the C heap's free pages to the OS (glibc malloc_trim) when the process's anonymous
- * memory has grown by TRIM_GROWTH_BYTES over its level one call after the last trim (the level
- * with one step's freed blocks kept for reuse). libtorch's large tensor blocks, freed into
+ * Returns the C heap's free pages (glibc malloc_trim) and the caching allocator's free blocks
+ * (emptyCpuCache) to the OS when the process's anonymous memory has grown by TRIM_GROWTH_BYTES
+ * over its level one call after the last trim (the level with one step's freed blocks kept for
+ * reuse). libtorch's large tensor blocks, freed into
  * glibc's per-thread arenas, otherwise fragment: an LIDC training run grew by tens of MB per
  * step after its first validation and was OOM-killed at 24 GB while its live tensors stayed
  * constant. Called after every training step, validation round and evaluation batch.
@@ -77,7 +78,21 @@ export function releaseFreeMemory(): void {
     if (now - settledAt < TRIM_GROWTH_BYTES) return;
   }
   native.mallocTrim();
+  native.emptyCpuCache();
   settledAt = null;
+}
+
+/**
+ * Counters of the addon's caching allocator of large CPU blocks: a training step needs the same
+ * blocks every step, so after the first steps `mappedSegments` stops growing.
+ */
+export function cpuAllocatorStats(): CpuAllocatorStats {
+  return native.cpuAllocatorStats();
+}
+
+/** Gives the cached free blocks back to the OS; returns how many bytes. */
+export function emptyCpuCache(): number {
+  return native.emptyCpuCache();
 }
 
 /** Growth of anonymous memory over the working level that triggers the next trim. */

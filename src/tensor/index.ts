@@ -6,3 +6,4 @@ export * from './engine.js';
 export { Optimizer, type OptimizerKind, type OptimizerOptions } from './optimizer.js';
 export { saveSafetensors, loadSafetensors, loadRawSafetensors, saveRawSafetensors, type RawTensor } from './safetensors.js';
 export type { DType, Device, AnyTypedArray } from './dtype.js';
+export type { CpuAllocatorStats } from './native.js';

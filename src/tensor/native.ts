@@ -60,6 +60,22 @@ export interface NativeGradReducer {
 type T = NativeTensor;
 type TN = NativeTensor | number;
 
+/** Large CPU blocks (≥ 256 KiB) of libtorch's tensors, cut from mmap-ed segments that are kept and reused. */
+export interface CpuAllocatorStats {
+  /** false when FLOWSEG_CPU_CACHE=off kept libtorch's default allocator. */
+  caching: boolean;
+  liveBytes: number;
+  /** Free bytes of the segments, kept for reuse (segments are kept up to twice the peak of live bytes, or 256 MiB). */
+  cachedBytes: number;
+  peakLiveBytes: number;
+  /** Segments taken from the OS (their pages are faulted in on first use). */
+  mappedSegments: number;
+  /** Requests served from a free block of a segment. */
+  reusedBlocks: number;
+  /** Segments given back to the OS. */
+  releasedSegments: number;
+}
+
 /** Every function the addon exports (see native/src/*.cc). */
 export interface NativeBinding {
   NativeOptimizer: new (kind: string, params: T[], options: Record<string, number | number[]>) => NativeOptimizer;
@@ -154,6 +170,10 @@ export interface NativeBinding {
   setRngState(state: T): void;
   liveTensors(): number;
   mallocTrim(): boolean;
+  /** The caching allocator of large CPU blocks (native/src/cpu_allocator.cc). */
+  cpuAllocatorStats(): CpuAllocatorStats;
+  /** Unmaps the wholly free segments; returns the bytes given back. */
+  emptyCpuCache(): number;
   setGradEnabled(on: boolean): boolean;
   gradEnabled(): boolean;
   setNumThreads(n: number): void;
