@@ -148,6 +148,34 @@ class JsOptimizer : public Napi::ObjectWrap<JsOptimizer> {
 
 Napi::FunctionReference* JsOptimizer::ctor = nullptr;
 
-void initOptim(Napi::Env env, Napi::Object exports) { JsOptimizer::Init(env, exports); }
+// clipGradNorm(params[], maxNorm | null) → the global L2 norm of the gradients before clipping.
+// When maxNorm is given, the norm finite and above it, every gradient is scaled in place by
+// maxNorm / (norm + 1e-6) (torch.nn.utils.clip_grad_norm_). One call per step: the per-parameter
+// norms come from _foreach_norm without a squared copy of each gradient, and are summed in double.
+static FS_FN(ClipGradNorm) {
+  return guarded(info, [&]() -> Napi::Value {
+    auto params = tensorListArg(info, 0, "clipGradNorm params");
+    const bool clip = !info[1].IsNull() && !info[1].IsUndefined();
+    const double maxNorm = clip ? numberArg(info, 1, "clipGradNorm maxNorm") : 0;
+    std::vector<torch::Tensor> grads;
+    for (auto& p : params)
+      if (p.grad().defined()) grads.push_back(p.grad());
+    if (grads.empty()) return Napi::Number::New(info.Env(), 0);
+    torch::NoGradGuard g;
+    double sumSq = 0;
+    for (auto& n : at::_foreach_norm(grads, 2)) {
+      const double v = n.item<double>();
+      sumSq += v * v;
+    }
+    const double norm = std::sqrt(sumSq);
+    if (clip && std::isfinite(norm) && norm > maxNorm) at::_foreach_mul_(grads, maxNorm / (norm + 1e-6));
+    return Napi::Number::New(info.Env(), norm);
+  });
+}
+
+void initOptim(Napi::Env env, Napi::Object exports) {
+  JsOptimizer::Init(env, exports);
+  FS_EXPORT(exports, env, "clipGradNorm", ClipGradNorm);
+}
 
 }  // namespace fs

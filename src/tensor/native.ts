@@ -174,6 +174,8 @@ export interface NativeBinding {
   cpuAllocatorStats(): CpuAllocatorStats;
   /** Unmaps the wholly free segments; returns the bytes given back. */
   emptyCpuCache(): number;
+  /** Global L2 norm of the params' gradients; scales them in place to maxNorm when above it. */
+  clipGradNorm(params: T[], maxNorm: number | null): number;
   setGradEnabled(on: boolean): boolean;
   gradEnabled(): boolean;
   setNumThreads(n: number): void;

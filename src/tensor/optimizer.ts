@@ -69,6 +69,20 @@ export class Optimizer {
   }
 }
 
+/**
+ * Global L2 norm of the gradients of `params`; when `maxNorm` is given and exceeded, the
+ * gradients are scaled in place to that norm (torch.nn.utils.clip_grad_norm_, factor
+ * maxNorm / (norm + 1e-6)). Returns the norm before clipping. One native call: libtorch's
+ * _foreach_norm per gradient (no squared copies), summed in double; params without a
+ * gradient are skipped.
+ */
+export function clipGradNorm(params: readonly Tensor[], maxNorm: number | null): number {
+  return native.clipGradNorm(
+    params.map((p) => p.native),
+    maxNorm,
+  );
+}
+
 function order(name: string): number {
   const [, kind, index] = name.split('.');
   const base = kind === 'v' ? 1e7 : 0;
