@@ -81,7 +81,9 @@ def case_probunet_planar2_train():
 
 
 def case_sample16():
-    """16 samples of one image, U-Net and prior once, fcomb over the 16 (the strong baseline)."""
+    """16 samples of one image (the strong baseline): U-Net and prior once, the 16 through fcomb
+    in one batched call (its first layer split into a per-image and a per-sample half, 1x1 convs
+    as GEMMs on channels-last pixels), under torch.inference_mode (models.ProbUNet.sample)."""
     torch.manual_seed(0)
     model = ProbUNet(1, FILTERS, latent=6, flow=("planar", 2)).eval()
     x = torch.rand(1, 1, H, W)

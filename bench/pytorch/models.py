@@ -65,8 +65,10 @@ def conv_block(cin: int, cout: int, n: int) -> nn.Sequential:
 
 
 def run_block(block: nn.Sequential, x: torch.Tensor) -> torch.Tensor:
+    # Without autograd (sampling under inference_mode) the ReLU runs in place on the conv's output.
+    inplace = torch.is_inference_mode_enabled()
     for conv in block:
-        x = F.relu(conv(x))
+        x = F.relu(conv(x), inplace=inplace)
     return x
 
 
@@ -157,6 +159,24 @@ class Fcomb(nn.Module):
         for conv in self.layers:
             x = F.relu(conv(x))
         return self.last(x)  # [B, 1, H, W] logits
+
+    def sample(self, features: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+        """features [B, F, H, W] once per image, z [B, n, L] -> logits [B, n, H, W]: the same
+        function as forward on each (image, z), computed as an expert would for n samples. The
+        first layer's weight splits as [W_f | W_z], so W [f; z] + b = (W_f f + b) + W_z z: the
+        feature half runs once per image, only W_z z (L numbers) per sample; the 1x1 convs run as
+        one batched GEMM over channels-last pixels of all samples (no tiled copy of the features,
+        no concat, no per-sample loop). Call it without autograd (inference_mode)."""
+        b, f, hh, ww = features.shape
+        first = self.layers[0].weight.flatten(1)  # [F, F + L]
+        pixels = features.flatten(2).transpose(1, 2)  # [B, HW, F]
+        shared = F.linear(pixels, first[:, :f], self.layers[0].bias)  # [B, HW, F]
+        per_sample = F.linear(z, first[:, f:])  # [B, n, F]
+        x = (shared[:, None] + per_sample[:, :, None]).relu_()  # [B, n, HW, F]
+        for conv in self.layers[1:]:
+            x = F.linear(x, conv.weight.flatten(1), conv.bias).relu_()
+        logits = F.linear(x, self.last.weight.flatten(1), self.last.bias)  # [B, n, HW, 1]
+        return logits.view(b, z.shape[1], hh, ww)
 
 
 # ----------------------------------------------------------------------------- flows
@@ -388,17 +408,18 @@ class ProbUNet(nn.Module):
         kl, logdet = kl.mean(), logdet.mean()
         return {"ce": ce, "kl": kl, "logdet": logdet, "loss": ce + self.beta * kl, "logits": logits}
 
-    @torch.no_grad()
-    def sample(self, image, n):
-        """The strong baseline: U-Net features and prior once per image, fcomb per sample
-        (features expanded over the n samples, one batched fcomb call). -> probs [B, n, H, W]"""
+    @torch.inference_mode()
+    def sample(self, image, n, eps=None):
+        """The strong baseline: U-Net features and prior once per image, all n samples through
+        fcomb in one batched call (Fcomb.sample), under inference_mode. eps [B, n, L] or None.
+        -> probs [B, n, H, W]"""
         b = image.shape[0]
         features = self.unet(image)  # [B, F, H, W]
         mu_p, ls_p, _ = self.prior(image)
-        z = mu_p[:, None] + torch.exp(ls_p)[:, None] * torch.randn(b, n, self.latent)  # [B, n, L]
-        tiled = features[:, None].expand(b, n, *features.shape[1:]).reshape(b * n, *features.shape[1:])
-        logits = self.fcomb(tiled, z.reshape(b * n, -1))  # [B*n, 1, H, W]
-        return torch.sigmoid(logits).view(b, n, *features.shape[2:])
+        if eps is None:
+            eps = torch.randn(b, n, self.latent)
+        z = mu_p[:, None] + torch.exp(ls_p)[:, None] * eps  # [B, n, L]
+        return torch.sigmoid(self.fcomb.sample(features, z))
 
     @torch.no_grad()
     def sample_like_public_repos(self, image, n):
