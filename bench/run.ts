@@ -5,6 +5,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../src/util/paths.js';
 import { threadEnv } from './threadEnv.js';
+import { caseFlopsPerImage, machinePeak } from './flops.js';
+import { DEFAULT_MODEL_CONFIG } from '../src/models/config.js';
 
 interface Measurement {
   img_s: number;
@@ -46,6 +48,9 @@ function compare(name: string): Record<string, unknown> {
   const p = median(theirs.map((m) => m.img_s));
   const fr = median(ours.map((m) => m.rss_mb));
   const pr = median(theirs.map((m) => m.rss_mb));
+  // Achieved GFLOP/s from the conv FLOPs of the model (bench/flops.ts; training = 3 × forward).
+  const gflopPerImage = caseFlopsPerImage(name, DEFAULT_MODEL_CONFIG, 128, 128) / 1e9;
+  const peak = machinePeak(threads);
   return {
     bench: name,
     flowseg_img_s: round(f),
@@ -54,6 +59,12 @@ function compare(name: string): Record<string, unknown> {
     flowseg_rss_mb: round(fr),
     pytorch_rss_mb: round(pr),
     rss_ratio: round(fr / pr),
+    gflop_per_image: round(gflopPerImage),
+    flowseg_gflop_s: round(f * gflopPerImage),
+    pytorch_gflop_s: round(p * gflopPerImage),
+    peak_gflop_s: peak ? round(peak.gflops) : null,
+    flowseg_share_of_peak: peak ? round((f * gflopPerImage) / peak.gflops) : null,
+    ...(peak ? { peak_assumption: peak.assumption } : {}),
     threads,
     rounds,
   };

@@ -1,8 +1,8 @@
 // Bench (issues 9 and 12): 16 segmentations of one 128×128 image with the default Kohl model
 // (filters 32,64,128,192, L = 6, planar×2 — flows are not used when sampling from the prior;
 // random weights): the libtorch path (`model.sample`) and onnxruntime-node vs PyTorch doing the
-// same work the strong way — U-Net and prior once, fcomb over the 16 samples
-// (bench/pytorch/bench.py --case sample16). Rounds interleave the three engines so load from
+// same work the strong way — U-Net and prior once, the 16 samples through fcomb's split first
+// layer in one batched call under inference_mode (bench/pytorch/bench.py --case sample16). Rounds interleave the three engines so load from
 // other processes hits all of them; each round reports a median step, the result is the median
 // over rounds. Throughput is samples/s (16 / step).
 //   npx tsc -p . && node dist/bench/sample16.js
@@ -18,6 +18,7 @@ import { modelToOnnx } from '../src/export/exportOnnx.js';
 import { OnnxSampler } from '../src/export/onnxSampler.js';
 import { packageRoot } from '../src/util/paths.js';
 import { threadEnv } from './threadEnv.js';
+import { machinePeak, sampleFlops } from './flops.js';
 
 export interface Sample16Options {
   threads?: number;
@@ -44,6 +45,14 @@ export interface Sample16Result {
   flowseg_torch_step_ms: number;
   flowseg_onnx_step_ms: number;
   pytorch_step_ms: number | null;
+  /** Conv FLOPs of one step (U-Net and prior once, fcomb × 16; bench/flops.ts) per second. */
+  gflop_per_step: number;
+  flowseg_torch_gflop_s: number;
+  flowseg_onnx_gflop_s: number;
+  pytorch_gflop_s: number | null;
+  /** The machine's fp32 peak on `threads` cores (bench/flops.ts machinePeak), null when unknown. */
+  peak_gflop_s: number | null;
+  peak_assumption?: string;
   pytorch_error?: string;
 }
 
@@ -119,6 +128,9 @@ export async function runSample16Bench(options: Sample16Options = {}): Promise<S
     const pyMs = py.length > 0 ? median(py) : null;
     const rate = (ms: number): number => round(N / (ms / 1000));
     const pyRate = pyMs === null ? null : rate(pyMs);
+    const gflop = sampleFlops(model.config, H, H, N) / 1e9;
+    const gflopS = (ms: number): number => round(gflop / (ms / 1000));
+    const peak = machinePeak(threads);
     return [
       {
         bench: 'sample16',
@@ -135,6 +147,12 @@ export async function runSample16Bench(options: Sample16Options = {}): Promise<S
         flowseg_torch_step_ms: round(torchMs),
         flowseg_onnx_step_ms: round(onnxMs),
         pytorch_step_ms: pyMs,
+        gflop_per_step: round(gflop),
+        flowseg_torch_gflop_s: gflopS(torchMs),
+        flowseg_onnx_gflop_s: gflopS(onnxMs),
+        pytorch_gflop_s: pyMs === null ? null : gflopS(pyMs),
+        peak_gflop_s: peak ? round(peak.gflops) : null,
+        ...(peak ? { peak_assumption: peak.assumption } : {}),
         ...(pyError ? { pytorch_error: pyError } : {}),
       },
     ];
