@@ -1,10 +1,12 @@
 // flowseg side of `npm run bench`: one case per process (so peak RSS is the case's own),
 // the same models, batch sizes and optimizer as bench/pytorch/bench.py.
 // Usage: node dist/bench/cases.js <case> <seconds> <warmup> <threads>
-import { scope, tensor, rand, manualSeed, noGrad, setNumThreads, Optimizer, bceWithLogits, getNumThreads } from '../src/tensor/index.js';
+import { fileURLToPath } from 'node:url';
+import { scope, rand, manualSeed, noGrad, setNumThreads, Optimizer, bceWithLogits, getNumThreads } from '../src/tensor/index.js';
 import { DetUNet, ProbUNet, DEFAULT_MODEL_CONFIG } from '../src/models/index.js';
 
-type Step = () => void;
+/** One benchmark step, and the images it processes. */
+export type Step = () => void;
 const H = 128;
 
 function unetTrain(): [Step, number] {
@@ -45,7 +47,8 @@ function probunetPlanar2Train(): [Step, number] {
   ];
 }
 
-const CASES: Record<string, () => [Step, number]> = {
+/** Each case builds its model and inputs (seeded by the caller) and returns [step, images per step]. */
+export const CASES: Record<string, () => [Step, number]> = {
   unet_train: unetTrain,
   unet_forward: unetForward,
   probunet_planar2_train: probunetPlanar2Train,
@@ -72,7 +75,6 @@ function main(): void {
   process.stdout.write(
     `${JSON.stringify({ case: name, img_s: images / (med / 1000), rss_mb: rssMb, step_ms_median: med, steps: times.length, threads: getNumThreads() })}\n`,
   );
-  void tensor;
 }
 
-main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) main();

@@ -23,7 +23,8 @@
         "src/distributed.cc",
         "src/distributed_reducer.cc",
         "src/signal_cleanup.cc",
-        "src/cpu_allocator.cc"
+        "src/cpu_allocator.cc",
+        "src/profiler.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")"

@@ -10,6 +10,7 @@ void initDistributed(Napi::Env env, Napi::Object exports);  // distributed.cc
 void initSignalCleanup(Napi::Env env, Napi::Object exports);  // signal_cleanup.cc
 void initFused(Napi::Env env, Napi::Object exports);          // ops_fused.cc
 void initCpuAllocator(Napi::Env env, Napi::Object exports);   // cpu_allocator.cc
+void initProfiler(Napi::Env env, Napi::Object exports);       // profiler.cc
 
 static FS_FN(LiveTensors) { return Napi::Number::New(info.Env(), static_cast<double>(JsTensor::liveCount.load())); }
 
@@ -80,6 +81,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initRandom(env, exports);
   initDistributed(env, exports);
   initSignalCleanup(env, exports);
+  initProfiler(env, exports);
   FS_EXPORT(exports, env, "liveTensors", LiveTensors);
   FS_EXPORT(exports, env, "setGradEnabled", SetGradEnabled);
   FS_EXPORT(exports, env, "gradEnabled", GradEnabled);

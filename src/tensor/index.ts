@@ -7,3 +7,4 @@ export { Optimizer, clipGradNorm, type OptimizerKind, type OptimizerOptions } fr
 export { saveSafetensors, loadSafetensors, loadRawSafetensors, saveRawSafetensors, type RawTensor } from './safetensors.js';
 export type { DType, Device, AnyTypedArray } from './dtype.js';
 export type { CpuAllocatorStats } from './native.js';
+export { profileOps, type OpProfile } from './profile.js';

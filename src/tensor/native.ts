@@ -76,6 +76,18 @@ export interface CpuAllocatorStats {
   releasedSegments: number;
 }
 
+/** One op name in a profile: PyTorch's key_averages() columns. */
+export interface OpProfile {
+  /** e.g. `aten::convolution`, `autograd::engine::evaluate_function: ConvolutionBackward0`. */
+  name: string;
+  calls: number;
+  /** CPU time inside the op but outside the ops it called, µs (summed over calls). */
+  selfUs: number;
+  totalUs: number;
+  /** Bytes allocated minus freed inside the op itself (0 unless profiling memory). */
+  selfBytes: number;
+}
+
 /** Every function the addon exports (see native/src/*.cc). */
 export interface NativeBinding {
   NativeOptimizer: new (kind: string, params: T[], options: Record<string, number | number[]>) => NativeOptimizer;
@@ -174,6 +186,10 @@ export interface NativeBinding {
   cpuAllocatorStats(): CpuAllocatorStats;
   /** Unmaps the wholly free segments; returns the bytes given back. */
   emptyCpuCache(): number;
+  /** Starts libtorch's (legacy CPU) autograd profiler on this thread (native/src/profiler.cc). */
+  profilerStart(profileMemory: boolean): void;
+  /** Stops it: one row per op name (self = without the ops it called). */
+  profilerStop(): OpProfile[];
   /** Global L2 norm of the params' gradients; scales them in place to maxNorm when above it. */
   clipGradNorm(params: T[], maxNorm: number | null): number;
   setGradEnabled(on: boolean): boolean;
