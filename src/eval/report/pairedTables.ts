@@ -2,9 +2,10 @@ import { METRICS, type MetricInfo, type VariantRow } from './aggregate.js';
 import type { TextTable } from './tables.js';
 import { ALPHA, significantBest, type VariantComparisons } from './variantComparison.js';
 
-/** `0.036`, `4.1e-5` for small p, `—` when undefined. */
+/** `0.036`, `4.1e-5` for small p, `< 1e-300` where a p underflowed to 0, `—` when undefined. */
 export function formatP(p: number | null): string {
   if (p === null || !Number.isFinite(p)) return '—';
+  if (p === 0) return '< 1e-300';
   return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
 }
 
