@@ -20,9 +20,8 @@ import torch
 from torch.profiler import ProfilerActivity, profile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from models import ProbUNet  # noqa: E402
+from bench import case_probunet_planar2_train  # noqa: E402
 
-H = W = 128
 
 
 def main() -> None:
@@ -36,16 +35,7 @@ def main() -> None:
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
-    torch.manual_seed(0)
-    model = ProbUNet(1, [32, 64, 128, 192], latent=6, flow=("planar", 2))
-    opt = torch.optim.Adam(model.parameters(), lr=1e-4, weight_decay=1e-5)
-    x = torch.rand(8, 1, H, W)
-    y = (torch.rand(8, 1, H, W) > 0.5).float()
-
-    def step():
-        opt.zero_grad(set_to_none=True)
-        model.elbo(x, y)["loss"].backward()
-        opt.step()
+    step, _images = case_probunet_planar2_train()  # the bench's own step: same model, data and optimizer
 
     for _ in range(args.warmup):
         step()
