@@ -36,11 +36,12 @@ async function child(slice: string, model: string, out: string): Promise<void> {
   await import('../src/cli/main.js');
   await import('../src/cli/sample.js');
   const scan = await import('../src/cli/sampleScan.js');
+  const { openEngine } = await import('../src/cli/sampleEngine.js');
   lap('modules');
   const f = { checkpoint: model, image: slice, at: '365,161', n: 16, seed: 0, engine: 'onnx' as const, out };
   const source = await scan.readSource(f);
   lap('read scan');
-  const engine = await scan.openEngine('onnx', model);
+  const engine = await openEngine('onnx', model);
   lap('onnxruntime session');
   const prepared = scan.prepareInput(f, source, engine.inputShape);
   lap('crop');

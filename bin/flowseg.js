@@ -5,6 +5,13 @@ if (!existsSync(entry)) {
   console.error('flowseg: not built yet — run `npm run setup` (installs deps, builds the addon and TypeScript)');
   process.exit(2);
 }
+// `sample` runs again with glibc's heap on huge pages (src/cli/relaunch.ts); a cheap module, loaded first.
+const relaunchModule = new URL('../dist/src/cli/relaunch.js', import.meta.url);
+if (process.argv[2] === 'sample' && existsSync(relaunchModule)) {
+  const { relaunch, relaunchEnv, thpMode } = await import(relaunchModule.href);
+  const env = relaunchEnv(process.argv, process.env, process.platform, thpMode());
+  if (env) await relaunch(env);
+}
 let runCli;
 try {
   ({ runCli } = await import(entry.href));

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { FlowsegInputError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
-import { readOnnxMetadata } from '../export/onnxGraph.js';
+import { readOnnxMetadata } from '../export/onnxMetadata.js';
 import { parseMetadata, type OnnxModelMetadata } from '../export/metadata.js';
 import { weightsToFloat16 } from '../export/fp16.js';
 import { resolveModelArg } from '../zoo/registry.js';

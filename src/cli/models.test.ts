@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { DEFAULT_MODEL_CONFIG, ProbUNet } from '../models/index.js';
 import { manualSeed } from '../tensor/index.js';
 import { modelToOnnx } from '../export/modelToOnnx.js';
-import { readOnnxMetadata } from '../export/onnxGraph.js';
+import { readOnnxMetadata } from '../export/onnxMetadata.js';
 import { writeTestPng } from '../testing/tinyRun.js';
 import { exampleCard, writeModelFolder } from '../zoo/testing.js';
 import { runCli } from '../testing/cli.js';

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { checkOutputDir } from '../util/outputDir.js';
-import { isNifti, loadModelInput, readNiftiInput } from '../infer/modelInput.js';
 import type { ImageSamples } from '../infer/types.js';
 import { FlowsegInputError } from '../util/errors.js';
 import { nonNegativeInt, oneOf, samplesPerImage } from './options.js';
@@ -37,6 +36,7 @@ async function sampleTorch(f: SampleFlags): Promise<ImageSamples> {
   const { model, config } = loadTrainedModel(f.checkpoint);
   try {
     const shape = config.inputShape ?? [model.config.inChannels, 128, 128];
+    const { loadModelInput } = await import('../infer/modelInput.js'); // the --resize path's decoders
     return sampleImage(model, await loadModelInput(f.image, shape), shape, f.n, f.seed);
   } finally {
     model.dispose();
@@ -75,17 +75,18 @@ export function register(program: Command): void {
       if (!existsSync(f.image)) throw new FlowsegInputError(`--image ${f.image}: no such file`);
       checkOutputDir(f.out, 'samples', { overwrite: f.overwrite }); // before any work
       const meta = { image: f.image, checkpoint: f.checkpoint, n: f.n, seed: f.seed, engine: f.engine };
-      const scan = await import('./sampleScan.js');
       if (!f.resize) {
         // Scans, and images at their own resolution: a crop around --at, never a silent resize.
-        const { samples, full } = await scan.sampleScan(f, meta);
+        const { samples, full } = await (await import('./sampleScan.js')).sampleScan(f, meta);
         return printSummary(f, samples, full);
       }
+      const scan = await import('./sampleScan.js');
       scan.checkResizable(f);
       const samples =
         f.engine === 'onnx'
           ? await (await import('../export/onnxSampler.js')).sampleImageOnnx(f.checkpoint, f.image, f.n, f.seed) // onnxruntime loads only when asked for
           : await sampleTorch(f);
+      const { isNifti, readNiftiInput } = await import('../infer/modelInput.js'); // PNG/JPEG/TIFF/NIfTI decoders: --resize only
       const nifti = isNifti(f.image) ? await readNiftiInput(f.image) : undefined;
       writeSamples(f.out, samples, meta, f.overwrite, nifti);
       printSummary(f, samples, []);

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { float16Bits, float16Value, weightsToFloat16 } from './fp16.js';
 import { exportCheckpoint, modelToOnnx } from './exportOnnx.js';
 import { OnnxSampler } from './onnxSampler.js';
-import { readOnnxMetadata } from './onnxGraph.js';
+import { readOnnxMetadata } from './onnxMetadata.js';
 import { parseMetadata } from './metadata.js';
 import { priorNoise } from '../infer/noise.js';
 import { loadModelInput } from '../infer/modelInput.js';

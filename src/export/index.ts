@@ -6,7 +6,8 @@ import type { OnnxModelMetadata } from './metadata.js';
 export { modelToOnnx, flowsegVersion } from './modelToOnnx.js';
 export { OnnxSampler, sampleImageOnnx, toImageSamples, type OnnxSampleOutput, type OnnxSamplerOptions } from './onnxSampler.js';
 export { parseMetadata, metadataProps, NORMALISATION, type OnnxModelMetadata } from './metadata.js';
-export { readOnnxMetadata, OPSET } from './onnxGraph.js';
+export { OPSET } from './onnxGraph.js';
+export { readOnnxMetadata } from './onnxMetadata.js';
 export { weightsToFloat16 } from './fp16.js';
 export { startViewServer, ensureViewerBuilt, type ServedModel, type ViewServer, type ViewServerOptions } from './viewServer.js';
 

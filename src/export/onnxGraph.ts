@@ -1,6 +1,5 @@
 import onnxProto from 'onnx-proto';
 import type { onnx } from 'onnx-proto';
-import { FlowsegInputError } from '../util/errors.js';
 
 // onnx-proto is a protobufjs-generated CommonJS module: its namespace is the default export.
 const proto = onnxProto.onnx;
@@ -86,17 +85,6 @@ export class GraphBuilder {
     this.counter += 1;
     return `${prefix}_${this.counter}`;
   }
-}
-
-/** Reads `metadata_props` of a serialized model; bytes that are no ONNX model are a one-line input error naming `source`. */
-export function readOnnxMetadata(bytes: Uint8Array, source = 'model'): Record<string, string> {
-  let model: onnx.ModelProto;
-  try {
-    model = proto.ModelProto.decode(bytes);
-  } catch (err) {
-    throw new FlowsegInputError(`${source}: not an ONNX model (${(err as Error).message}); write one with \`flowseg export\``);
-  }
-  return Object.fromEntries(model.metadataProps.map((p) => [p.key, p.value]));
 }
 
 function valueInfo(name: string, dims: Dim[]): onnx.IValueInfoProto {

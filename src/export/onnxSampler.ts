@@ -1,18 +1,23 @@
 import { readFileSync, existsSync } from 'node:fs';
 import type * as Ort from 'onnxruntime-node';
 // The engine-free parts of src/infer, file by file (its index also exports the libtorch sampler).
-import { loadModelInput } from '../infer/modelInput.js';
 import { priorNoise } from '../infer/noise.js';
 import { imageSamples } from '../infer/imageSamples.js';
 import type { ImageSamples } from '../infer/types.js';
 import type { BatchSampler, BatchShape, SampleBatch } from '../infer/sampler.js';
 import { FlowsegInputError } from '../util/errors.js';
-import { readOnnxMetadata } from './onnxGraph.js';
+import { readOnnxMetadata } from './onnxMetadata.js'; // reads only metadata_props, not the weights
 import { parseMetadata, type OnnxModelMetadata } from './metadata.js';
 
 export interface OnnxSamplerOptions {
   /** onnxruntime intra-op threads (default: onnxruntime's choice, all cores). */
   threads?: number;
+  /**
+   * Whether onnxruntime's intra-op threads spin between ops (its default, true). A one-shot
+   * command turns it off: threads spinning while the session builds or after the run take the
+   * cores from the work beside them (docs/scans.md, "Speed").
+   */
+  spinning?: boolean;
 }
 
 /** The raw outputs for one image: n maps of H×W each. */
@@ -46,6 +51,7 @@ export class OnnxSampler implements BatchSampler<Promise<SampleBatch>> {
     const ort = await loadOnnxRuntime();
     const session = await ort.InferenceSession.create(bytes, {
       executionProviders: ['cpu'],
+      ...(options.spinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } } : {}),
       ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
     });
     return new OnnxSampler(ort, session, metadata);
@@ -122,6 +128,7 @@ export async function sampleImageOnnx(modelPath: string, imagePath: string, n: n
   const sampler = await OnnxSampler.create(modelPath);
   try {
     const { inputShape, latent } = sampler.metadata;
+    const { loadModelInput } = await import('../infer/modelInput.js'); // PNG/JPEG/TIFF/NIfTI decoders: only this path needs them
     const image = await loadModelInput(imagePath, inputShape);
     const out = await sampler.run(image, priorNoise(n, latent, seed), n);
     return toImageSamples(image, inputShape[1], inputShape[2], out, n);

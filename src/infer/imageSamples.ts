@@ -1,4 +1,4 @@
-import { meanMap, stdMap } from '../metrics/index.js';
+import { meanMap, stdMap } from '../metrics/maps.js';
 import { toMask } from './threshold.js';
 import type { ImageSamples } from './types.js';
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../util/paths.js';
-import { readOnnxMetadata } from '../export/onnxGraph.js';
+import { readOnnxMetadata } from '../export/onnxMetadata.js';
 import { parseMetadata } from '../export/metadata.js';
 import { listShippedModels } from './registry.js';
 

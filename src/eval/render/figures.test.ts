@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
-import { renderSampleGrid } from './sampleGrid.js';
+import { renderSampleGrid, sampleGridLayout } from './sampleGrid.js';
+import { rasterizeSvgPixels, rasterizeSvgRegions, svgDocument } from './svg.js';
 import { renderLinePlot } from './linePlot.js';
 import { renderScatter } from './scatter.js';
 import { FlowsegInputError } from '../../util/errors.js';
@@ -119,4 +120,28 @@ test('renderScatter: 640×480 logical at 2×, annotation and trend line', () => 
   assert.equal(png.width, 1280);
   assert.equal(png.height, 960);
   assert.ok(distinctColours(png) > 20);
+});
+
+test('renderSampleGrid draws its text bands with the same pixels as rasterizing the whole figure', () => {
+  for (const g of [gridInput(32, 32), { ...gridInput(32, 32), title: undefined, samples: [] }]) {
+    const { width, height, regions } = sampleGridLayout(g);
+    const unique = [...new Set(regions.flatMap((r) => r.elements))];
+    const whole = rasterizeSvgPixels(svgDocument(width, height, unique.join(''))); // [height, width, 4]
+    const bands = rasterizeSvgRegions(width, height, regions); // [height, width, 3]
+    let differ = 0;
+    let worst = 0;
+    for (let p = 0; p < width * height; p++) {
+      for (let c = 0; c < 3; c++) {
+        const d = Math.abs((whole[p * 4 + c] as number) - (bands[p * 3 + c] as number));
+        worst = Math.max(worst, d);
+        if (d > 0) differ++;
+      }
+    }
+    assert.ok(
+      bands.some((v) => v < 128),
+      'dark text pixels are drawn',
+    );
+    assert.equal(differ, 0, `${differ} values differ, by up to ${worst} levels`);
+    assert.ok(unique.length >= 9, 'the figure has its labels and bars');
+  }
 });

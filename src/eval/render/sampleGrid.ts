@@ -1,7 +1,7 @@
 import { applyColormap, viridis, rgbHex, type Rgb } from './colormap.js';
 import { encodePng } from './png.js';
 import { checkMap, imageToRgb, isEmptyMask, overlayMask } from './panels.js';
-import { r, rasterizeSvgPixels, svgDocument, svgText } from './svg.js';
+import { r, rasterizeSvgRegions, svgText, type SvgRegion } from './svg.js';
 import { FlowsegInputError } from '../../util/errors.js';
 
 export interface SampleGridInput {
@@ -34,7 +34,7 @@ const LABEL = 22;
 const BAR_W = 14;
 const BAR_BLOCK = BAR_W + 44;
 
-interface Panel {
+export interface Panel {
   x: number;
   y: number;
   /** [H, W, 3] at the input's size; drawn `scale`× at (x, y + LABEL). */
@@ -42,17 +42,8 @@ interface Panel {
   label: string;
 }
 
-/**
- * The figure the papers show per test image: the image, each rater's mask, the model's
- * samples (rater masks orange, samples blue, over the image), and the samples' mean and
- * std maps in viridis with colour bars. Returns a PNG.
- *
- * resvg draws only the text, colour bars and rules; the panels are copied into its pixels
- * (nearest-neighbour, integer scale and offsets — what resvg did with embedded PNGs at
- * `imageRendering: optimizeSpeed`) and the whole is encoded once. Embedding 19 panels as PNG
- * data URIs cost an encode and a decode per panel and a second encode of the grid.
- */
-export function renderSampleGrid(g: SampleGridInput): Buffer {
+/** Where everything of the grid goes: the figure's size, the ink regions resvg draws, the panels. */
+export function sampleGridLayout(g: SampleGridInput): { width: number; height: number; regions: SvgRegion[]; panels: Panel[]; pw: number; scale: number } {
   const { height: H, width: W } = g;
   if (!Number.isInteger(H) || !Number.isInteger(W) || H < 1 || W < 1) {
     throw new FlowsegInputError(`sample grid: size ${H}×${W} is not a positive integer size`);
@@ -89,22 +80,49 @@ export function renderSampleGrid(g: SampleGridInput): Buffer {
   const sampleRows = Math.ceil(g.samples.length / cols);
   const width = Math.max(stdX + pw + BAR_BLOCK, PAD + Math.min(cols, g.samples.length) * (pw + GAP) - GAP) + PAD;
   const height = (sampleRows ? rowB + sampleRows * (LABEL + ph + GAP) - GAP : rowA + LABEL + ph) + PAD;
-  const parts: string[] = [];
-  if (g.title) parts.push(svgText(PAD, PAD + 22, g.title, { size: 20, weight: 'bold', fill: '#111' }));
-  for (const p of panels) parts.push(svgText(p.x + pw / 2, p.y + 15, p.label, { size: 14, anchor: 'middle' }));
-  parts.push(colourBar(mapsX + pw + 6, rowA + LABEL, ph, MEAN_RANGE, 'mean'));
-  parts.push(colourBar(stdX + pw + 6, rowA + LABEL, ph, STD_RANGE, 'std'));
-  if (sampleRows) {
-    const y = rowB - GAP;
-    parts.push(`<line x1="${PAD}" y1="${y}" x2="${width - PAD}" y2="${y}" stroke="#ddd"/>`);
+  const labels = (y: number): string[] => panels.filter((p) => p.y === y).map((p) => svgText(p.x + pw / 2, p.y + 15, p.label, { size: 14, anchor: 'middle' }));
+  const bars = [colourBar(mapsX + pw + 6, rowA + LABEL, ph, MEAN_RANGE, 'mean'), colourBar(stdX + pw + 6, rowA + LABEL, ph, STD_RANGE, 'std')];
+  // Where the ink is (text, colour bars, the rule), each element wholly inside one region; resvg
+  // draws only these, the rest is white or panels. A colour bar's region (bar, ticks, tick
+  // labels from 6 px above the bar to 8 px below) overlaps the first band only where that is blank.
+  const barTop = rowA + LABEL;
+  const regions: SvgRegion[] = [
+    {
+      x: 0,
+      y: 0,
+      width,
+      height: barTop,
+      elements: [...(g.title ? [svgText(PAD, PAD + 22, g.title, { size: 20, weight: 'bold', fill: '#111' })] : []), ...labels(rowA)],
+    },
+    ...[mapsX, stdX].map((x, i) => ({ x: x + pw + 4, y: barTop - 8, width: BAR_BLOCK, height: ph + 18, elements: [bars[i] as string] })),
+  ];
+  for (let row = 0; row < sampleRows; row++) {
+    const y = rowB + row * (LABEL + ph + GAP);
+    const rule = `<line x1="${PAD}" y1="${rowB - GAP}" x2="${width - PAD}" y2="${rowB - GAP}" stroke="#ddd"/>`;
+    regions.push(
+      row === 0
+        ? { x: 0, y: rowB - GAP - 2, width, height: LABEL + GAP + 2, elements: [rule, ...labels(y)] }
+        : { x: 0, y, width, height: LABEL, elements: labels(y) },
+    );
   }
-  const canvas = rasterizeSvgPixels(svgDocument(width, height, parts.join(''))); // [height, width, 4], opaque
-  const rgb = new Uint8Array(width * height * 3); // [height, width, 3]
-  for (let i = 0, j = 0; j < rgb.length; i += 4, j += 3) {
-    rgb[j] = canvas[i] as number;
-    rgb[j + 1] = canvas[i + 1] as number;
-    rgb[j + 2] = canvas[i + 2] as number;
-  }
+  return { width, height, regions, panels, pw, scale };
+}
+
+/**
+ * The figure the papers show per test image: the image, each rater's mask, the model's
+ * samples (rater masks orange, samples blue, over the image), and the samples' mean and
+ * std maps in viridis with colour bars. Returns a PNG.
+ *
+ * resvg draws only the text, colour bars and rules, and only the bands where they are
+ * (`rasterizeSvgRegions`: ~0.3 of the figure's area); the panels are copied into the pixels
+ * (nearest-neighbour, integer scale and offsets — what resvg did with embedded PNGs at
+ * `imageRendering: optimizeSpeed`) and the whole is encoded once. Embedding 19 panels as PNG
+ * data URIs cost an encode and a decode per panel and a second encode of the grid.
+ */
+export function renderSampleGrid(g: SampleGridInput): Buffer {
+  const { width, height, regions, panels, scale } = sampleGridLayout(g);
+  const { height: H, width: W } = g;
+  const rgb = rasterizeSvgRegions(width, height, regions); // [height, width, 3]
   for (const p of panels) drawPanel(rgb, width, p.rgb, H, W, scale, p.x, p.y + LABEL);
   return encodePng(rgb, height, width);
 }
