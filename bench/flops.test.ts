@@ -33,7 +33,7 @@ test("Kohl's U-Net at 128²: 6.96 GFLOP per image (multiply-adds per pixel by ha
   assert.equal(unetFlops(DEFAULT_MODEL_CONFIG, 128, 128), 2 * macs);
 });
 
-test('machine peak: 32 FLOP/cycle × clock × threads; cpufreq max preferred; null without AVX2+FMA', () => {
+test('machine peak: 32 (AVX2) or 64 (AVX-512) FLOP/cycle × clock × threads; cpufreq max preferred; null without AVX2+FMA', () => {
   const cpuinfo = 'processor\t: 0\nflags\t\t: fpu sse2 avx2 fma\ncpu MHz\t\t: 2445.430\nprocessor\t: 1\nflags\t\t: fpu sse2 avx2 fma\ncpu MHz\t\t: 2400.000\n';
   const noFreq = (p: string): string => {
     if (p === '/proc/cpuinfo') return cpuinfo;
@@ -49,4 +49,9 @@ test('machine peak: 32 FLOP/cycle × clock × threads; cpufreq max preferred; nu
     machinePeak(2, (p) => (p === '/proc/cpuinfo' ? cpuinfo.replaceAll(' avx2', '') : '')),
     null,
   );
+  // AVX-512: 64 FLOP/cycle (2 × 16 lanes × 2)
+  const avx512 = machinePeak(2, (p) => (p === '/proc/cpuinfo' ? cpuinfo.replaceAll(' fma', ' fma avx512f') : '2096000\n'));
+  assert.ok(avx512);
+  assert.ok(Math.abs(avx512.gflops - (64 * 2096 * 2) / 1000) < 1e-9);
+  assert.match(avx512.assumption, /64 fp32 FLOP\/cycle \(AVX-512/);
 });

@@ -78,10 +78,12 @@ export interface MachinePeak {
 }
 
 /**
- * The fp32 peak of `threads` cores: 32 FLOP per cycle and core for an AVX2+FMA CPU (Zen 3: 2 FMA
- * units × 8 lanes × 2 FLOP), times the clock — cpufreq's maximum when the kernel exposes it, else
- * /proc/cpuinfo's "cpu MHz" (in a VM usually the nominal clock; a boosting core runs faster, so
- * the peak is then an underestimate). null without AVX2+FMA or /proc/cpuinfo.
+ * The fp32 peak of `threads` cores: FLOP per cycle and core — 32 for AVX2+FMA (Zen 3: 2 FMA units
+ * × 8 lanes × 2 FLOP), 64 with AVX-512 (2 FMA units × 16 lanes × 2: Zen 5, Intel server cores;
+ * Zen 4 runs 512-bit FMAs at half that rate, so there it is an overestimate) — times the clock:
+ * cpufreq's maximum when the kernel exposes it, else /proc/cpuinfo's "cpu MHz" (in a VM usually
+ * the nominal clock; a boosting core runs faster, so the peak is then an underestimate, which
+ * the bench's measured conv roof shows). null without AVX2+FMA or /proc/cpuinfo.
  */
 export function machinePeak(threads: number, read: (path: string) => string = (p) => readFileSync(p, 'utf8')): MachinePeak | null {
   let cpuinfo: string;
@@ -105,11 +107,13 @@ export function machinePeak(threads: number, read: (path: string) => string = (p
     }
   }
   if (!mhz || !Number.isFinite(mhz)) return null;
-  const flopPerCycle = 32;
+  const avx512 = flags.includes('avx512f');
+  const flopPerCycle = avx512 ? 64 : 32;
+  const units = avx512 ? 'AVX-512: 2 FMA units × 16 lanes × 2' : 'AVX2: 2 FMA units × 8 lanes × 2';
   return {
     gflops: (flopPerCycle * mhz * threads) / 1000,
     mhz,
     flopPerCycle,
-    assumption: `${threads} cores × ${mhz.toFixed(0)} MHz (${source}) × 32 fp32 FLOP/cycle (AVX2: 2 FMA units × 8 lanes × 2)`,
+    assumption: `${threads} cores × ${mhz.toFixed(0)} MHz (${source}) × ${flopPerCycle} fp32 FLOP/cycle (${units})`,
   };
 }

@@ -18,6 +18,7 @@ import { modelToOnnx } from '../src/export/exportOnnx.js';
 import { OnnxSampler } from '../src/export/onnxSampler.js';
 import { packageRoot } from '../src/util/paths.js';
 import { threadEnv } from './threadEnv.js';
+import { pytorchRuntimes } from './pytorchRuntimes.js';
 import { machinePeak, sampleFlops } from './flops.js';
 
 export interface Sample16Options {
@@ -34,7 +35,7 @@ export interface Sample16Result {
   size: 128;
   threads: number;
   rounds: number;
-  /** PyTorch with the U-Net features reused across the 16 samples (best of both OpenMP wait policies per round). */
+  /** PyTorch with the U-Net features reused across the 16 samples (best of both OpenMP wait policies and both allocators per round). */
   baseline: 'pytorch-reusing-features';
   flowseg_torch_img_s: number;
   flowseg_onnx_img_s: number;
@@ -78,11 +79,17 @@ async function medianMs(step: () => unknown, seconds: number, warmup = 2): Promi
   return median(times);
 }
 
-function pytorchStepMs(python: string, threads: number, seconds: number, waitPolicy: 'PASSIVE' | 'ACTIVE'): { ms: number | null; error?: string } {
+function pytorchStepMs(
+  python: string,
+  threads: number,
+  seconds: number,
+  waitPolicy: 'PASSIVE' | 'ACTIVE',
+  runtimeEnv: Record<string, string>,
+): { ms: number | null; error?: string } {
   const script = join(packageRoot(), 'bench', 'pytorch', 'bench.py');
   const r = spawnSync(python, [script, '--case', 'sample16', '--threads', String(threads), '--seconds', String(seconds)], {
     encoding: 'utf8',
-    env: { ...process.env, ...threadEnv(threads), OMP_WAIT_POLICY: waitPolicy },
+    env: { ...process.env, ...threadEnv(threads), OMP_WAIT_POLICY: waitPolicy, ...runtimeEnv },
   });
   if (r.status !== 0) return { ms: null, error: (r.stderr || String(r.error ?? 'failed')).trim().split('\n').pop() };
   const line = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { step_ms_median: number };
@@ -116,9 +123,12 @@ export async function runSample16Bench(options: Sample16Options = {}): Promise<S
         ),
       );
       onnx.push(await medianMs(() => sampler.run(image, eps, N), seconds));
-      // PyTorch's best of both OpenMP wait policies: active spinning (its default) wins on a quiet
-      // box, passive (flowseg's, src/tensor/native.ts) wins 2–4× when other processes load the cores
-      const both = (['ACTIVE', 'PASSIVE'] as const).map((policy) => pytorchStepMs(options.python ?? '/usr/bin/python3', threads, seconds, policy));
+      // PyTorch's best of both OpenMP wait policies — active spinning (its default) wins on a quiet
+      // box, passive (flowseg's, src/tensor/native.ts) wins 2–4× when other processes load the
+      // cores — and of both allocators (glibc, tcmalloc: bench/pytorchRuntimes.ts)
+      const both = (['ACTIVE', 'PASSIVE'] as const).flatMap((policy) =>
+        pytorchRuntimes().map((rt) => pytorchStepMs(options.python ?? '/usr/bin/python3', threads, seconds, policy, rt.env)),
+      );
       const ok = both.flatMap((p) => (p.ms === null ? [] : [p.ms]));
       if (ok.length > 0) py.push(Math.min(...ok));
       else pyError = both[0]?.error;

@@ -14,7 +14,7 @@ packages=(libtorch-dev libgloo-dev libopenblas0-pthread g++ make python3)
 test_python=0
 for arg in "$@"; do
   case "$arg" in
-    --with-python) packages+=(python3-torch python3-numpy python3-scipy) ;;
+    --with-python) packages+=(python3-torch python3-numpy python3-scipy libtcmalloc-minimal4) ;;
     --with-browser) packages+=(chromium) ;;
     --with-tests) packages+=(chromium); test_python=1 ;;
   esac
