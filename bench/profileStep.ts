@@ -11,6 +11,7 @@ import { cpuAllocatorStats, manualSeed, profileOps, scope, setNumThreads, type O
 import { packageRoot } from '../src/util/paths.js';
 import { CASES } from './cases.js';
 import { threadEnv } from './threadEnv.js';
+import { pytorchRuntimes } from './pytorchRuntimes.js';
 
 const CASE = 'probunet_planar2_train';
 
@@ -36,7 +37,9 @@ function flowsegProfile(steps: number, memory: boolean): Profile {
 function pytorchProfile(steps: number, threads: number, memory: boolean): Profile {
   const script = join(packageRoot(), 'bench', 'pytorch', 'profile_step.py');
   const args = [script, '--json', '--steps', String(steps), '--threads', String(threads), ...(memory ? ['--memory'] : [])];
-  const r = spawnSync('/usr/bin/python3', args, { encoding: 'utf8', env: { ...process.env, ...threadEnv(threads) }, maxBuffer: 64 << 20 });
+  // PyTorch under its faster allocator, as the bench's baseline (bench/pytorchRuntimes.ts)
+  const runtime = pytorchRuntimes().at(-1)?.env ?? {};
+  const r = spawnSync('/usr/bin/python3', args, { encoding: 'utf8', env: { ...process.env, ...threadEnv(threads), ...runtime }, maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`profile_step.py failed:\n${r.stderr}`);
   const lines = r.stdout
     .trim()
