@@ -35,7 +35,7 @@ export interface Sample16Result {
   size: 128;
   threads: number;
   rounds: number;
-  /** PyTorch with the U-Net features reused across the 16 samples (best of both OpenMP wait policies and both allocators per round). */
+  /** PyTorch with the U-Net features reused across the 16 samples (best of both fcomb forms, both OpenMP wait policies and both allocators per round). */
   baseline: 'pytorch-reusing-features';
   flowseg_torch_img_s: number;
   flowseg_onnx_img_s: number;
@@ -81,13 +81,14 @@ async function medianMs(step: () => unknown, seconds: number, warmup = 2): Promi
 
 function pytorchStepMs(
   python: string,
+  benchCase: 'sample16' | 'sample16_conv',
   threads: number,
   seconds: number,
   waitPolicy: 'PASSIVE' | 'ACTIVE',
   runtimeEnv: Record<string, string>,
 ): { ms: number | null; error?: string } {
   const script = join(packageRoot(), 'bench', 'pytorch', 'bench.py');
-  const r = spawnSync(python, [script, '--case', 'sample16', '--threads', String(threads), '--seconds', String(seconds)], {
+  const r = spawnSync(python, [script, '--case', benchCase, '--threads', String(threads), '--seconds', String(seconds)], {
     encoding: 'utf8',
     env: { ...process.env, ...threadEnv(threads), OMP_WAIT_POLICY: waitPolicy, ...runtimeEnv },
   });
@@ -125,9 +126,13 @@ export async function runSample16Bench(options: Sample16Options = {}): Promise<S
       onnx.push(await medianMs(() => sampler.run(image, eps, N), seconds));
       // PyTorch's best of both OpenMP wait policies — active spinning (its default) wins on a quiet
       // box, passive (flowseg's, src/tensor/native.ts) wins 2–4× when other processes load the
-      // cores — and of both allocators (glibc, tcmalloc: bench/pytorchRuntimes.ts)
-      const both = (['ACTIVE', 'PASSIVE'] as const).flatMap((policy) =>
-        pytorchRuntimes().map((rt) => pytorchStepMs(options.python ?? '/usr/bin/python3', threads, seconds, policy, rt.env)),
+      // cores — of both allocators (glibc, tcmalloc: bench/pytorchRuntimes.ts), and of both forms of
+      // fcomb's 1×1 layers (GEMMs on channels-last pixels, or convolutions: which wins depends on
+      // the BLAS and oneDNN kernels of the machine; bench/pytorch/models.py Fcomb.sample)
+      const both = (['sample16', 'sample16_conv'] as const).flatMap((benchCase) =>
+        (['ACTIVE', 'PASSIVE'] as const).flatMap((policy) =>
+          pytorchRuntimes().map((rt) => pytorchStepMs(options.python ?? '/usr/bin/python3', benchCase, threads, seconds, policy, rt.env)),
+        ),
       );
       const ok = both.flatMap((p) => (p.ms === null ? [] : [p.ms]));
       if (ok.length > 0) py.push(Math.min(...ok));

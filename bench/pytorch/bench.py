@@ -94,6 +94,18 @@ def case_sample16():
     return step, 16  # 16 samples of one image per step
 
 
+def case_sample16_conv():
+    """As sample16, with fcomb's 1x1 layers as convolutions on [16, F, H, W] (Fcomb.sample form="conv")."""
+    torch.manual_seed(0)
+    model = ProbUNet(1, FILTERS, latent=6, flow=("planar", 2)).eval()
+    x = torch.rand(1, 1, H, W)
+
+    def step():
+        model.sample(x, 16, form="conv")
+
+    return step, 16
+
+
 def case_sample16_recompute():
     """What the public repos do: the whole U-Net again for every sample (a weak baseline)."""
     torch.manual_seed(0)
@@ -111,6 +123,7 @@ CASES = {
     "unet_forward": case_unet_forward,
     "probunet_planar2_train": case_probunet_planar2_train,
     "sample16": case_sample16,
+    "sample16_conv": case_sample16_conv,
     "sample16_recompute": case_sample16_recompute,
 }
 

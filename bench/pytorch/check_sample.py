@@ -34,14 +34,16 @@ def main() -> None:
     for b, n, size in [(1, 16, 128), (2, 3, 64)]:
         image = torch.rand(b, 1, size, size)
         eps = torch.randn(b, n, 6)
-        new, old = model.sample(image, n, eps), literal_sample(model, image, eps)
-        assert new.shape == old.shape == (b, n, size, size), (new.shape, old.shape)
-        diff = (new - old).abs().max().item()
-        worst = max(worst, diff)
-        assert diff < 1e-5, f"B={b} n={n} {size}^2: max |delta p| = {diff}"
-        # the logits must differ between samples, or the check would pass on a constant
-        assert (new[:, 0] - new[:, -1]).abs().max().item() > 1e-4
-    print(f"sample == literal tiled fcomb for the same noise: max |delta p| = {worst:.2e}")
+        old = literal_sample(model, image, eps)
+        for form in ("linear", "conv"):
+            new = model.sample(image, n, eps, form=form)
+            assert new.shape == old.shape == (b, n, size, size), (form, new.shape, old.shape)
+            diff = (new - old).abs().max().item()
+            worst = max(worst, diff)
+            assert diff < 1e-5, f"{form}: B={b} n={n} {size}^2: max |delta p| = {diff}"
+            # the logits must differ between samples, or the check would pass on a constant
+            assert (new[:, 0] - new[:, -1]).abs().max().item() > 1e-4
+    print(f"sample (both forms) == literal tiled fcomb for the same noise: max |delta p| = {worst:.2e}")
 
 
 if __name__ == "__main__":

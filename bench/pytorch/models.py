@@ -160,13 +160,18 @@ class Fcomb(nn.Module):
             x = F.relu(conv(x))
         return self.last(x)  # [B, 1, H, W] logits
 
-    def sample(self, features: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+    def sample(self, features: torch.Tensor, z: torch.Tensor, form: str = "linear") -> torch.Tensor:
         """features [B, F, H, W] once per image, z [B, n, L] -> logits [B, n, H, W]: the same
         function as forward on each (image, z), computed as an expert would for n samples. The
         first layer's weight splits as [W_f | W_z], so W [f; z] + b = (W_f f + b) + W_z z: the
         feature half runs once per image, only W_z z (L numbers) per sample; the 1x1 convs run as
         one batched GEMM over channels-last pixels of all samples (no tiled copy of the features,
-        no concat, no per-sample loop). Call it without autograd (inference_mode)."""
+        no concat, no per-sample loop). Call it without autograd (inference_mode).
+        form="conv": the same split, but the 1x1 convs stay convolutions on [B*n, F, H, W] (oneDNN's
+        kernels, which use AVX-512 where the BLAS behind F.linear may not); the faster form depends
+        on the machine, so the bench measures both."""
+        if form == "conv":
+            return self._sample_conv(features, z)
         b, f, hh, ww = features.shape
         first = self.layers[0].weight.flatten(1)  # [F, F + L]
         pixels = features.flatten(2).transpose(1, 2)  # [B, HW, F]
@@ -177,6 +182,18 @@ class Fcomb(nn.Module):
             x = F.linear(x, conv.weight.flatten(1), conv.bias).relu_()
         logits = F.linear(x, self.last.weight.flatten(1), self.last.bias)  # [B, n, HW, 1]
         return logits.view(b, z.shape[1], hh, ww)
+
+    def _sample_conv(self, features: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+        b, f, hh, ww = features.shape
+        n = z.shape[1]
+        first = self.layers[0].weight  # [F, F + L, 1, 1]
+        shared = F.conv2d(features, first[:, :f], self.layers[0].bias)  # [B, F, H, W]
+        per_sample = F.linear(z, first[:, f:].flatten(1))  # [B, n, F]
+        x = (shared[:, None] + per_sample[..., None, None]).relu_().flatten(0, 1)  # [B*n, F, H, W]
+        for conv in self.layers[1:]:
+            x = F.conv2d(x, conv.weight, conv.bias).relu_()
+        logits = F.conv2d(x, self.last.weight, self.last.bias)  # [B*n, 1, H, W]
+        return logits.view(b, n, hh, ww)
 
 
 # ----------------------------------------------------------------------------- flows
@@ -409,7 +426,7 @@ class ProbUNet(nn.Module):
         return {"ce": ce, "kl": kl, "logdet": logdet, "loss": ce + self.beta * kl, "logits": logits}
 
     @torch.inference_mode()
-    def sample(self, image, n, eps=None):
+    def sample(self, image, n, eps=None, form="linear"):
         """The strong baseline: U-Net features and prior once per image, all n samples through
         fcomb in one batched call (Fcomb.sample), under inference_mode. eps [B, n, L] or None.
         -> probs [B, n, H, W]"""
@@ -419,7 +436,7 @@ class ProbUNet(nn.Module):
         if eps is None:
             eps = torch.randn(b, n, self.latent)
         z = mu_p[:, None] + torch.exp(ls_p)[:, None] * eps  # [B, n, L]
-        return torch.sigmoid(self.fcomb.sample(features, z))
+        return torch.sigmoid(self.fcomb.sample(features, z, form))
 
     @torch.no_grad()
     def sample_like_public_repos(self, image, n):
