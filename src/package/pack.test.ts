@@ -22,12 +22,18 @@ const root = packageRoot();
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string; devDependencies: Record<string, string> };
 const addon = join(root, 'native', 'build', 'Release', 'flowseg_native.node');
 
-// Loaded with `node --import`: at exit, records which native libraries the process mapped.
-const MAPS_HOOK = `import { readFileSync, writeFileSync } from 'node:fs';
+// Loaded with `node --import`: at exit, records which native libraries the process mapped, OR-ed
+// with what an earlier process of the same command wrote (`flowseg sample` relaunches itself
+// once, src/cli/relaunch.ts, and the child, which inherits the hook, exits first).
+const MAPS_HOOK = `import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 process.on('exit', () => {
   const maps = readFileSync('/proc/self/maps', 'utf8');
   const has = (re) => re.test(maps);
-  writeFileSync(process.env.MAPS_OUT, JSON.stringify({ libtorch: has(/libtorch|libc10\\.so|flowseg_native/), onnxruntime: has(/onnxruntime/) }));
+  const before = existsSync(process.env.MAPS_OUT) ? JSON.parse(readFileSync(process.env.MAPS_OUT, 'utf8')) : {};
+  writeFileSync(process.env.MAPS_OUT, JSON.stringify({
+    libtorch: Boolean(before.libtorch) || has(/libtorch|libc10\\.so|flowseg_native/),
+    onnxruntime: Boolean(before.onnxruntime) || has(/onnxruntime/),
+  }));
 });
 `;
 
