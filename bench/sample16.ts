@@ -2,7 +2,9 @@
 // (filters 32,64,128,192, L = 6, planar×2 — flows are not used when sampling from the prior;
 // random weights): the libtorch path (`model.sample`) and onnxruntime-node vs PyTorch doing the
 // same work the strong way — U-Net and prior once, the 16 samples through fcomb's split first
-// layer in one batched call under inference_mode (bench/pytorch/bench.py --case sample16). Rounds interleave the three engines so load from
+// layer in one batched call under inference_mode (bench/pytorch/bench.py --case sample16), its
+// 1×1 layers as convolutions (sample16_conv), or that traced, frozen and optimized by TorchScript
+// (sample16_frozen); the fastest per round counts. Rounds interleave the three engines so load from
 // other processes hits all of them; each round reports a median step, the result is the median
 // over rounds. Throughput is samples/s (16 / step).
 //   npx tsc -p . && node dist/bench/sample16.js
@@ -35,7 +37,7 @@ export interface Sample16Result {
   size: 128;
   threads: number;
   rounds: number;
-  /** PyTorch with the U-Net features reused across the 16 samples (best of both fcomb forms, both OpenMP wait policies and both allocators per round). */
+  /** PyTorch with the U-Net features reused across the 16 samples (best of three forms, both OpenMP wait policies and both allocators per round). */
   baseline: 'pytorch-reusing-features';
   flowseg_torch_img_s: number;
   flowseg_onnx_img_s: number;
@@ -81,7 +83,7 @@ async function medianMs(step: () => unknown, seconds: number, warmup = 2): Promi
 
 function pytorchStepMs(
   python: string,
-  benchCase: 'sample16' | 'sample16_conv',
+  benchCase: 'sample16' | 'sample16_conv' | 'sample16_frozen',
   threads: number,
   seconds: number,
   waitPolicy: 'PASSIVE' | 'ACTIVE',
@@ -126,10 +128,11 @@ export async function runSample16Bench(options: Sample16Options = {}): Promise<S
       onnx.push(await medianMs(() => sampler.run(image, eps, N), seconds));
       // PyTorch's best of both OpenMP wait policies — active spinning (its default) wins on a quiet
       // box, passive (flowseg's, src/tensor/native.ts) wins 2–4× when other processes load the
-      // cores — of both allocators (glibc, tcmalloc: bench/pytorchRuntimes.ts), and of both forms of
-      // fcomb's 1×1 layers (GEMMs on channels-last pixels, or convolutions: which wins depends on
-      // the BLAS and oneDNN kernels of the machine; bench/pytorch/models.py Fcomb.sample)
-      const both = (['sample16', 'sample16_conv'] as const).flatMap((benchCase) =>
+      // cores — of both allocators (glibc, tcmalloc: bench/pytorchRuntimes.ts), and of three forms:
+      // fcomb's 1×1 layers as GEMMs on channels-last pixels or as convolutions (which wins depends
+      // on the BLAS and oneDNN kernels of the machine; bench/pytorch/models.py Fcomb.sample), and
+      // the conv form traced, frozen and optimized for inference by TorchScript (frozen_sampler)
+      const both = (['sample16', 'sample16_conv', 'sample16_frozen'] as const).flatMap((benchCase) =>
         (['ACTIVE', 'PASSIVE'] as const).flatMap((policy) =>
           pytorchRuntimes().map((rt) => pytorchStepMs(options.python ?? '/usr/bin/python3', benchCase, threads, seconds, policy, rt.env)),
         ),

@@ -30,7 +30,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from models import ProbUNet, UNet  # noqa: E402
+from models import ProbUNet, UNet, frozen_sampler  # noqa: E402
 
 FILTERS = [32, 64, 128, 192]
 H = W = 128
@@ -106,6 +106,21 @@ def case_sample16_conv():
     return step, 16
 
 
+def case_sample16_frozen():
+    """As sample16_conv, traced, frozen and optimized for inference by TorchScript
+    (models.frozen_sampler): PyTorch's own strongest CPU inference path."""
+    torch.manual_seed(0)
+    model = ProbUNet(1, FILTERS, latent=6, flow=("planar", 2)).eval()
+    x = torch.rand(1, 1, H, W)
+    frozen = frozen_sampler(model, x, torch.randn(1, 16, 6))
+
+    def step():
+        with torch.no_grad():
+            frozen(x, torch.randn(1, 16, 6))
+
+    return step, 16
+
+
 def case_sample16_recompute():
     """What the public repos do: the whole U-Net again for every sample (a weak baseline)."""
     torch.manual_seed(0)
@@ -124,6 +139,7 @@ CASES = {
     "probunet_planar2_train": case_probunet_planar2_train,
     "sample16": case_sample16,
     "sample16_conv": case_sample16_conv,
+    "sample16_frozen": case_sample16_frozen,
     "sample16_recompute": case_sample16_recompute,
 }
 

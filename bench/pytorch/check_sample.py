@@ -12,7 +12,7 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from models import ProbUNet  # noqa: E402
+from models import ProbUNet, frozen_sampler  # noqa: E402
 
 
 @torch.no_grad()
@@ -35,15 +35,19 @@ def main() -> None:
         image = torch.rand(b, 1, size, size)
         eps = torch.randn(b, n, 6)
         old = literal_sample(model, image, eps)
-        for form in ("linear", "conv"):
-            new = model.sample(image, n, eps, form=form)
+        for form in ("linear", "conv", "frozen"):
+            if form == "frozen":
+                with torch.no_grad():
+                    new = frozen_sampler(model, image, eps)(image, eps)
+            else:
+                new = model.sample(image, n, eps, form=form)
             assert new.shape == old.shape == (b, n, size, size), (form, new.shape, old.shape)
             diff = (new - old).abs().max().item()
             worst = max(worst, diff)
             assert diff < 1e-5, f"{form}: B={b} n={n} {size}^2: max |delta p| = {diff}"
             # the logits must differ between samples, or the check would pass on a constant
             assert (new[:, 0] - new[:, -1]).abs().max().item() > 1e-4
-    print(f"sample (both forms) == literal tiled fcomb for the same noise: max |delta p| = {worst:.2e}")
+    print(f"sample (all three forms) == literal tiled fcomb for the same noise: max |delta p| = {worst:.2e}")
 
 
 if __name__ == "__main__":

@@ -448,3 +448,23 @@ class ProbUNet(nn.Module):
             z = mu_p + torch.exp(ls_p) * torch.randn_like(mu_p)
             outs.append(torch.sigmoid(self.fcomb(features, z)))
         return torch.cat(outs, dim=0)
+
+
+class _Sampler(nn.Module):
+    """ProbUNet.sample(image, n, eps, form="conv") as a module, for TorchScript."""
+
+    def __init__(self, model: "ProbUNet"):
+        super().__init__()
+        self.model = model
+
+    def forward(self, image: torch.Tensor, eps: torch.Tensor) -> torch.Tensor:
+        return self.model.sample(image, eps.shape[1], eps, form="conv")
+
+
+def frozen_sampler(model: "ProbUNet", image: torch.Tensor, eps: torch.Tensor):
+    """PyTorch's own strongest CPU inference path for the sampler: traced at image's and eps's
+    shapes, frozen, and optimized for inference (torch.jit.optimize_for_inference: conv weights
+    prepacked for oneDNN, conv + ReLU fused). Call under no_grad with the same shapes."""
+    with torch.no_grad():
+        traced = torch.jit.trace(_Sampler(model).eval(), (image, eps))
+        return torch.jit.optimize_for_inference(torch.jit.freeze(traced))
