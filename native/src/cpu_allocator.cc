@@ -8,7 +8,7 @@
 // touched again. PyTorch, on the same glibc, had 696 MB live and 1,117 MB RSS that time; the
 // layout depends on the order of frees, which differs between refcounting and scope().
 //
-// Here blocks of ≥ kLargeBlock bytes come from segments of ≥ 64 MiB, mmap-ed once: a request
+// Here blocks of ≥ kLargeBlock bytes come from segments of ≥ 48 MiB, mmap-ed once: a request
 // takes the smallest free block that fits and splits off the rest, a freed block merges with
 // its free neighbours (as PyTorch's CUDA caching allocator does with device memory). A segment's
 // pages are faulted in once, on first use, and then serve every step: on the same step's trace
@@ -33,7 +33,18 @@ namespace {
 
 constexpr size_t kLargeBlock = 256 * 1024;
 constexpr size_t kPage = 4096;
-constexpr size_t kSegment = size_t(64) << 20;
+// The segment size sets how much best fit leaves in holes: peak RSS of the bench's training steps
+// (U-Net / PU-Net + 2-planar, batch 8, 128²) at 16…128 MiB in docs/engine.md; 48 MiB was lowest
+// for both. FLOWSEG_CPU_SEGMENT_MB overrides it for other shapes.
+constexpr long kSegmentMb = 48;
+size_t segmentBytes() {
+  static const size_t bytes = [] {
+    const char* v = std::getenv("FLOWSEG_CPU_SEGMENT_MB");
+    const long mb = v ? std::atol(v) : kSegmentMb;
+    return size_t(mb > 0 ? mb : kSegmentMb) << 20;
+  }();
+  return bytes;
+}
 constexpr size_t kMinCap = size_t(256) << 20;
 
 struct Stats {
@@ -64,7 +75,7 @@ class BlockCache {
         return p;
       }
     }
-    const size_t size = std::max(bytes, kSegment);
+    const size_t size = std::max(bytes, segmentBytes());
     char* base = static_cast<char*>(mapSegment(size));
     std::lock_guard<std::mutex> lock(mutex_);
     blocks_[base] = {size, false, base, size};
