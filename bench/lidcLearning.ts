@@ -14,6 +14,7 @@ import { freshTrainState, readRunConfig, runFile, runSummaryFile, saveCheckpoint
 import { loadSafetensors } from '../src/tensor/safetensors.js';
 import { packageRoot } from '../src/util/paths.js';
 import { threadEnv } from './threadEnv.js';
+import { pytorchRuntimes } from './pytorchRuntimes.js';
 
 const root = packageRoot();
 const bin = join(root, 'bin', 'flowseg.js');
@@ -101,6 +102,7 @@ export async function runLidcLearningBench(): Promise<Record<string, unknown> | 
     );
     await waitFor(runFile(ours, 'split'), 120_000); // PyTorch trains on flowseg's train+val patients
     const recipe = readRunConfig(runFile(ours, 'config')); // …with flowseg's optimizer settings
+    const pytorchAllocator = pytorchRuntimes().at(-1) ?? { name: 'glibc', env: {} };
     const pytorch = run(
       PYTHON,
       [
@@ -126,7 +128,9 @@ export async function runLidcLearningBench(): Promise<Record<string, unknown> | 
         '--output-bias',
         recipe.outputBiasInit,
       ],
-      env,
+      // under tcmalloc when installed: on VMs with dear page faults glibc's PyTorch is 2–5× slower
+      // (bench/pytorchRuntimes.ts), no fair side-by-side; the line says which allocator it had
+      { ...env, ...pytorchAllocator.env },
     );
     const [f, p] = await Promise.all([flowseg, pytorch]);
     const flowsegSteps = JSON.parse(must(f, 'flowseg train').stdout.trim().split('\n').pop() ?? '{}').steps as number;
@@ -161,6 +165,7 @@ export async function runLidcLearningBench(): Promise<Record<string, unknown> | 
       lr_schedule: recipe.lrSchedule,
       grad_clip: recipe.gradClip,
       output_bias: recipe.outputBiasInit,
+      pytorch_allocator: pytorchAllocator.name,
     };
   } finally {
     rmSync(work, { recursive: true, force: true });
