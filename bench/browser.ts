@@ -9,11 +9,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { manualSeed } from '../src/tensor/index.js';
-import { DEFAULT_MODEL_CONFIG, ProbUNet } from '../src/models/index.js';
-import { modelToOnnx } from '../src/export/exportOnnx.js';
 import { startViewServer } from '../src/export/viewServer.js';
-import { listShippedModels } from '../src/zoo/registry.js';
+import { sampleAtModel } from './sampleAt.js';
 import { chromiumMissing, launchChromium, openViewer } from '../src/testing/browser.js';
 import { fixtureCrop, writeCtSeries } from '../src/testing/ctSeries.js';
 
@@ -46,18 +43,6 @@ const median = (xs: readonly number[]): number => {
   return s.length % 2 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
 };
 
-/** The model to time: the first shipped one, else the default LIDC architecture with random weights. */
-function benchModel(dir: string): { path: string; name: string } {
-  const shipped = listShippedModels()[0];
-  if (shipped) return { path: shipped.onnx, name: shipped.name };
-  manualSeed(0);
-  const model = new ProbUNet({ ...DEFAULT_MODEL_CONFIG, flow: 'planar', flowSteps: 2 });
-  const path = join(dir, 'model.onnx');
-  writeFileSync(path, modelToOnnx(model, [1, 128, 128]).bytes);
-  model.dispose();
-  return { path, name: 'default LIDC architecture, random weights' };
-}
-
 export async function runBrowserBench(options: { rounds?: number } = {}): Promise<BrowserBenchResult | null> {
   const missing = chromiumMissing();
   if (missing) {
@@ -66,7 +51,7 @@ export async function runBrowserBench(options: { rounds?: number } = {}): Promis
   }
   const rounds = options.rounds ?? 7;
   const dir = mkdtempSync(join(tmpdir(), 'fs-bench-browser-'));
-  const model = benchModel(dir);
+  const model = sampleAtModel(dir); // the shipped planar model, or the same graph with random weights
   const server = await startViewServer({ modelPath: model.path, modelName: model.name, port: 0 });
   const { context, page } = await launchChromium(dir);
   try {
