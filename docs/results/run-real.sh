@@ -99,7 +99,8 @@ fi
 # budget each (VARIANT_MINUTES, default 25: the five runs, their evaluations and the report fit one
 # 3-hour session on the 2 cores), the shipped models' split (85/5/10 by patient, seed 1: the same
 # 70 test patients as models/lidc-nodule-*), best checkpoint by validation GED, one after the
-# other, each alone. WITH_LIDC_700_VARIANTS=1 runs it at this commit.
+# other, each alone. WITH_LIDC_700_VARIANTS=1 runs it at this commit; docs/results/lidc-700-variants
+# was made at b417b6c with VARIANT_MINUTES=25 (and WITH_LIDC=0, so that only this stage ran).
 if [ "${WITH_LIDC_700_VARIANTS:-0}" = 1 ]; then
 [ -f "$OUT/lidc-700/index.json" ] || fs prepare --format lidc-png "$DATA/lidc-png" "$DATA/lidc-dev.tar" "$DATA/lidc-more.tar" --out "$OUT/lidc-700"
 M=${VARIANT_MINUTES:-25}

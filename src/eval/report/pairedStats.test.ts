@@ -53,6 +53,32 @@ test('exact Wilcoxon at the centre of the null distribution is capped at 1, as s
   assert.equal(pairedTest([1, -2, -3, 4], [0, 0, 0, 0]).wilcoxonP, 1);
 });
 
+test('Wilcoxon p far below 1e-16 keeps its size (the normal tail, not 1 − Φ), as scipy', () => {
+  const relative = (got: number | null, want: number, what: string): void =>
+    assert.ok(got !== null && Math.abs(got - want) <= 1e-9 * want, `${what}: ${got} vs scipy ${want}`);
+  // x = 0.5 + 0.001·i (i = 1…200), y = 0.5: every difference positive, no ties
+  // scipy.stats.wilcoxon(x, y, zero_method='wilcox', correction=True, method='approx').pvalue
+  const i200 = Array.from({ length: 200 }, (_, i) => i + 1);
+  relative(
+    pairedTest(
+      i200.map((i) => 0.5 + 0.001 * i),
+      i200.map(() => 0.5),
+    ).wilcoxonP,
+    1.4470017348102398e-34,
+    'all positive',
+  );
+  // d = (i mod 7) − 1 for i < 300 (zeros and tied ranks), x = 10 + d, y = 10: the same call
+  const i300 = Array.from({ length: 300 }, (_, i) => (i % 7) - 1);
+  relative(
+    pairedTest(
+      i300.map((d) => 10 + d),
+      i300.map(() => 10),
+    ).wilcoxonP,
+    2.1705106206520498e-35,
+    'ties and zeros',
+  );
+});
+
 test('pairs with a missing member are dropped; undefined tests are null', () => {
   const r = pairedTest([1, Number.NaN, 3, 2], [0.5, 1, Number.NaN, 1]);
   assert.equal(r.n, 2);
