@@ -132,14 +132,14 @@ export async function runSample16Bench(options: Sample16Options = {}): Promise<S
       // fcomb's 1×1 layers as GEMMs on channels-last pixels or as convolutions (which wins depends
       // on the BLAS and oneDNN kernels of the machine; bench/pytorch/models.py Fcomb.sample), and
       // the conv form traced, frozen and optimized for inference by TorchScript (frozen_sampler)
-      const both = (['sample16', 'sample16_conv', 'sample16_frozen'] as const).flatMap((benchCase) =>
+      const attempts = (['sample16', 'sample16_conv', 'sample16_frozen'] as const).flatMap((benchCase) =>
         (['ACTIVE', 'PASSIVE'] as const).flatMap((policy) =>
           pytorchRuntimes().map((rt) => pytorchStepMs(options.python ?? '/usr/bin/python3', benchCase, threads, seconds, policy, rt.env)),
         ),
       );
-      const ok = both.flatMap((p) => (p.ms === null ? [] : [p.ms]));
+      const ok = attempts.flatMap((p) => (p.ms === null ? [] : [p.ms]));
       if (ok.length > 0) py.push(Math.min(...ok));
-      else pyError = both[0]?.error;
+      else pyError = attempts[0]?.error;
     }
     const torchMs = median(torch);
     const onnxMs = median(onnx);

@@ -75,9 +75,10 @@ function wilcoxonNormalP(differences: readonly number[]): number | null {
   if (n <= 50 && n === differences.length && !ties) return null;
   const rankSumPositive = d.reduce((s, v, i) => (v > 0 ? s + (rank[i] as number) : s), 0);
   const mean = (n * (n + 1)) / 4;
-  let variance = n * (n + 1) * (2 * n + 1);
-  for (const c of tieCounts.values()) variance -= 0.5 * c * (c * c - 1);
-  const z = (rankSumPositive - mean - 0.5 * Math.sign(rankSumPositive - mean)) / Math.sqrt(variance / 24);
+  let tieCorrection = 0;
+  for (const c of tieCounts.values()) tieCorrection += 0.5 * c * (c * c - 1);
+  const variance = (n * (n + 1) * (2 * n + 1) - tieCorrection) / 24;
+  const z = (rankSumPositive - mean - 0.5 * Math.sign(rankSumPositive - mean)) / Math.sqrt(variance);
   return Math.min(1, 2 * normalCdf(-Math.abs(z), 0, 1));
 }
 
