@@ -1,7 +1,7 @@
-// Per-op CPU time of one PU-Net + 2-planar training step (batch 8, 128², Adam — bench/cases.ts's
-// probunet_planar2_train), flowseg under libtorch's autograd profiler and PyTorch under
+// Per-op CPU time of one training step of a bench case (default the PU-Net + 2-planar step, batch 8,
+// 128², Adam — bench/cases.ts's probunet_planar2_train; or unet_train), flowseg under libtorch's autograd profiler and PyTorch under
 // torch.profiler (bench/pytorch/profile_step.py), then the two side by side by op name (issue 29).
-//   npx tsc -p . && node dist/bench/profileStep.js [--steps 1] [--threads 2] [--top 25] [--memory] [--no-pytorch]
+//   npx tsc -p . && node dist/bench/profileStep.js [--case unet_train] [--steps 1] [--threads 2] [--top 25] [--memory] [--no-pytorch]
 // A warm-up step runs first in both (unprofiled). Profiling adds two events per op, so compare the
 // two tables with each other, not with `npm run bench`; time it on a quiet machine.
 import { spawnSync } from 'node:child_process';
@@ -13,16 +13,16 @@ import { CASES } from './cases.js';
 import { threadEnv } from './threadEnv.js';
 import { pytorchRuntimes } from './pytorchRuntimes.js';
 
-const CASE = 'probunet_planar2_train';
+const PROFILED_CASES = ['probunet_planar2_train', 'unet_train'];
 
 interface Profile {
   ops: OpProfile[];
   stepMs: number;
 }
 
-function flowsegProfile(steps: number, memory: boolean): Profile {
+function flowsegProfile(name: string, steps: number, memory: boolean): Profile {
   manualSeed(0);
-  const [step] = (CASES[CASE] as () => [() => void, number])();
+  const [step] = (CASES[name] as () => [() => void, number])();
   step(); // warm-up: the allocator's blocks, oneDNN's primitives
   const t0 = performance.now();
   const { ops } = profileOps(
@@ -34,9 +34,9 @@ function flowsegProfile(steps: number, memory: boolean): Profile {
   return { ops, stepMs: (performance.now() - t0) / steps };
 }
 
-function pytorchProfile(steps: number, threads: number, memory: boolean): Profile {
+function pytorchProfile(name: string, steps: number, threads: number, memory: boolean): Profile {
   const script = join(packageRoot(), 'bench', 'pytorch', 'profile_step.py');
-  const args = [script, '--json', '--steps', String(steps), '--threads', String(threads), ...(memory ? ['--memory'] : [])];
+  const args = [script, '--json', '--case', name, '--steps', String(steps), '--threads', String(threads), ...(memory ? ['--memory'] : [])];
   // PyTorch under its faster allocator, as the bench's baseline (bench/pytorchRuntimes.ts)
   const runtime = pytorchRuntimes().at(-1)?.env ?? {};
   const r = spawnSync('/usr/bin/python3', args, { encoding: 'utf8', env: { ...process.env, ...threadEnv(threads), ...runtime }, maxBuffer: 64 << 20 });
@@ -87,6 +87,7 @@ function printSideBySide(ours: Profile, theirs: Profile, steps: number, top: num
 function main(): void {
   const { values } = parseArgs({
     options: {
+      case: { type: 'string', default: PROFILED_CASES[0] },
       steps: { type: 'string', default: '1' },
       threads: { type: 'string', default: '2' },
       top: { type: 'string', default: '25' },
@@ -94,18 +95,20 @@ function main(): void {
       'no-pytorch': { type: 'boolean', default: false },
     },
   });
+  const name = values.case;
+  if (!PROFILED_CASES.includes(name)) throw new Error(`--case: one of ${PROFILED_CASES.join(', ')}, not '${name}'`);
   const steps = Number(values.steps);
   const threads = Number(values.threads);
   const top = Number(values.top);
   setNumThreads(threads);
-  const ours = flowsegProfile(steps, values.memory);
+  const ours = flowsegProfile(name, steps, values.memory);
   printTable(`flowseg (libtorch profiler, ${threads} threads)`, ours, steps, top, values.memory);
   const a = cpuAllocatorStats();
   process.stdout.write(
     `caching allocator: ${(a.peakLiveBytes / 2 ** 20).toFixed(0)} MB peak live in large blocks, ${(a.cachedBytes / 2 ** 20).toFixed(0)} MB cached, ${a.mappedSegments} segments mapped\n`,
   );
   if (values['no-pytorch']) return;
-  const theirs = pytorchProfile(steps, threads, values.memory);
+  const theirs = pytorchProfile(name, steps, threads, values.memory);
   printTable(`PyTorch (torch.profiler, ${threads} threads)`, theirs, steps, top, values.memory);
   printSideBySide(ours, theirs, steps, top);
 }

@@ -1,7 +1,8 @@
-"""Per-op CPU time of PyTorch's PU-Net + 2-planar training step (batch 8, 128^2, Adam), the
-twin of flowseg's `node dist/bench/profileStep.js` (libtorch's profiler on the same step).
+"""Per-op CPU time of one of PyTorch's bench training steps (default the PU-Net + 2-planar step,
+batch 8, 128^2, Adam), the twin of flowseg's `node dist/bench/profileStep.js` (libtorch's profiler
+on the same step).
 
-  /usr/bin/python3 bench/pytorch/profile_step.py --threads 2 --steps 1 [--memory] [--json]
+  /usr/bin/python3 bench/pytorch/profile_step.py --threads 2 --steps 1 [--case unet_train] [--memory] [--json]
 
 Warm-up steps run first (unprofiled); then `--steps` steps under torch.profiler (CPU; Debian's
 torch has no Kineto, so it falls back to the legacy autograd profiler flowseg's addon also uses).
@@ -20,12 +21,12 @@ import torch
 from torch.profiler import ProfilerActivity, profile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import case_probunet_planar2_train  # noqa: E402
-
+from bench import CASES  # noqa: E402
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
+    ap.add_argument("--case", default="probunet_planar2_train", choices=["probunet_planar2_train", "unet_train"])
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--steps", type=int, default=1)
     ap.add_argument("--warmup", type=int, default=1)
@@ -35,7 +36,7 @@ def main() -> None:
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
-    step, _images = case_probunet_planar2_train()  # the bench's own step: same model, data and optimizer
+    step, _images = CASES[args.case]()  # the bench's own step: same model, data and optimizer
 
     for _ in range(args.warmup):
         step()
