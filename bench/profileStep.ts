@@ -1,7 +1,7 @@
 // Per-op CPU time of one training step of a bench case (default the PU-Net + 2-planar step, batch 8,
 // 128², Adam — bench/cases.ts's probunet_planar2_train; or unet_train), flowseg under libtorch's autograd profiler and PyTorch under
 // torch.profiler (bench/pytorch/profile_step.py), then the two side by side by op name (issue 29).
-//   npx tsc -p . && node dist/bench/profileStep.js [--case unet_train] [--steps 1] [--threads 2] [--top 25] [--memory] [--no-pytorch]
+//   npx tsc -p . && node dist/bench/profileStep.js [--case unet_train] [--steps 1] [--threads 2] [--top 25] [--memory] [--shapes] [--no-pytorch]
 // A warm-up step runs first in both (unprofiled). Profiling adds two events per op, so compare the
 // two tables with each other, not with `npm run bench`; time it on a quiet machine.
 import { spawnSync } from 'node:child_process';
@@ -20,7 +20,7 @@ interface Profile {
   stepMs: number;
 }
 
-function flowsegProfile(name: string, steps: number, memory: boolean): Profile {
+function flowsegProfile(name: string, steps: number, memory: boolean, shapes: boolean): Profile {
   manualSeed(0);
   const [step] = (CASES[name] as () => [() => void, number])();
   step(); // warm-up: the allocator's blocks, oneDNN's primitives
@@ -29,14 +29,25 @@ function flowsegProfile(name: string, steps: number, memory: boolean): Profile {
     () => {
       for (let i = 0; i < steps; i++) scope(step);
     },
-    { memory },
+    { memory, shapes },
   );
   return { ops, stepMs: (performance.now() - t0) / steps };
 }
 
-function pytorchProfile(name: string, steps: number, threads: number, memory: boolean): Profile {
+function pytorchProfile(name: string, steps: number, threads: number, memory: boolean, shapes: boolean): Profile {
   const script = join(packageRoot(), 'bench', 'pytorch', 'profile_step.py');
-  const args = [script, '--json', '--case', name, '--steps', String(steps), '--threads', String(threads), ...(memory ? ['--memory'] : [])];
+  const args = [
+    script,
+    '--json',
+    '--case',
+    name,
+    '--steps',
+    String(steps),
+    '--threads',
+    String(threads),
+    ...(memory ? ['--memory'] : []),
+    ...(shapes ? ['--shapes'] : []),
+  ];
   // PyTorch under its faster allocator, as the bench's baseline (bench/pytorchRuntimes.ts)
   const runtime = pytorchRuntimes().at(-1)?.env ?? {};
   const r = spawnSync('/usr/bin/python3', args, { encoding: 'utf8', env: { ...process.env, ...threadEnv(threads), ...runtime }, maxBuffer: 64 << 20 });
@@ -92,6 +103,7 @@ function main(): void {
       threads: { type: 'string', default: '2' },
       top: { type: 'string', default: '25' },
       memory: { type: 'boolean', default: false },
+      shapes: { type: 'boolean', default: false },
       'no-pytorch': { type: 'boolean', default: false },
     },
   });
@@ -101,14 +113,14 @@ function main(): void {
   const threads = Number(values.threads);
   const top = Number(values.top);
   setNumThreads(threads);
-  const ours = flowsegProfile(name, steps, values.memory);
+  const ours = flowsegProfile(name, steps, values.memory, values.shapes);
   printTable(`flowseg (libtorch profiler, ${threads} threads)`, ours, steps, top, values.memory);
   const a = cpuAllocatorStats();
   process.stdout.write(
     `caching allocator: ${(a.peakLiveBytes / 2 ** 20).toFixed(0)} MB peak live in large blocks, ${(a.cachedBytes / 2 ** 20).toFixed(0)} MB cached, ${a.mappedSegments} segments mapped\n`,
   );
   if (values['no-pytorch']) return;
-  const theirs = pytorchProfile(name, steps, threads, values.memory);
+  const theirs = pytorchProfile(name, steps, threads, values.memory, values.shapes);
   printTable(`PyTorch (torch.profiler, ${threads} threads)`, theirs, steps, top, values.memory);
   printSideBySide(ours, theirs, steps, top);
 }

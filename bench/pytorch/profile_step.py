@@ -2,7 +2,7 @@
 batch 8, 128^2, Adam), the twin of flowseg's `node dist/bench/profileStep.js` (libtorch's profiler
 on the same step).
 
-  /usr/bin/python3 bench/pytorch/profile_step.py --threads 2 --steps 1 [--case unet_train] [--memory] [--json]
+  /usr/bin/python3 bench/pytorch/profile_step.py --threads 2 --steps 1 [--case unet_train] [--memory] [--shapes] [--json]
 
 Warm-up steps run first (unprofiled); then `--steps` steps under torch.profiler (CPU; Debian's
 torch has no Kineto, so it falls back to the legacy autograd profiler flowseg's addon also uses).
@@ -32,6 +32,7 @@ def main() -> None:
     ap.add_argument("--warmup", type=int, default=1)
     ap.add_argument("--top", type=int, default=30)
     ap.add_argument("--memory", action="store_true")
+    ap.add_argument("--shapes", action="store_true", help="one row per op and input shapes")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
@@ -40,16 +41,16 @@ def main() -> None:
 
     for _ in range(args.warmup):
         step()
-    with profile(activities=[ProfilerActivity.CPU], profile_memory=args.memory) as prof:
+    with profile(activities=[ProfilerActivity.CPU], profile_memory=args.memory, record_shapes=args.shapes) as prof:
         t0 = time.perf_counter()
         for _ in range(args.steps):
             step()
         wall = (time.perf_counter() - t0) * 1000.0 / args.steps
-    rows = prof.key_averages()
+    rows = prof.key_averages(group_by_input_shape=args.shapes)
     if args.json:
         for r in sorted(rows, key=lambda r: -r.self_cpu_time_total):
             print(json.dumps({
-                "name": r.key,
+                "name": f"{r.key} {json.dumps(r.input_shapes, separators=(',', ':'))}" if args.shapes else r.key,
                 "calls": r.count,
                 "self_us": r.self_cpu_time_total,
                 "total_us": r.cpu_time_total,

@@ -1,6 +1,8 @@
 // Optimizers (Adam, AdamW, SGD) with PyTorch 1.13's update rules, implemented here so their
-// state is a plain list of tensors that TypeScript saves and restores with a checkpoint.
+// state is a plain list of tensors that TypeScript saves and restores with a checkpoint. Adam and
+// AdamW on contiguous CPU float tensors update each parameter in one pass (adam_fused.cc).
 #include "common.h"
+#include "adam_fused.h"
 #include <cmath>
 
 namespace fs {
@@ -84,12 +86,16 @@ class JsOptimizer : public Napi::ObjectWrap<JsOptimizer> {
           p.add_(grad, -lr);
           continue;
         }
+        double bc1 = 1 - std::pow(beta1_, step_);
+        double bc2 = 1 - std::pow(beta2_, step_);
+        if (adamFusedApplies(p, grad, a_[i], b_[i])) {
+          adamUpdateFused(p, grad, a_[i], b_[i], AdamScalars{lr, beta1_, beta2_, eps_, wd_, bc1, bc2, kind_ == "adamw"});
+          continue;
+        }
         if (kind_ == "adamw") p.mul_(1 - lr * wd_);
         else if (wd_ != 0) grad = grad.add(p, wd_);
         a_[i].mul_(beta1_).add_(grad, 1 - beta1_);
         b_[i].mul_(beta2_).addcmul_(grad, grad, 1 - beta2_);
-        double bc1 = 1 - std::pow(beta1_, step_);
-        double bc2 = 1 - std::pow(beta2_, step_);
         auto denom = (b_[i].sqrt() / std::sqrt(bc2)).add_(eps_);
         p.addcdiv_(a_[i], denom, -lr / bc1);
       }

@@ -24,10 +24,20 @@ struct Open {
   int64_t bytes = 0;
 };
 
+// profilerStart(memory, shapes): with `shapes`, ops are keyed by name and input shapes ("aten::mm [[8,32],[32,32]]").
+bool shapesInKey = false;
+
+std::string shapesText(const std::vector<std::vector<int64_t>>& shapes) {
+  std::string s = "[";
+  for (size_t i = 0; i < shapes.size(); ++i) s += (i ? ",[" : "[") + c10::Join(",", shapes[i]) + "]";
+  return s + "]";
+}
+
 FS_FN(ProfilerStart) {
   return guarded(info, [&]() -> Napi::Value {
     const bool memory = boolArg(info, 0, "profilerStart profileMemory");
-    prof::enableProfilerLegacy(prof::ProfilerConfig(prof::ProfilerState::CPU, /*report_input_shapes=*/false, memory));
+    shapesInKey = info.Length() > 1 && info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value();
+    prof::enableProfilerLegacy(prof::ProfilerConfig(prof::ProfilerState::CPU, /*report_input_shapes=*/shapesInKey, memory));
     return info.Env().Undefined();
   });
 }
@@ -44,7 +54,7 @@ FS_FN(ProfilerStop) {
           Open open = stack.back();
           stack.pop_back();
           const double total = open.push->cpuElapsedUs(e);
-          Row& row = rows[open.push->name()];
+          Row& row = rows[shapesInKey ? std::string(open.push->name()) + " " + shapesText(open.push->shapes()) : std::string(open.push->name())];
           row.calls++;
           row.totalUs += total;
           row.selfUs += total - open.childUs;

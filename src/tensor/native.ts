@@ -165,8 +165,10 @@ export interface NativeBinding {
   stack(ts: T[], dim: number): T;
   split(a: T, sizes: number[], dim: number): T[];
   conv2d(x: T, w: T, b: T | null, stride: number[], padding: number[], dilation: number[], groups: number): T;
-  avgPool2d(x: T, kernel: number[], stride: number[], padding: number[]): T;
-  interpolateBilinear(x: T, size: number[], alignCorners: boolean): T;
+  /** 2×2 stride-2 pooling of CPU float tensors runs the addon's kernel unless `kernelChoice` is 'libtorch' (tests compare them). */
+  avgPool2d(x: T, kernel: number[], stride: number[], padding: number[], kernelChoice?: 'fast' | 'libtorch'): T;
+  /** CPU float tensors run the addon's separable kernel unless `kernel` is 'libtorch' (tests compare them). */
+  interpolateBilinear(x: T, size: number[], alignCorners: boolean, kernel?: 'separable' | 'libtorch'): T;
   linear(x: T, w: T, b: T | null): T;
   samplePointwiseMlp(shared: T, perSample: T, weights: T[], biases: T[], chunk: number): T;
   pointwiseMlpKernel(): string;
@@ -187,7 +189,7 @@ export interface NativeBinding {
   /** Unmaps the wholly free segments; returns the bytes given back. */
   emptyCpuCache(): number;
   /** Starts libtorch's (legacy CPU) autograd profiler on this thread (native/src/profiler.cc). */
-  profilerStart(profileMemory: boolean): void;
+  profilerStart(profileMemory: boolean, shapes?: boolean): void;
   /** Stops it: one row per op name (self = without the ops it called). */
   profilerStop(): OpProfile[];
   /** Global L2 norm of the params' gradients; scales them in place to maxNorm when above it. */

@@ -110,3 +110,40 @@ test('lrScales: each param steps exactly as an optimizer at lr × its scale woul
   assert.throws(() => new Optimizer('adam', [p], { lr: 0.1, lrScales: [0] }), /positive/);
   p.dispose();
 });
+
+test('Adam and AdamW on a float32 parameter of 100,003 values (one pass, split over threads) follow the float64 rule to float rounding over 5 steps', () => {
+  const n = 100_003; // not a multiple of the kernel's 32,768-value chunks
+  const start = Float64Array.from({ length: n }, (_, i) => Math.sin(i) * 2);
+  const grads = Array.from({ length: 5 }, (_, s) => Float64Array.from({ length: n }, (_, i) => Math.cos(i * (s + 1)) * 0.5));
+  for (const kind of ['adam', 'adamw'] as const) {
+    const lr = 0.01;
+    const wd = 0.1;
+    const p = keep(tensor(Float32Array.from(start)).setRequiresGrad(true));
+    const opt = new Optimizer(kind, [p], { lr, weightDecay: wd });
+    const ref = Float64Array.from(Float32Array.from(start));
+    const m = new Float64Array(n);
+    const v = new Float64Array(n);
+    for (let s = 0; s < 5; s++) {
+      opt.zeroGrad();
+      const g32 = Float32Array.from(grads[s] as Float64Array);
+      scope(() => p.mul(tensor(g32)).sum().backward());
+      opt.step();
+      const t = s + 1;
+      for (let i = 0; i < n; i++) {
+        let g = g32[i] as number;
+        if (kind === 'adamw') ref[i] = (ref[i] as number) * (1 - lr * wd);
+        else g += wd * (ref[i] as number);
+        m[i] = 0.9 * (m[i] as number) + 0.1 * g;
+        v[i] = 0.999 * (v[i] as number) + 0.001 * g * g;
+        ref[i] = (ref[i] as number) - ((lr / (1 - 0.9 ** t)) * (m[i] as number)) / (Math.sqrt(v[i] as number) / Math.sqrt(1 - 0.999 ** t) + 1e-8);
+      }
+    }
+    const got = p.toFloat64Array();
+    let worst = 0;
+    for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs((got[i] as number) - (ref[i] as number)));
+    assert.ok(worst < 2e-6, `${kind}: max |float32 − float64 rule| = ${worst}`);
+    // every value moved: no chunk of the parameter was skipped
+    assert.ok(got.every((x, i) => x !== Math.fround(start[i] as number)), `${kind}: some values did not move`);
+    p.dispose();
+  }
+});
