@@ -30,8 +30,8 @@ export class Conv2d extends Module {
   }
   /**
    * A 1×1 conv on channels-last pixels: [..., Cin] → [..., Cout], with input channels
-   * [from, to) of the weight only (bias added when `withBias`). One GEMM over all pixels:
-   * 2–3× faster than libtorch's NCHW 1×1 conv for fcomb's 32-channel maps.
+   * [from, to) of the weight only (bias added when `withBias`). One GEMM over all pixels (fcomb's
+   * sampling and its W_z·z; fcomb's training form runs NCHW convolutions instead, models/fcomb.ts).
    */
   pointwise(x: Tensor, channels: [number, number] = [0, this.weight.shape[1] as number], withBias = true): Tensor {
     if (this.kernel !== 1) throw new Error('Conv2d.pointwise: only for 1×1 convolutions');
