@@ -6,6 +6,7 @@
 // bit for bit.
 #pragma GCC optimize("O3")
 #include "avg_pool2x2.h"
+#include "planes.h"
 
 #include <ATen/Dispatch.h>
 #include <ATen/Parallel.h>
@@ -56,23 +57,12 @@ void backwardPlanes(const scalar_t* grad, scalar_t* gradInput, int64_t planes, i
 }
 
 torch::Tensor forwardKernel(const torch::Tensor& x) {
-  const auto input = x.contiguous();
-  const int64_t n = input.size(0), c = input.size(1), h = input.size(2), w = input.size(3);
-  auto out = at::empty({n, c, h / 2, w / 2}, input.options());
-  AT_DISPATCH_FLOATING_TYPES(input.scalar_type(), "avgPool2x2Forward", [&] {
-    forwardPlanes<scalar_t>(input.data_ptr<scalar_t>(), out.data_ptr<scalar_t>(), n * c, h, w);
-  });
-  return out;
+  const int64_t h = x.size(2), w = x.size(3);
+  return mapPlanes(x, h / 2, w / 2, [&](const auto* src, auto* out, int64_t planes) { forwardPlanes(src, out, planes, h, w); });
 }
 
 torch::Tensor backwardKernel(const torch::Tensor& grad, int64_t h, int64_t w) {
-  const auto g = grad.contiguous();
-  const int64_t n = g.size(0), c = g.size(1);
-  auto gradInput = at::empty({n, c, h, w}, g.options());
-  AT_DISPATCH_FLOATING_TYPES(g.scalar_type(), "avgPool2x2Backward", [&] {
-    backwardPlanes<scalar_t>(g.data_ptr<scalar_t>(), gradInput.data_ptr<scalar_t>(), n * c, h, w);
-  });
-  return gradInput;
+  return mapPlanes(grad, h, w, [&](const auto* src, auto* out, int64_t planes) { backwardPlanes(src, out, planes, h, w); });
 }
 
 // Autograd node: saves only the input's spatial size. Differentiable once.

@@ -11,6 +11,7 @@
 // same products in another order.
 #pragma GCC optimize("O3")
 #include "upsample_bilinear.h"
+#include "planes.h"
 
 #include <ATen/Dispatch.h>
 #include <ATen/Parallel.h>
@@ -115,23 +116,13 @@ void backwardPlanes(const scalar_t* grad, scalar_t* gradInput, int64_t planes, i
 }
 
 torch::Tensor forwardKernel(const torch::Tensor& x, int64_t H, int64_t W, bool alignCorners) {
-  const auto input = x.contiguous();
-  const int64_t n = input.size(0), c = input.size(1), h = input.size(2), w = input.size(3);
-  auto out = at::empty({n, c, H, W}, input.options());
-  AT_DISPATCH_FLOATING_TYPES(input.scalar_type(), "upsampleBilinearForward", [&] {
-    forwardPlanes<scalar_t>(input.data_ptr<scalar_t>(), out.data_ptr<scalar_t>(), n * c, h, w, H, W, alignCorners);
-  });
-  return out;
+  const int64_t h = x.size(2), w = x.size(3);
+  return mapPlanes(x, H, W, [&](const auto* src, auto* out, int64_t planes) { forwardPlanes(src, out, planes, h, w, H, W, alignCorners); });
 }
 
 torch::Tensor backwardKernel(const torch::Tensor& grad, int64_t h, int64_t w, bool alignCorners) {
-  const auto g = grad.contiguous();
-  const int64_t n = g.size(0), c = g.size(1), H = g.size(2), W = g.size(3);
-  auto gradInput = at::empty({n, c, h, w}, g.options());
-  AT_DISPATCH_FLOATING_TYPES(g.scalar_type(), "upsampleBilinearBackward", [&] {
-    backwardPlanes<scalar_t>(g.data_ptr<scalar_t>(), gradInput.data_ptr<scalar_t>(), n * c, h, w, H, W, alignCorners);
-  });
-  return gradInput;
+  const int64_t H = grad.size(2), W = grad.size(3);
+  return mapPlanes(grad, h, w, [&](const auto* src, auto* out, int64_t planes) { backwardPlanes(src, out, planes, h, w, H, W, alignCorners); });
 }
 
 // Autograd node: saves only the input's spatial size and the flag. The backward is itself
