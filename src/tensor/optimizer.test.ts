@@ -143,7 +143,10 @@ test('Adam and AdamW on a float32 parameter of 100,003 values (one pass, split o
     for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs((got[i] as number) - (ref[i] as number)));
     assert.ok(worst < 2e-6, `${kind}: max |float32 − float64 rule| = ${worst}`);
     // every value moved: no chunk of the parameter was skipped
-    assert.ok(got.every((x, i) => x !== Math.fround(start[i] as number)), `${kind}: some values did not move`);
+    assert.ok(
+      got.every((x, i) => x !== Math.fround(start[i] as number)),
+      `${kind}: some values did not move`,
+    );
     p.dispose();
   }
 });
