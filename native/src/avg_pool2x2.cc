@@ -8,7 +8,6 @@
 #include "avg_pool2x2.h"
 #include "planes.h"
 
-#include <ATen/Dispatch.h>
 #include <ATen/Parallel.h>
 #include <torch/autograd.h>
 

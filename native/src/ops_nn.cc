@@ -13,7 +13,16 @@ static FS_FN(Conv2d) {
                             intArg(info, 6, "conv2d groups"))));
 }
 
-// avgPool2d(x, kernel[2], stride[2], padding[2], kernel?: 'fast' | 'libtorch')
+// Where the addon has a kernel of its own for an op (argument i: 'addon', the default, or
+// 'libtorch'; tests and benchmarks compare the two): true for 'addon'.
+static bool addonKernelArg(const Napi::CallbackInfo& info, size_t i, const char* what) {
+  if (info.Length() <= i || info[i].IsUndefined()) return true;
+  const std::string kernel = stringArg(info, i, what);
+  if (kernel != "addon" && kernel != "libtorch") throw std::invalid_argument(std::string(what) + " must be 'addon' or 'libtorch', got '" + kernel + "'");
+  return kernel == "addon";
+}
+
+// avgPool2d(x, kernel[2], stride[2], padding[2], kernel?: 'addon' | 'libtorch')
 // 2×2 stride-2 pooling of CPU float32/float64 inputs takes avg_pool2x2.cc's kernel (equal to
 // libtorch's bit for bit, faster) unless the last argument is 'libtorch'; everything else takes libtorch's.
 static FS_FN(AvgPool2d) {
@@ -22,26 +31,22 @@ static FS_FN(AvgPool2d) {
     auto kernel = intListArg(info, 1, "avgPool2d kernel");
     auto stride = intListArg(info, 2, "avgPool2d stride");
     auto padding = intListArg(info, 3, "avgPool2d padding");
-    const std::string which = info.Length() > 4 && info[4].IsString() ? info[4].As<Napi::String>().Utf8Value() : "fast";
-    if (which != "fast" && which != "libtorch") throw std::invalid_argument("avgPool2d kernel must be 'fast' or 'libtorch', got '" + which + "'");
-    if (which == "fast" && avgPool2x2Applies(x, kernel, stride, padding)) return WRAP(avgPool2x2(x));
+    if (addonKernelArg(info, 4, "avgPool2d kernel choice") && avgPool2x2Applies(x, kernel, stride, padding)) return WRAP(avgPool2x2(x));
     return WRAP(torch::avg_pool2d(x, kernel, stride, padding));
   })());
 }
 
-// interpolateBilinear(x [B,C,H,W], size [H2,W2], alignCorners, kernel?: 'separable' | 'libtorch')
+// interpolateBilinear(x [B,C,H,W], size [H2,W2], alignCorners, kernel?: 'addon' | 'libtorch')
 // CPU float32/float64 inputs take the separable kernel (upsample_bilinear.cc) unless `kernel` is
-// 'libtorch' (tests and benchmarks compare the two); everything else takes libtorch's.
+// 'libtorch'; everything else takes libtorch's.
 static FS_FN(InterpolateBilinear) {
   FS_RET(([&]() {
     torch::Tensor x = tensorArg(info, 0, "interpolateBilinear");
     auto size = intListArg(info, 1, "interpolateBilinear size");
     const bool alignCorners = boolArg(info, 2, "interpolateBilinear alignCorners");
-    const std::string kernel = info.Length() > 3 && info[3].IsString() ? info[3].As<Napi::String>().Utf8Value() : "separable";
-    if (kernel != "separable" && kernel != "libtorch")
-      throw std::invalid_argument("interpolateBilinear kernel must be 'separable' or 'libtorch', got '" + kernel + "'");
     if (size.size() != 2) throw std::invalid_argument("interpolateBilinear size must be [H, W]");
-    if (kernel == "separable" && separableBilinearApplies(x)) return WRAP(upsampleBilinearSeparable(x, size[0], size[1], alignCorners));
+    if (addonKernelArg(info, 3, "interpolateBilinear kernel choice") && separableBilinearApplies(x))
+      return WRAP(upsampleBilinearSeparable(x, size[0], size[1], alignCorners));
     return WRAP(torch::upsample_bilinear2d(x, size, alignCorners));
   })());
 }

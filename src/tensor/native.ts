@@ -89,6 +89,9 @@ export interface OpProfile {
 }
 
 /** Every function the addon exports (see native/src/*.cc). */
+/** Ops where the addon has a kernel of its own: 'addon' (the default) or libtorch's op. */
+export type KernelChoice = 'addon' | 'libtorch';
+
 export interface NativeBinding {
   NativeOptimizer: new (kind: string, params: T[], options: Record<string, number | number[]>) => NativeOptimizer;
   NativeGenerator: new (seed: number) => NativeGenerator;
@@ -165,10 +168,10 @@ export interface NativeBinding {
   stack(ts: T[], dim: number): T;
   split(a: T, sizes: number[], dim: number): T[];
   conv2d(x: T, w: T, b: T | null, stride: number[], padding: number[], dilation: number[], groups: number): T;
-  /** 2×2 stride-2 pooling of CPU float tensors runs the addon's kernel unless `kernelChoice` is 'libtorch' (tests compare them). */
-  avgPool2d(x: T, kernel: number[], stride: number[], padding: number[], kernelChoice?: 'fast' | 'libtorch'): T;
+  /** 2×2 stride-2 pooling of CPU float tensors runs the addon's kernel unless `choice` is 'libtorch' (tests compare them). */
+  avgPool2d(x: T, kernel: number[], stride: number[], padding: number[], choice?: KernelChoice): T;
   /** CPU float tensors run the addon's separable kernel unless `kernel` is 'libtorch' (tests compare them). */
-  interpolateBilinear(x: T, size: number[], alignCorners: boolean, kernel?: 'separable' | 'libtorch'): T;
+  interpolateBilinear(x: T, size: number[], alignCorners: boolean, choice?: KernelChoice): T;
   linear(x: T, w: T, b: T | null): T;
   samplePointwiseMlp(shared: T, perSample: T, weights: T[], biases: T[], chunk: number): T;
   pointwiseMlpKernel(): string;

@@ -4,11 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { manualSeed, randn, scope, Tensor } from './index.js';
-import { native } from './native.js';
+import { native, type KernelChoice } from './native.js';
 
-const upsample = (x: Tensor, size: [number, number], alignCorners: boolean, kernel: 'separable' | 'libtorch'): Tensor =>
+const upsample = (x: Tensor, size: [number, number], alignCorners: boolean, kernel: KernelChoice): Tensor =>
   new Tensor(native.interpolateBilinear(x.native, size, alignCorners, kernel));
-const pool = (x: Tensor, kernel: 'fast' | 'libtorch', size = 2, stride = 2, padding = 0): Tensor =>
+const pool = (x: Tensor, kernel: KernelChoice, size = 2, stride = 2, padding = 0): Tensor =>
   new Tensor(native.avgPool2d(x.native, [size, size], [stride, stride], [padding, padding], kernel));
 
 /** Output and input gradient of `f` at x for the upstream gradient g. */
@@ -47,7 +47,7 @@ test('separable bilinear resampling equals libtorch (float32 to 2e-6 relative, f
       scope(() => {
         const x = randn(shape, { dtype });
         const g = randn([shape[0] as number, shape[1] as number, ...size], { dtype });
-        const [ours, ourGrad] = valueAndGrad((t) => upsample(t, size, alignCorners, 'separable'), x, g);
+        const [ours, ourGrad] = valueAndGrad((t) => upsample(t, size, alignCorners, 'addon'), x, g);
         const [ref, refGrad] = valueAndGrad((t) => upsample(t, size, alignCorners, 'libtorch'), x, g);
         const tol = dtype === 'float32' ? 2e-6 : 1e-12;
         const what = `${shape.join('×')} → ${size.join('×')} alignCorners=${alignCorners} ${dtype}`;
@@ -62,8 +62,8 @@ test('separable bilinear backward equals central finite differences of its forwa
     scope(() => {
       const x = randn([1, 2, 3, 4], { dtype: 'float64' });
       const g = randn([1, 2, 7, 5], { dtype: 'float64' });
-      const loss = (t: Tensor): number => scope(() => upsample(t, [7, 5], alignCorners, 'separable').mul(g).sum().item());
-      const [, grad] = valueAndGrad((t) => upsample(t, [7, 5], alignCorners, 'separable'), x, g);
+      const loss = (t: Tensor): number => scope(() => upsample(t, [7, 5], alignCorners, 'addon').mul(g).sum().item());
+      const [, grad] = valueAndGrad((t) => upsample(t, [7, 5], alignCorners, 'addon'), x, g);
       const values = x.toFloat64Array();
       const h = 1e-6;
       for (let i = 0; i < values.length; i++) {
@@ -82,8 +82,8 @@ test('a non-contiguous input (a transposed view) resamples as its contiguous cop
   manualSeed(13);
   scope(() => {
     const x = randn([2, 3, 6, 5]).transpose(2, 3); // [2, 3, 5, 6], strided
-    const a = upsample(x, [9, 11], true, 'separable').toFloat64Array();
-    const b = upsample(x.contiguous(), [9, 11], true, 'separable').toFloat64Array();
+    const a = upsample(x, [9, 11], true, 'addon').toFloat64Array();
+    const b = upsample(x.contiguous(), [9, 11], true, 'addon').toFloat64Array();
     assert.equal(maxDiff(a, b), 0);
   });
 });
@@ -100,7 +100,7 @@ test('2×2 average pooling equals libtorch bit for bit, values and gradients, ev
       scope(() => {
         const x = randn(shape, { dtype });
         const g = randn([shape[0] as number, shape[1] as number, (shape[2] as number) >> 1, (shape[3] as number) >> 1], { dtype });
-        const [ours, ourGrad] = valueAndGrad((t) => pool(t, 'fast'), x, g);
+        const [ours, ourGrad] = valueAndGrad((t) => pool(t, 'addon'), x, g);
         const [ref, refGrad] = valueAndGrad((t) => pool(t, 'libtorch'), x, g);
         assert.equal(maxDiff(ours, ref), 0, `${shape.join('×')} ${dtype}: values`);
         assert.equal(maxDiff(ourGrad, refGrad), 0, `${shape.join('×')} ${dtype}: gradients`);
@@ -111,12 +111,12 @@ test('pooling the fast kernel does not cover (3×3, stride 1, padding 1) still r
   manualSeed(15);
   scope(() => {
     const x = randn([1, 2, 6, 6]);
-    assert.deepEqual(pool(x, 'fast', 3, 1, 1).shape, [1, 2, 6, 6]);
-    assert.equal(maxDiff(pool(x, 'fast', 3, 1, 1).toFloat64Array(), pool(x, 'libtorch', 3, 1, 1).toFloat64Array()), 0);
-    assert.throws(() => native.avgPool2d(x.native, [2, 2], [2, 2], [0, 0], 'quick' as 'fast'), /avgPool2d kernel must be 'fast' or 'libtorch'/);
+    assert.deepEqual(pool(x, 'addon', 3, 1, 1).shape, [1, 2, 6, 6]);
+    assert.equal(maxDiff(pool(x, 'addon', 3, 1, 1).toFloat64Array(), pool(x, 'libtorch', 3, 1, 1).toFloat64Array()), 0);
+    assert.throws(() => native.avgPool2d(x.native, [2, 2], [2, 2], [0, 0], 'quick' as KernelChoice), /avgPool2d kernel choice must be 'addon' or 'libtorch'/);
     assert.throws(
-      () => native.interpolateBilinear(x.native, [4, 4], true, 'cubic' as 'separable'),
-      /interpolateBilinear kernel must be 'separable' or 'libtorch'/,
+      () => native.interpolateBilinear(x.native, [4, 4], true, 'cubic' as KernelChoice),
+      /interpolateBilinear kernel choice must be 'addon' or 'libtorch'/,
     );
   });
 });
